@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { v7 as uuidv7 } from 'uuid';
+import { badRequest } from '../errors.js';
+import type { Caller } from '../http/caller.js';
+import { callTimeoutMs } from '../jobs/trigger.js';
+import { checkWebhookTemplates, zodToHttpError } from '../jobs/validate.js';
+import { durationString, webhookSchema } from '../jobs/webhook-schema.js';
+import { REDACTED } from '../secrets/redact.js';
+
+const testSchema = z.object({ webhook: webhookSchema, timeout: durationString.optional() }).strict();
+
+/** POST /api/v1/webhooks/test: one call with a webhook config, no job, no retries. */
+export function webhookTestRoute(deps: { caller: Caller }) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.post('/api/v1/webhooks/test', async (request) => {
+      const parsed = testSchema.safeParse(request.body ?? {});
+      if (!parsed.success) throw zodToHttpError(parsed.error);
+      const { webhook } = parsed.data;
+      if (JSON.stringify(webhook).includes(`"${REDACTED}"`)) throw badRequest('webhook.signing_secret: a test call needs the secret itself', 'webhook.signing_secret');
+      checkWebhookTemplates(webhook, 'webhook');
+      const id = uuidv7();
+      const outcome = await deps.caller(
+        webhook,
+        { jobId: 'webhook-test', jobName: 'webhook-test', executionId: id, attempt: 1, scheduledTime: Date.now(), messageId: `msg_${id}`, data: { trigger: { type: 'test', body: null } } },
+        callTimeoutMs({ webhook, timeout: parsed.data.timeout }),
+      );
+      return {
+        success: outcome.verdict === 'success',
+        status_code: outcome.result.statusCode ?? 0,
+        response_body: outcome.result.body ?? outcome.error ?? '',
+        duration_ms: outcome.result.durationMs,
+      };
+    });
+  };
+}

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { executionRoutes } from './api/executions-routes.js';
+import { jobRoutes } from './api/jobs-routes.js';
+import { buildServer } from './api/server.js';
+import { webhookTestRoute } from './api/webhook-test-route.js';
+import { systemClock, type Clock } from './clock.js';
+import { ms, type Config } from './config/config.js';
+import { DEFAULTS } from './config/defaults.js';
+import { createAgents } from './http/agents.js';
+import { createCaller } from './http/caller.js';
+import { createEgressPolicy } from './http/egress.js';
+import { createJobCodec } from './jobs/job-codec.js';
+import { createTrigger } from './jobs/trigger.js';
+import { createLogger } from './log.js';
+import { resolveSecretKey } from './secrets/secret-key.js';
+import { createSealer } from './secrets/sealer.js';
+import { createGroupCommit } from './store/group-commit.js';
+import { isPostgresUrl, openStore } from './store/open-store.js';
+import type { CreatedExecution, NewExecution, Store } from './store/store.js';
+import { createWorker, type Worker } from './worker/worker.js';
+
+export interface App {
+  config: Config;
+  store: Store;
+  server: FastifyInstance;
+  worker: Worker;
+  log: Logger;
+  /** Listens on the configured host and port; returns the address. */
+  listen(): Promise<string>;
+  /** Stops taking work, finishes or releases in-flight calls, and closes everything. */
+  close(): Promise<void>;
+}
+
+/** The composition root: builds every part of a Hookline node from its configuration. */
+export async function createApp(config: Config, parts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
+  const clock = parts.clock ?? systemClock;
+  const log = parts.log ?? createLogger(config.log_level);
+  const postgres = isPostgresUrl(config.database);
+  const store = await openStore({ database: config.database, schema: config.database_schema, durability: config.durability });
+  const secretKey = await resolveSecretKey({ configured: config.secret_key, database: config.database, postgres, store, log });
+  const codec = createJobCodec(createSealer(secretKey));
+  const egress = createEgressPolicy(config.egress);
+  const agents = createAgents({ egress, caFile: config.tls.ca_file });
+  const caller = createCaller(agents, () => clock.now());
+  const worker = createWorker({
+    store,
+    caller,
+    codec,
+    clock,
+    log,
+    options: {
+      owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      concurrency: config.worker.concurrency,
+      batchSize: config.worker.batch_size,
+      pollIntervalMs: ms(config.worker.poll_interval),
+      leaseMarginMs: ms(config.worker.lease_margin),
+    },
+  });
+  const executions = createGroupCommit<NewExecution, CreatedExecution>((items) =>
+    store.createExecutions(items, DEFAULTS.idempotency_window_ms),
+  );
+  const trigger = createTrigger({ store, clock, commit: executions, onCommitted: worker.wake });
+  const server = await buildServer({
+    log,
+    bodyLimit: DEFAULTS.body_limit_bytes,
+    apiToken: config.api_token,
+    routes: [jobRoutes({ store, codec, trigger, clock }), executionRoutes({ store }), webhookTestRoute({ caller })],
+  });
+
+  return {
+    config,
+    store,
+    server,
+    worker,
+    log,
+    async listen() {
+      const address = await server.listen({ host: config.host, port: config.port });
+      worker.start();
+      log.info({ address, store: store.dialect.name }, 'hookline is serving');
+      return address;
+    },
+    async close() {
+      await server.close();
+      await executions.settle();
+      await worker.stop(ms(config.worker.shutdown_grace));
+      await agents.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { DEFAULTS } from './defaults.js';
+import { parseDuration } from '../duration.js';
+
+const duration = z.string().refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 5m or 1h30m');
+const cidrList = z.array(z.string()).default([]);
+
+/** The configuration file's shape (`hookline.yaml`); flags and HOOKLINE_* variables fill the same keys. */
+export const configSchema = z
+  .object({
+    host: z.string().default(DEFAULTS.host),
+    port: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port),
+    database: z.string().default(DEFAULTS.database),
+    database_schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+    durability: z.enum(['normal', 'full']).default(DEFAULTS.durability),
+    api_token: z.string().min(1).optional(),
+    secret_key: z.string().min(16).optional(),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    tls: z.object({ ca_file: z.string().optional() }).strict().prefault({}),
+    egress: z.object({ allow: cidrList, deny: cidrList }).strict().prefault({}),
+    worker: z
+      .object({
+        concurrency: z.coerce.number().int().min(1).max(10_000).default(DEFAULTS.worker.concurrency),
+        batch_size: z.coerce.number().int().min(1).max(1000).default(DEFAULTS.worker.batch_size),
+        poll_interval: duration.default(DEFAULTS.worker.poll_interval),
+        lease_margin: duration.default(DEFAULTS.worker.lease_margin),
+        shutdown_grace: duration.default(DEFAULTS.worker.shutdown_grace),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export function parseConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`invalid configuration at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+export const ms = (d: string): number => parseDuration(d) as number;

@@ -1,0 +1,88 @@
+import { USER_AGENT } from '../version.js';
+import type { Webhook } from '../jobs/webhook-schema.js';
+import { renderBody, renderHeader, renderUrl, isJsonTemplate, type TemplateContext } from '../template/template.js';
+import { signatureHeaders } from './signing.js';
+
+/** What a call is about: fills templates and the X-Hookline-* headers. */
+export interface CallContext {
+  jobId: string;
+  jobName: string;
+  executionId: string;
+  attempt: number;
+  scheduledTime: number;
+  /** Stable across every attempt of one run: the Standard Webhooks `webhook-id`. */
+  messageId: string;
+  data: Record<string, unknown>;
+}
+
+export interface OutboundRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+export function templateContext(ctx: CallContext): TemplateContext {
+  return {
+    vars: {
+      JobID: ctx.jobId,
+      JobName: ctx.jobName,
+      ExecutionID: ctx.executionId,
+      ScheduledTime: new Date(ctx.scheduledTime).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      Attempt: String(ctx.attempt),
+    },
+    data: ctx.data,
+  };
+}
+
+/**
+ * The request for one attempt. Header precedence, lowest first: Hookline's own, auth, signature,
+ * then the webhook's custom headers; User-Agent is always Hookline's. Throws TemplateError.
+ */
+export function buildRequest(webhook: Webhook, ctx: CallContext, nowMs: number, bodyLimit: number): OutboundRequest {
+  const tctx = templateContext(ctx);
+  const url = renderUrl(webhook.url, tctx);
+  const body = webhook.body === undefined || webhook.method === 'GET' || webhook.method === 'HEAD'
+    ? undefined
+    : renderBody(webhook.body, tctx, bodyLimit);
+  const headers = new HeaderSet();
+  headers.set('X-Hookline-Job-ID', ctx.jobId);
+  headers.set('X-Hookline-Execution-ID', ctx.executionId);
+  headers.set('X-Hookline-Attempt', String(ctx.attempt));
+  if (body !== undefined && isJsonTemplate(webhook.body!)) headers.set('Content-Type', 'application/json');
+  for (const [name, value] of Object.entries(authHeaders(webhook))) headers.set(name, value);
+  if (webhook.signing_secret) {
+    const signed = signatureHeaders(webhook.signing_secret, ctx.messageId, Math.floor(nowMs / 1000), body ?? '');
+    for (const [name, value] of Object.entries(signed)) headers.set(name, value);
+  }
+  for (const [name, value] of Object.entries(webhook.headers)) headers.set(name, renderHeader(name, value, tctx));
+  headers.set('User-Agent', USER_AGENT);
+  return { url, method: webhook.method, headers: headers.toObject(), body };
+}
+
+export function authHeaders(webhook: Pick<Webhook, 'auth'>): Record<string, string> {
+  const auth = webhook.auth;
+  switch (auth?.type) {
+    case 'bearer':
+      return { Authorization: `Bearer ${auth.token}` };
+    case 'basic':
+      return { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+    case 'api_key':
+      return { [auth.header]: auth.api_key };
+    default:
+      return {};
+  }
+}
+
+/** Case-insensitive headers that keep the spelling of the last writer. */
+class HeaderSet {
+  private map = new Map<string, [string, string]>();
+
+  set(name: string, value: string): void {
+    this.map.set(name.toLowerCase(), [name, value]);
+  }
+
+  toObject(): Record<string, string> {
+    return Object.fromEntries(this.map.values());
+  }
+}

@@ -1,0 +1,70 @@
+import { DEFAULTS } from '../config/defaults.js';
+import { collectSecrets } from '../jobs/secrets.js';
+import type { Webhook } from '../jobs/webhook-schema.js';
+import { redactHeaders, redactText } from '../secrets/redact.js';
+import { TemplateError } from '../template/template.js';
+import type { Agents } from './agents.js';
+import { buildRequest, type CallContext, type OutboundRequest } from './build-request.js';
+import { ERROR_CODES, judgeError, judgeStatus, type Verdict } from './outcome.js';
+import { parseRetryAfter } from './retry-policy.js';
+import { send, type SendResult } from './send.js';
+
+/** One attempt, judged and with every secret taken out: what the store keeps and the API shows. */
+export interface CallOutcome {
+  verdict: Verdict;
+  request: { url: string; method: string; headers: Record<string, string> };
+  result: SendResult;
+  /** Only set for a 429 or 503 that asked for a wait. */
+  retryAfterMs?: number;
+  /** A one-line reason for a failure, or null on success. */
+  error: string | null;
+}
+
+export type Caller = (webhook: Webhook, ctx: CallContext, timeoutMs: number, signal?: AbortSignal) => Promise<CallOutcome>;
+
+/** Builds the request, sends it, and judges the answer by the response table. */
+export function createCaller(agents: Agents, now: () => number = Date.now): Caller {
+  const limits = { responseBodyBytes: DEFAULTS.response_body_limit_bytes, responseHeaders: DEFAULTS.max_response_headers };
+  return async function call(webhook, ctx, timeoutMs, signal) {
+    const secrets = collectSecrets(webhook);
+    let req: OutboundRequest;
+    try {
+      req = buildRequest(webhook, ctx, now(), DEFAULTS.template_output_limit_bytes);
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+      const result: SendResult = { startedAt: Date.now(), durationMs: 0, truncated: false, errorCode: ERROR_CODES.config, error: err.message };
+      return { verdict: 'fail', request: { url: webhook.url, method: webhook.method, headers: {} }, result, error: err.message };
+    }
+    const raw = await send(agents, req, { timeoutMs, tlsSkipVerify: webhook.tls_skip_verify === true, limits, signal });
+    const result = redactResult(raw, secrets);
+    const apiKeyHeader = webhook.auth?.type === 'api_key' ? [webhook.auth.header] : [];
+    const request = { url: redactText(req.url, secrets), method: req.method, headers: redactHeaders(req.headers, secrets, apiKeyHeader) };
+    return { request, result, ...judge(result, webhook.success_codes, now()) };
+  };
+}
+
+function judge(result: SendResult, successCodes: number[] | undefined, nowMs: number): Pick<CallOutcome, 'verdict' | 'retryAfterMs' | 'error'> {
+  if (result.errorCode) return { verdict: judgeError(result.errorCode), error: result.error ?? result.errorCode };
+  const status = result.statusCode!;
+  const verdict = judgeStatus(status, successCodes);
+  if (verdict === 'success') return { verdict, error: null };
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(result.headers?.['retry-after'], nowMs) : undefined;
+  const error = status >= 300 && status < 400 ? `HTTP ${status}: redirects are not followed` : `HTTP ${status}`;
+  return { verdict, retryAfterMs, error };
+}
+
+function redactResult(result: SendResult, secrets: string[]): SendResult {
+  if (secrets.length === 0) return result;
+  return {
+    ...result,
+    headers: result.headers && redactHeaders(result.headers, secrets),
+    body: result.body && redactText(result.body, secrets),
+    error: result.error && redactText(result.error, secrets),
+  };
+}
+
+export function errorCodeOf(result: SendResult): string | null {
+  if (result.errorCode) return result.errorCode;
+  if (result.statusCode !== undefined && (result.statusCode >= 300 && result.statusCode < 400)) return ERROR_CODES.redirect;
+  return null;
+}

@@ -1,0 +1,104 @@
+import { request } from 'undici';
+import type { Agents } from './agents.js';
+import type { OutboundRequest } from './build-request.js';
+import { ERROR_CODES } from './outcome.js';
+
+export interface SendLimits {
+  responseBodyBytes: number;
+  responseHeaders: number;
+}
+
+/** What came back from one HTTP attempt, or why nothing did. */
+export interface SendResult {
+  startedAt: number;
+  durationMs: number;
+  statusCode?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  truncated: boolean;
+  errorCode?: string;
+  error?: string;
+}
+
+/**
+ * Makes one HTTP request with one deadline over connecting, the response headers and reading
+ * the body: a receiver that trickles its body is cut off when time is up.
+ */
+export async function send(
+  agents: Agents,
+  req: OutboundRequest,
+  options: { timeoutMs: number; tlsSkipVerify: boolean; limits: SendLimits; signal?: AbortSignal },
+): Promise<SendResult> {
+  const startedAt = Date.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DeadlineError(options.timeoutMs)), options.timeoutMs);
+  const abortOnShutdown = () => deadline.abort(new Error('stopped: the worker is shutting down'));
+  options.signal?.addEventListener('abort', abortOnShutdown, { once: true });
+  let statusCode: number | undefined;
+  let headers: Record<string, string> | undefined;
+  try {
+    const res = await request(req.url, {
+      method: req.method as 'POST',
+      headers: req.headers,
+      body: req.body,
+      dispatcher: agents.pick(options.tlsSkipVerify),
+      signal: deadline.signal,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+    statusCode = res.statusCode;
+    headers = flattenHeaders(res.headers, options.limits.responseHeaders);
+    const { body, truncated } = await readCapped(res.body, options.limits.responseBodyBytes);
+    return { startedAt, durationMs: Date.now() - startedAt, statusCode, headers, body, truncated };
+  } catch (err) {
+    const reason = deadline.signal.aborted ? deadline.signal.reason : err;
+    return { startedAt, durationMs: Date.now() - startedAt, statusCode, headers, truncated: false, ...describeError(reason) };
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', abortOnShutdown);
+  }
+}
+
+class DeadlineError extends Error {
+  readonly code = ERROR_CODES.timeout;
+  constructor(ms: number) {
+    super(`timed out after ${ms}ms`);
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer>, limit: number): Promise<{ body: string; truncated: boolean }> {
+  const kept: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of body) {
+    if (size < limit) kept.push(chunk.subarray(0, limit - size));
+    if (size + chunk.length > limit) truncated = true;
+    size += chunk.length;
+  }
+  return { body: Buffer.concat(kept).toString('utf8'), truncated };
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>, max: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw).slice(0, max)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+function describeError(err: unknown): { errorCode: string; error: string } {
+  const chain: Array<{ code?: string; message?: string }> = [];
+  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined; e && chain.length < 5; e = e.cause as typeof e) {
+    chain.push(e);
+  }
+  const codes = chain.map((e) => e.code).filter(Boolean) as string[];
+  const message = chain.find((e) => e.message)?.message ?? String(err);
+  if (codes.includes(ERROR_CODES.egress)) return { errorCode: ERROR_CODES.egress, error: message };
+  if (codes.includes(ERROR_CODES.timeout) || codes.some((c) => TIMEOUT_CODES.has(c))) {
+    return { errorCode: ERROR_CODES.timeout, error: message };
+  }
+  const detail = codes.find((c) => !c.startsWith('UND_ERR')) ?? codes[0];
+  return { errorCode: ERROR_CODES.connection, error: detail ? `${detail}: ${message}` : message };
+}

@@ -1,0 +1,42 @@
+import { REDACTED } from '../secrets/redact.js';
+import type { Webhook } from './webhook-schema.js';
+
+type SecretFn = (value: string, path: string) => string;
+
+/** Returns a copy of `webhook` with every secret field passed through `fn`; the one list of where secrets live. */
+export function mapSecrets<W extends Partial<Webhook>>(webhook: W, fn: SecretFn): W {
+  const out = { ...webhook };
+  if (out.signing_secret !== undefined) out.signing_secret = fn(out.signing_secret, 'signing_secret');
+  const auth = out.auth;
+  if (auth?.type === 'bearer') out.auth = { ...auth, token: fn(auth.token, 'auth.token') };
+  if (auth?.type === 'basic') out.auth = { ...auth, password: fn(auth.password, 'auth.password') };
+  if (auth?.type === 'api_key') out.auth = { ...auth, api_key: fn(auth.api_key, 'auth.api_key') };
+  return out;
+}
+
+/** The secret values of a webhook (opened), for redacting anything derived from them. */
+export function collectSecrets(webhook: Partial<Webhook>): string[] {
+  const found: string[] = [];
+  mapSecrets(webhook, (value) => {
+    found.push(value);
+    if (value.startsWith('whsec_')) found.push(value.slice(6));
+    return value;
+  });
+  return found;
+}
+
+export const redactSecrets = <W extends Partial<Webhook>>(webhook: W): W => mapSecrets(webhook, () => REDACTED);
+
+/** Fills each `***` in `next` with the value the same field holds in `previous`; returns the paths it could not fill. */
+export function keepRedactedSecrets<W extends Partial<Webhook>>(next: W, previous: W | undefined): { webhook: W; missing: string[] } {
+  const old = new Map<string, string>();
+  if (previous) mapSecrets(previous, (value, path) => (old.set(path, value), value));
+  const missing: string[] = [];
+  const webhook = mapSecrets(next, (value, path) => {
+    if (value !== REDACTED) return value;
+    const kept = old.get(path);
+    if (kept === undefined) missing.push(path);
+    return kept ?? value;
+  });
+  return { webhook, missing };
+}

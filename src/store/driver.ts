@@ -1,0 +1,17 @@
+/** The few things the SQL store needs from a database connection. SQL uses `?` placeholders. */
+export interface Driver {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  execute(sql: string, params?: readonly unknown[]): Promise<number>;
+  transaction<T>(fn: (tx: Driver) => Promise<T>): Promise<T>;
+  script(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What differs between backends, written as data rather than as branches. */
+export interface Dialect {
+  name: 'sqlite' | 'postgres';
+  /** Appended to the claim sub-select: row locks that let several nodes claim side by side. */
+  claimLock: string;
+  /** Several nodes may share this database. */
+  multiNode: boolean;
+}

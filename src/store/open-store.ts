@@ -1,0 +1,46 @@
+import type { Dialect } from './driver.js';
+import { openPostgresDriver } from './postgres/postgres-driver.js';
+import { createSqlStore } from './sql-store.js';
+import { openSqliteDriver } from './sqlite/sqlite-driver.js';
+import type { Store } from './store.js';
+
+export interface StoreOptions {
+  /** A file path for SQLite, or a postgres:// URL. */
+  database: string;
+  schema?: string;
+  durability?: 'normal' | 'full';
+}
+
+const SQLITE: Dialect = { name: 'sqlite', claimLock: '', multiNode: false };
+const POSTGRES: Dialect = { name: 'postgres', claimLock: 'FOR UPDATE SKIP LOCKED', multiNode: true };
+/** Keeps two nodes starting together from migrating at once. */
+const POSTGRES_MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(7283451001)';
+
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+/** Opens the store the configuration names and brings its schema up to date. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = isPostgresUrl(options.database)
+    ? createSqlStore(
+        openPostgresDriver({ url: options.database, schema: options.schema }),
+        POSTGRES,
+        POSTGRES_MIGRATION_LOCK,
+      )
+    : createSqlStore(openSqliteDriver({ path: options.database, durability: options.durability ?? 'normal' }), SQLITE);
+  if (options.schema && isPostgresUrl(options.database)) await ensureSchema(options);
+  await store.migrate();
+  return store;
+}
+
+async function ensureSchema(options: StoreOptions): Promise<void> {
+  const driver = openPostgresDriver({ url: options.database });
+  try {
+    await driver.script(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err; // two nodes created it at once
+  } finally {
+    await driver.close();
+  }
+}

@@ -1,0 +1,95 @@
+/** Every statement of the SQL store, as plain SQL with `?` placeholders. */
+
+export const JOB_COLUMNS = 'id, namespace, name, spec, created_at, updated_at';
+
+export const INSERT_JOB = `
+INSERT INTO jobs (id, namespace, name, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO NOTHING`;
+
+export const UPSERT_JOB = `
+INSERT INTO jobs (id, namespace, name, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET namespace = excluded.namespace, name = excluded.name,
+  spec = excluded.spec, updated_at = excluded.updated_at
+RETURNING created_at`;
+
+export const GET_JOB = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`;
+export const LIST_JOBS = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id > ? ORDER BY id LIMIT ?`;
+export const DELETE_JOB = `DELETE FROM jobs WHERE id = ?`;
+export const JOB_EXISTS = `SELECT 1 AS found FROM jobs WHERE id = ?`;
+
+export const GET_META = `SELECT value FROM meta WHERE key = ?`;
+export const INIT_META = `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`;
+
+export const FIND_IDEMPOTENT = `SELECT id, created_at FROM executions WHERE job_id = ? AND idempotency_key = ?`;
+export const FORGET_IDEMPOTENCY_KEY = `UPDATE executions SET idempotency_key = NULL WHERE id = ?`;
+
+export const INSERT_EXECUTION = `
+INSERT INTO executions (id, job_id, namespace, status, trigger_type, trigger, spec, scheduled_time,
+  idempotency_key, created_at)
+VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`;
+
+export const INSERT_RUN = `
+INSERT INTO runs (id, execution_id, kind, name, status, max_attempts, timeout_ms, due_at, message_id,
+  created_at, updated_at)
+VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`;
+
+export const EXECUTION_COLUMNS = `id, job_id, namespace, status, trigger_type, trigger, scheduled_time, attempts,
+  last_error, request, response, created_at, started_at, finished_at`;
+
+export const GET_EXECUTION = `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE job_id = ? AND id = ?`;
+
+export const LIST_EXECUTIONS = `
+SELECT ${EXECUTION_COLUMNS} FROM executions WHERE job_id = ?
+ORDER BY created_at DESC, id DESC LIMIT ?`;
+
+export const LIST_EXECUTIONS_BEFORE = `
+SELECT ${EXECUTION_COLUMNS} FROM executions
+WHERE job_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
+ORDER BY created_at DESC, id DESC LIMIT ?`;
+
+export const LIST_ATTEMPTS = `
+SELECT id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error, request,
+  response_headers, response_body, response_truncated
+FROM attempts WHERE execution_id = ? ORDER BY attempt, started_at`;
+
+/** Due runs, and runs whose lease lapsed, become this owner's; `lock` is the dialect's row-lock clause. */
+export const claimRuns = (lock: string) => `
+UPDATE runs SET status = 'running', attempt = attempt + 1, lease_owner = ?,
+  lease_until = CAST(? AS BIGINT) + timeout_ms + CAST(? AS BIGINT), updated_at = ?
+WHERE id IN (
+  SELECT id FROM runs
+  WHERE (status = 'pending' AND due_at <= ?) OR (status = 'running' AND lease_until < ?)
+  ORDER BY due_at LIMIT ? ${lock}
+)
+RETURNING id, execution_id, name, attempt, max_attempts, timeout_ms, message_id, lease_owner`;
+
+export const claimedExecutions = (count: number) => `
+SELECT id, job_id, namespace, spec, trigger, scheduled_time FROM executions WHERE id IN (${marks(count)})`;
+
+export const markExecutionsRunning = (count: number) => `
+UPDATE executions SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id IN (${marks(count)})`;
+
+export const FINISH_RUN = `
+UPDATE runs SET status = ?, due_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?
+WHERE id = ? AND lease_owner = ? AND status = 'running'`;
+
+export const INSERT_ATTEMPT = `
+INSERT INTO attempts (id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error,
+  request, response_headers, response_body, response_truncated)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export const UPDATE_EXECUTION_AFTER_ATTEMPT = `
+UPDATE executions SET status = ?, attempts = ?, last_error = ?, request = ?, response = ?, finished_at = ?
+WHERE id = ?`;
+
+export const releaseRuns = (count: number) => `
+UPDATE runs SET status = 'pending', attempt = attempt - 1, due_at = ?, lease_owner = NULL, lease_until = NULL,
+  updated_at = ?
+WHERE lease_owner = ? AND status = 'running' AND id IN (${marks(count)})
+RETURNING execution_id, attempt`;
+
+export const SET_EXECUTION_STATUS = `UPDATE executions SET status = ? WHERE id = ? AND finished_at IS NULL`;
+
+export function marks(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}

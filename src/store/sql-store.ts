@@ -1,0 +1,164 @@
+import type { Dialect, Driver } from './driver.js';
+import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
+import * as q from './queries.js';
+import type {
+  AttemptRow,
+  ClaimedRun,
+  CreatedExecution,
+  ExecutionCursor,
+  ExecutionRow,
+  JobRow,
+  NewExecution,
+  RunCompletion,
+  Store,
+} from './store.js';
+
+/** The one Store implementation, over any Driver; backend differences live in the Dialect. */
+export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: string): Store {
+  const claimSql = q.claimRuns(dialect.claimLock);
+  return {
+    dialect,
+    migrate: () => migrate(db, migrationLock),
+    close: () => db.close(),
+
+    async getMeta(key) {
+      const rows = await db.query<{ value: string }>(q.GET_META, [key]);
+      return rows[0]?.value;
+    },
+    async initMeta(key, value) {
+      await db.execute(q.INIT_META, [key, value]);
+      const rows = await db.query<{ value: string }>(q.GET_META, [key]);
+      return rows[0].value;
+    },
+
+    async insertJob(job) {
+      return (await db.execute(q.INSERT_JOB, jobParams(job))) === 1;
+    },
+    async upsertJob(job) {
+      const rows = await db.query<{ created_at: number }>(q.UPSERT_JOB, jobParams(job));
+      return rows[0].created_at === job.created_at ? 'created' : 'updated';
+    },
+    async getJob(id) {
+      return (await db.query<JobRow>(q.GET_JOB, [id]))[0];
+    },
+    listJobs: (limit, afterId = '') => db.query<JobRow>(q.LIST_JOBS, [afterId, limit]),
+    async deleteJob(id) {
+      return (await db.execute(q.DELETE_JOB, [id])) > 0;
+    },
+
+    createExecutions: (items, windowMs) =>
+      db.transaction(async (tx) => {
+        const out: CreatedExecution[] = [];
+        for (const item of items) out.push(await insertExecution(tx, item, windowMs));
+        return out;
+      }),
+    async getExecution(jobId, id) {
+      return (await db.query<ExecutionRow>(q.GET_EXECUTION, [jobId, id]))[0];
+    },
+    listExecutions: (jobId, limit, before?: ExecutionCursor) =>
+      before
+        ? db.query<ExecutionRow>(q.LIST_EXECUTIONS_BEFORE, [jobId, before.created_at, before.created_at, before.id, limit])
+        : db.query<ExecutionRow>(q.LIST_EXECUTIONS, [jobId, limit]),
+    listAttempts: (executionId) => db.query<AttemptRow>(q.LIST_ATTEMPTS, [executionId]),
+
+    claimRuns: (owner, now, limit, leaseMarginMs) =>
+      db.transaction((tx) => claim(tx, claimSql, owner, now, limit, leaseMarginMs)),
+    completeRuns: (items) =>
+      db.transaction(async (tx) => {
+        for (const item of items) await complete(tx, item);
+      }),
+    releaseRuns: (owner, runIds, now) =>
+      runIds.length === 0 ? Promise.resolve() : db.transaction((tx) => release(tx, owner, runIds, now)),
+  };
+}
+
+const jobParams = (job: JobRow) => [job.id, job.namespace, job.name, job.spec, job.created_at, job.updated_at];
+
+async function migrate(db: Driver, lock?: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (lock) await tx.query(lock);
+    await tx.script(CREATE_MIGRATIONS_TABLE);
+    const done = await tx.query<{ version: number }>('SELECT version FROM hookline_migrations');
+    const applied = new Set(done.map((r) => Number(r.version)));
+    for (const [index, sql] of MIGRATIONS.entries()) {
+      const version = index + 1;
+      if (applied.has(version)) continue;
+      await tx.script(sql);
+      await tx.execute('INSERT INTO hookline_migrations (version, applied_at) VALUES (?, ?)', [version, Date.now()]);
+    }
+  });
+}
+
+async function insertExecution(tx: Driver, item: NewExecution, windowMs: number): Promise<CreatedExecution> {
+  if ((await tx.query(q.JOB_EXISTS, [item.job_id])).length === 0) throw new JobGoneError(item.job_id);
+  if (item.idempotency_key !== undefined) {
+    const [seen] = await tx.query<{ id: string; created_at: number }>(q.FIND_IDEMPOTENT, [item.job_id, item.idempotency_key]);
+    if (seen && seen.created_at >= item.created_at - windowMs) return { id: seen.id, reused: true };
+    if (seen) await tx.execute(q.FORGET_IDEMPOTENCY_KEY, [seen.id]);
+  }
+  await tx.execute(q.INSERT_EXECUTION, [
+    item.id, item.job_id, item.namespace, item.trigger_type, item.trigger, item.spec, item.scheduled_time,
+    item.idempotency_key ?? null, item.created_at,
+  ]);
+  for (const run of item.runs) {
+    await tx.execute(q.INSERT_RUN, [
+      run.id, item.id, run.kind, run.name, run.max_attempts, run.timeout_ms, item.created_at, run.message_id,
+      item.created_at, item.created_at,
+    ]);
+  }
+  return { id: item.id, reused: false };
+}
+
+async function claim(
+  tx: Driver,
+  sql: string,
+  owner: string,
+  now: number,
+  limit: number,
+  leaseMarginMs: number,
+): Promise<ClaimedRun[]> {
+  type Claimed = Omit<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time'>;
+  const runs = await tx.query<Claimed>(sql, [owner, now, leaseMarginMs, now, now, now, limit]);
+  if (runs.length === 0) return [];
+  const ids = [...new Set(runs.map((r) => r.execution_id))];
+  type ExecutionPart = Pick<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time'> & { id: string };
+  const executions = await tx.query<ExecutionPart>(q.claimedExecutions(ids.length), ids);
+  await tx.execute(q.markExecutionsRunning(ids.length), [now, ...ids]);
+  const byId = new Map(executions.map((e) => [e.id, e]));
+  return runs.map((run) => {
+    const { id: _id, ...execution } = byId.get(run.execution_id)!;
+    return { ...run, ...execution };
+  });
+}
+
+async function complete(tx: Driver, item: RunCompletion): Promise<void> {
+  const retry = item.outcome === 'retry';
+  const runStatus = retry ? 'pending' : item.outcome;
+  const changed = await tx.execute(q.FINISH_RUN, [
+    runStatus, retry ? item.due_at : item.now, item.error, item.now, item.run_id, item.owner,
+  ]);
+  if (changed === 0) return; // the lease lapsed and another worker holds the run now
+  const a = item.attempt;
+  await tx.execute(q.INSERT_ATTEMPT, [
+    a.id, a.run_id, a.execution_id, a.attempt, a.started_at, a.duration_ms, a.status_code, a.error_code, a.error,
+    a.request, a.response_headers, a.response_body, a.response_truncated,
+  ]);
+  await tx.execute(q.UPDATE_EXECUTION_AFTER_ATTEMPT, [
+    retry ? 'retrying' : item.outcome, a.attempt, item.error, item.request, item.response, retry ? null : item.now,
+    item.execution_id,
+  ]);
+}
+
+async function release(tx: Driver, owner: string, runIds: string[], now: number): Promise<void> {
+  const rows = await tx.query<{ execution_id: string; attempt: number }>(q.releaseRuns(runIds.length), [
+    now, now, owner, ...runIds,
+  ]);
+  for (const row of rows) await tx.execute(q.SET_EXECUTION_STATUS, [row.attempt > 0 ? 'retrying' : 'pending', row.execution_id]);
+}
+
+/** The job was deleted between the request's checks and its commit. */
+export class JobGoneError extends Error {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} no longer exists`);
+  }
+}

@@ -1,0 +1,73 @@
+import Database from 'better-sqlite3';
+import type { Driver } from '../driver.js';
+
+export interface SqliteOptions {
+  path: string;
+  durability: 'normal' | 'full';
+}
+
+/**
+ * better-sqlite3 behind the async Driver. One connection; a queue keeps a transaction's
+ * statements from interleaving with anything else, since its awaits yield to other work.
+ */
+export function openSqliteDriver(options: SqliteOptions): Driver {
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const statements = new Map<string, Database.Statement>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const prepare = (sql: string): Database.Statement => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      statements.set(sql, stmt);
+    }
+    return stmt;
+  };
+  const bind = (params: readonly unknown[]) => params.map((p) => (typeof p === 'boolean' ? Number(p) : p));
+
+  const direct: Driver = {
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      return prepare(sql).all(...bind(params)) as T[];
+    },
+    async execute(sql, params = []) {
+      return prepare(sql).run(...bind(params)).changes;
+    },
+    transaction: (fn) => fn(direct),
+    async script(sql) {
+      db.exec(sql);
+    },
+    async close() {},
+  };
+
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  return {
+    query: (sql, params) => serial(() => direct.query(sql, params)),
+    execute: (sql, params) => serial(() => direct.execute(sql, params)),
+    script: (sql) => serial(() => direct.script(sql)),
+    transaction: (fn) =>
+      serial(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(direct);
+          db.exec('COMMIT');
+          return result;
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw err;
+        }
+      }),
+    close: () =>
+      serial(async () => {
+        db.close();
+      }),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Templates in urls, headers and bodies: `{{.JobID}}`-style variables (Chronos spelling) and
+ * `{{ trigger.body.x }}`-style paths (Kestra spelling). Values are escaped for where they land:
+ * URL-encoded in a url, refused in a header if they hold CR/LF, JSON-escaped in a JSON body.
+ */
+const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
+const VARIABLE = /^\.([A-Za-z]\w*)$/;
+const PATH = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\]|\['[^']*'\]|\["[^"]*"\])*$/;
+const PATH_STEP = /\.([A-Za-z_]\w*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g;
+const FORBIDDEN_IN_HEADER = /[\r\n\0]/;
+
+export const TEMPLATE_VARIABLES = ['JobID', 'JobName', 'ExecutionID', 'ScheduledTime', 'Attempt'] as const;
+export const TEMPLATE_ROOTS = ['trigger'] as const;
+
+export interface TemplateContext {
+  vars: Record<string, string>;
+  data: Record<string, unknown>;
+}
+
+/** A template that cannot be rendered: a configuration error, never retried. */
+export class TemplateError extends Error {
+  readonly code = 'CONFIG_ERROR';
+}
+
+type Segment = { text: string } | { expr: string };
+
+function parse(template: string): Segment[] {
+  const out: Segment[] = [];
+  let last = 0;
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (match.index > last) out.push({ text: template.slice(last, match.index) });
+    out.push({ expr: match[1].trim() });
+    last = match.index + match[0].length;
+  }
+  if (last < template.length) out.push({ text: template.slice(last) });
+  return out;
+}
+
+/** Why `template` can never render, or undefined when it can. */
+export function checkTemplate(template: string): string | undefined {
+  for (const segment of parse(template)) {
+    if (!('expr' in segment)) continue;
+    const problem = checkExpression(segment.expr);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function checkExpression(expr: string): string | undefined {
+  const variable = VARIABLE.exec(expr);
+  if (variable) {
+    return (TEMPLATE_VARIABLES as readonly string[]).includes(variable[1])
+      ? undefined
+      : `unknown template variable {{.${variable[1]}}}; known: ${TEMPLATE_VARIABLES.map((v) => '.' + v).join(', ')}`;
+  }
+  if (!PATH.test(expr)) return `unsupported template expression {{ ${expr} }}`;
+  const root = expr.split(/[.[]/)[0];
+  return (TEMPLATE_ROOTS as readonly string[]).includes(root) ? undefined : `unknown template root "${root}"`;
+}
+
+function evaluate(expr: string, ctx: TemplateContext): unknown {
+  const problem = checkExpression(expr);
+  if (problem) throw new TemplateError(problem);
+  const variable = VARIABLE.exec(expr);
+  if (variable) return ctx.vars[variable[1]];
+  const root = expr.split(/[.[]/)[0];
+  let value: unknown = ctx.data[root];
+  for (const step of expr.slice(root.length).matchAll(PATH_STEP)) {
+    const key = step[1] ?? step[2] ?? step[3] ?? step[4];
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}
+
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
+function renderWith(template: string, ctx: TemplateContext, place: (value: unknown, at: number) => string, limit: number): string {
+  let out = '';
+  for (const segment of parse(template)) {
+    out += 'text' in segment ? segment.text : place(evaluate(segment.expr, ctx), out.length);
+    if (out.length > limit) throw new TemplateError(`rendered template exceeds ${limit} bytes`);
+  }
+  return out;
+}
+
+export function renderUrl(template: string, ctx: TemplateContext, limit = 8192): string {
+  return renderWith(template, ctx, (v) => encodeURIComponent(asText(v)), limit);
+}
+
+export function renderHeader(name: string, template: string, ctx: TemplateContext, limit = 8192): string {
+  const value = renderWith(template, ctx, asText, limit);
+  if (FORBIDDEN_IN_HEADER.test(value)) throw new TemplateError(`header ${name} would contain CR, LF or NUL after rendering`);
+  return value;
+}
+
+/** True when the body is a JSON document: its first character outside placeholders opens an object or array. */
+export function isJsonTemplate(template: string): boolean {
+  const first = parse(template)
+    .map((s) => ('text' in s ? s.text : ''))
+    .join('')
+    .trimStart()[0];
+  return first === '{' || first === '[';
+}
+
+export function renderBody(template: string, ctx: TemplateContext, limit: number): string {
+  if (!isJsonTemplate(template)) return renderWith(template, ctx, asText, limit);
+  const lexer = new JsonStringTracker();
+  let out = '';
+  for (const segment of parse(template)) {
+    if ('text' in segment) {
+      lexer.feed(segment.text);
+      out += segment.text;
+    } else {
+      const value = evaluate(segment.expr, ctx);
+      out += lexer.inString ? JSON.stringify(asText(value)).slice(1, -1) : JSON.stringify(value ?? null);
+    }
+    if (out.length > limit) throw new TemplateError(`rendered body exceeds ${limit} bytes`);
+  }
+  return out;
+}
+
+/** Follows JSON text far enough to know whether the next character lands inside a string literal. */
+class JsonStringTracker {
+  inString = false;
+  private escaped = false;
+
+  feed(text: string): void {
+    for (const ch of text) {
+      if (!this.inString) {
+        if (ch === '"') this.inString = true;
+      } else if (this.escaped) {
+        this.escaped = false;
+      } else if (ch === '\\') {
+        this.escaped = true;
+      } else if (ch === '"') {
+        this.inString = false;
+      }
+    }
+  }
+}

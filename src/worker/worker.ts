@@ -1,0 +1,160 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { Caller } from '../http/caller.js';
+import { resolveRetryPolicy } from '../http/retry-policy.js';
+import type { JobCodec } from '../jobs/job-codec.js';
+import { createGroupCommit } from '../store/group-commit.js';
+import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
+import { completionFor } from './attempt-record.js';
+
+export interface WorkerOptions {
+  owner: string;
+  concurrency: number;
+  batchSize: number;
+  pollIntervalMs: number;
+  leaseMarginMs: number;
+}
+
+interface InFlight {
+  run: ClaimedRun;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Claims due runs in batches under a lease, makes their calls, and commits each outcome
+ * (in group commits) before acting on it further. Wakes on local triggers, on a clock jump,
+ * and every poll interval for work other nodes committed.
+ */
+export function createWorker(deps: { store: Store; caller: Caller; codec: JobCodec; clock: Clock; log: Logger; options: WorkerOptions }) {
+  const { store, clock, log, options } = deps;
+  const inFlight = new Map<string, InFlight>();
+  const completions = createGroupCommit<RunCompletion, void>(async (items) => {
+    await store.completeRuns(items);
+    return items.map(() => undefined);
+  });
+  let running = false;
+  let stopping = false;
+  let loopDone: Promise<void> = Promise.resolve();
+  let wakePending = false;
+  let wakeUp: (() => void) | undefined;
+
+  function wake(): void {
+    wakePending = true;
+    wakeUp?.();
+  }
+
+  function sleep(ms: number): Promise<void> {
+    if (wakePending) {
+      wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        wakePending = false;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  async function loop(): Promise<void> {
+    while (running) {
+      const free = options.concurrency - inFlight.size;
+      if (free <= 0) {
+        await sleep(options.pollIntervalMs);
+        continue;
+      }
+      const limit = Math.min(options.batchSize, free);
+      let claimed: ClaimedRun[];
+      try {
+        claimed = await store.claimRuns(options.owner, clock.now(), limit, options.leaseMarginMs);
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'claiming runs failed; trying again after the poll interval');
+        await sleep(options.pollIntervalMs);
+        continue;
+      }
+      for (const run of claimed) start(run);
+      if (claimed.length < limit) await sleep(options.pollIntervalMs);
+    }
+  }
+
+  function start(run: ClaimedRun): void {
+    const abort = new AbortController();
+    const entry: InFlight = { run, abort, done: Promise.resolve() };
+    inFlight.set(run.id, entry);
+    entry.done = execute(run, abort.signal)
+      .catch((err) => log.error({ run: run.id, err: (err as Error).message }, 'run failed unexpectedly'))
+      .finally(() => {
+        inFlight.delete(run.id);
+        wake();
+      });
+  }
+
+  async function execute(run: ClaimedRun, signal: AbortSignal): Promise<void> {
+    const spec = deps.codec.open(run.spec);
+    const trigger = JSON.parse(run.trigger) as Record<string, unknown>;
+    const outcome = await deps.caller(
+      spec.webhook,
+      {
+        jobId: run.job_id,
+        jobName: spec.name,
+        executionId: run.execution_id,
+        attempt: run.attempt,
+        scheduledTime: run.scheduled_time,
+        messageId: run.message_id,
+        data: { trigger },
+      },
+      run.timeout_ms,
+      signal,
+    );
+    if (signal.aborted) return; // released at shutdown: the next holder makes this attempt again
+    const completion = completionFor(run, outcome, resolveRetryPolicy(spec.retry_policy), clock.now());
+    await completions.add(completion);
+    logAttempt(run, completion);
+  }
+
+  function logAttempt(run: ClaimedRun, c: RunCompletion): void {
+    const fields = { job: run.job_id, execution: run.execution_id, attempt: run.attempt, status_code: c.attempt.status_code, outcome: c.outcome };
+    if (c.outcome === 'succeeded') log.debug(fields, 'attempt succeeded');
+    else log.warn({ ...fields, error: c.error, next_at: c.due_at && new Date(c.due_at).toISOString() }, 'attempt failed');
+  }
+
+  const offJump = clock.onJump(wake);
+
+  return {
+    wake,
+    start(): void {
+      if (running) return;
+      running = true;
+      loopDone = loop();
+    },
+    /** Stops claiming, lets in-flight calls finish within `graceMs`, then releases the rest. */
+    async stop(graceMs: number): Promise<void> {
+      if (stopping) return;
+      stopping = true;
+      running = false;
+      offJump();
+      wake();
+      await loopDone;
+      const all = () => Promise.all([...inFlight.values()].map((f) => f.done));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([all(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+      const left = [...inFlight.values()];
+      for (const f of left) f.abort.abort();
+      await all();
+      await completions.settle();
+      if (left.length > 0) {
+        await store.releaseRuns(options.owner, left.map((f) => f.run.id), clock.now());
+        log.info({ released: left.length }, 'released unfinished runs');
+      }
+    },
+    inFlightCount: () => inFlight.size,
+  };
+}
+
+export type Worker = ReturnType<typeof createWorker>;
