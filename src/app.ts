@@ -78,7 +78,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     log,
     async listen() {
       const address = await server.listen({ host: config.host, port: config.port });
-      worker.start();
+      await worker.start();
       log.info({ address, store: store.dialect.name }, 'hookline is serving');
       return address;
     },

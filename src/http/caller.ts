@@ -32,10 +32,10 @@ export function createCaller(agents: Agents, now: () => number = Date.now): Call
       req = buildRequest(webhook, ctx, now(), DEFAULTS.template_output_limit_bytes);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      const result: SendResult = { startedAt: Date.now(), durationMs: 0, truncated: false, errorCode: ERROR_CODES.config, error: err.message };
+      const result: SendResult = { startedAt: now(), durationMs: 0, truncated: false, errorCode: ERROR_CODES.config, error: err.message };
       return { verdict: 'fail', request: { url: webhook.url, method: webhook.method, headers: {} }, result, error: err.message };
     }
-    const raw = await send(agents, req, { timeoutMs, tlsSkipVerify: webhook.tls_skip_verify === true, limits, signal });
+    const raw = await send(agents, req, { timeoutMs, tlsSkipVerify: webhook.tls_skip_verify === true, limits, signal, now });
     const result = redactResult(raw, secrets);
     const apiKeyHeader = webhook.auth?.type === 'api_key' ? [webhook.auth.header] : [];
     const request = { url: redactText(req.url, secrets), method: req.method, headers: redactHeaders(req.headers, secrets, apiKeyHeader) };

@@ -27,9 +27,11 @@ export interface SendResult {
 export async function send(
   agents: Agents,
   req: OutboundRequest,
-  options: { timeoutMs: number; tlsSkipVerify: boolean; limits: SendLimits; signal?: AbortSignal },
+  options: { timeoutMs: number; tlsSkipVerify: boolean; limits: SendLimits; signal?: AbortSignal; now: () => number },
 ): Promise<SendResult> {
-  const startedAt = Date.now();
+  const startedAt = options.now();
+  const t0 = performance.now();
+  const elapsed = () => Math.round(performance.now() - t0);
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new DeadlineError(options.timeoutMs)), options.timeoutMs);
   const abortOnShutdown = () => deadline.abort(new Error('stopped: the worker is shutting down'));
@@ -49,10 +51,10 @@ export async function send(
     statusCode = res.statusCode;
     headers = flattenHeaders(res.headers, options.limits.responseHeaders);
     const { body, truncated } = await readCapped(res.body, options.limits.responseBodyBytes);
-    return { startedAt, durationMs: Date.now() - startedAt, statusCode, headers, body, truncated };
+    return { startedAt, durationMs: elapsed(), statusCode, headers, body, truncated };
   } catch (err) {
     const reason = deadline.signal.aborted ? deadline.signal.reason : err;
-    return { startedAt, durationMs: Date.now() - startedAt, statusCode, headers, truncated: false, ...describeError(reason) };
+    return { startedAt, durationMs: elapsed(), statusCode, headers, truncated: false, ...describeError(reason) };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', abortOnShutdown);

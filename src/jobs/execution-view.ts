@@ -20,6 +20,7 @@ export function executionView(row: ExecutionRow, attempts?: AttemptRow[]) {
     created_at: iso(row.created_at),
     started_at: iso(row.started_at),
     finished_at: iso(row.finished_at),
+    next_attempt_at: iso(row.next_attempt_at),
     ...(attempts ? { attempt_log: attempts.map(attemptView) } : {}),
   };
 }

@@ -34,7 +34,8 @@ INSERT INTO runs (id, execution_id, kind, name, status, max_attempts, timeout_ms
 VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`;
 
 export const EXECUTION_COLUMNS = `id, job_id, namespace, status, trigger_type, trigger, scheduled_time, attempts,
-  last_error, request, response, created_at, started_at, finished_at`;
+  last_error, request, response, created_at, started_at, finished_at,
+  (SELECT MIN(r.due_at) FROM runs r WHERE r.execution_id = executions.id AND r.status = 'pending') AS next_attempt_at`;
 
 export const GET_EXECUTION = `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE job_id = ? AND id = ?`;
 
@@ -87,6 +88,16 @@ UPDATE runs SET status = 'pending', attempt = attempt - 1, due_at = ?, lease_own
   updated_at = ?
 WHERE lease_owner = ? AND status = 'running' AND id IN (${marks(count)})
 RETURNING execution_id, attempt`;
+
+/** The earliest time a run becomes claimable: a pending run falling due, or a lease lapsing. */
+export const NEXT_WAKE = `
+SELECT MIN(t) AS at FROM (
+  SELECT MIN(due_at) AS t FROM runs WHERE status = 'pending'
+  UNION ALL SELECT MIN(lease_until) AS t FROM runs WHERE status = 'running'
+) due`;
+
+/** Runs left running by a process that is gone lapse at once, as if their leases had run out. */
+export const EXPIRE_ALL_LEASES = `UPDATE runs SET lease_until = 0 WHERE status = 'running'`;
 
 export const SET_EXECUTION_STATUS = `UPDATE executions SET status = ? WHERE id = ? AND finished_at IS NULL`;
 

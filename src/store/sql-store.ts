@@ -69,6 +69,11 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
       }),
     releaseRuns: (owner, runIds, now) =>
       runIds.length === 0 ? Promise.resolve() : db.transaction((tx) => release(tx, owner, runIds, now)),
+    async nextWakeAt() {
+      const [row] = await db.query<{ at: number | null }>(q.NEXT_WAKE);
+      return row?.at ?? undefined;
+    },
+    recoverOrphanedRuns: async () => (dialect.multiNode ? 0 : db.execute(q.EXPIRE_ALL_LEASES)),
   };
 }
 

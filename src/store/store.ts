@@ -50,6 +50,8 @@ export interface ExecutionRow {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** When the next attempt is due, while one is waiting. */
+  next_attempt_at: number | null;
 }
 
 export interface AttemptRow {
@@ -136,4 +138,11 @@ export interface Store {
   completeRuns(items: RunCompletion[]): Promise<void>;
   /** Hands back runs this owner holds but will not finish, due at once and with the attempt not counted. */
   releaseRuns(owner: string, runIds: string[], now: number): Promise<void>;
+  /** When the next run falls due or lease lapses, if any run is waiting. */
+  nextWakeAt(): Promise<number | undefined>;
+  /**
+   * At start-up of a store one node owns alone (SQLite): runs still marked running were held by a
+   * process that died, so their leases lapse at once instead of when they run out. Returns how many.
+   */
+  recoverOrphanedRuns(): Promise<number>;
 }

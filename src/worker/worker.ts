@@ -15,6 +15,9 @@ export interface WorkerOptions {
   leaseMarginMs: number;
 }
 
+/** A floor on idle waits, so runs another node has locked but not yet committed cause no busy loop. */
+const MIN_IDLE_MS = 5;
+
 interface InFlight {
   run: ClaimedRun;
   abort: AbortController;
@@ -78,8 +81,15 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
         continue;
       }
       for (const run of claimed) start(run);
-      if (claimed.length < limit) await sleep(options.pollIntervalMs);
+      if (claimed.length < limit) await sleep(await idleMs());
     }
+  }
+
+  /** How long to wait for more work: until the next run falls due, at most the poll interval. */
+  async function idleMs(): Promise<number> {
+    const at = await store.nextWakeAt().catch(() => undefined);
+    if (at === undefined) return options.pollIntervalMs;
+    return Math.max(MIN_IDLE_MS, Math.min(options.pollIntervalMs, at - clock.now()));
   }
 
   function start(run: ClaimedRun): void {
@@ -127,9 +137,11 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
 
   return {
     wake,
-    start(): void {
+    async start(): Promise<void> {
       if (running) return;
       running = true;
+      const recovered = await store.recoverOrphanedRuns();
+      if (recovered > 0) log.warn({ runs: recovered }, 'runs left in flight by a stopped process are due again');
       loopDone = loop();
     },
     /** Stops claiming, lets in-flight calls finish within `graceMs`, then releases the rest. */
