@@ -13,11 +13,11 @@ export interface Fixture {
 /** A node on a fresh database of `kind`, a ManualClock, and a receiver; all torn down afterwards. */
 export async function withNode(
   kind: StoreKind,
-  options: { config?: Record<string, unknown>; responder?: Responder },
+  options: { config?: Record<string, unknown>; responder?: Responder; startAt?: number },
   fn: (f: Fixture) => Promise<void>,
 ): Promise<void> {
   const db = kind.create();
-  const clock = new ManualClock(Date.parse('2026-06-01T12:00:00Z'));
+  const clock = new ManualClock(options.startAt ?? Date.parse('2026-06-01T12:00:00Z'));
   const receiver = await startReceiver(options.responder);
   let node: Running | undefined;
   try {
