@@ -9,8 +9,7 @@ ON CONFLICT (id) DO NOTHING`;
 export const UPSERT_JOB = `
 INSERT INTO jobs (id, namespace, name, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET namespace = excluded.namespace, name = excluded.name,
-  spec = excluded.spec, updated_at = excluded.updated_at
-RETURNING created_at`;
+  spec = excluded.spec, updated_at = excluded.updated_at`;
 
 export const GET_JOB = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`;
 export const LIST_JOBS = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id > ? ORDER BY id LIMIT ?`;

@@ -34,10 +34,12 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     async insertJob(job) {
       return (await db.execute(q.INSERT_JOB, jobParams(job))) === 1;
     },
-    async upsertJob(job) {
-      const rows = await db.query<{ created_at: number }>(q.UPSERT_JOB, jobParams(job));
-      return rows[0].created_at === job.created_at ? 'created' : 'updated';
-    },
+    upsertJob: (job) =>
+      db.transaction(async (tx) => {
+        const existed = (await tx.query(q.JOB_EXISTS, [job.id])).length > 0;
+        await tx.execute(q.UPSERT_JOB, jobParams(job));
+        return existed ? 'updated' : 'created';
+      }),
     async getJob(id) {
       return (await db.query<JobRow>(q.GET_JOB, [id]))[0];
     },

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import pg from 'pg';
+import { withNode } from '../support/fixture.js';
+import { createJob, runToEnd, trigger } from '../support/jobs.js';
+import { STORE_KINDS, type TestDatabase } from '../support/stores.js';
+
+const TOKEN = 'SENTINEL-bearer-7f3a9c';
+const PASSWORD = 'SENTINEL-password-51be';
+const API_KEY = 'SENTINEL-apikey-c0ffee';
+const URL_PASSWORD = 'SENTINELurlpw93';
+const SIGNING_KEY = Buffer.from('SENTINEL-signing-key-0042!').toString('base64');
+const SENTINELS = [TOKEN, PASSWORD, API_KEY, URL_PASSWORD, SIGNING_KEY];
+
+/** Every byte the store holds, as text: the SQLite file with its WAL, or every row of every Hookline table. */
+async function storedText(db: TestDatabase): Promise<string> {
+  if (db.file) return [db.file, `${db.file}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('\n');
+  const client = new pg.Client(db.database);
+  await client.connect();
+  try {
+    const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [db.schema]);
+    const dumps = [];
+    for (const { table_name } of tables.rows) dumps.push(JSON.stringify((await client.query(`SELECT * FROM ${db.schema}.${table_name}`)).rows));
+    return dumps.join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
+function assertClean(text: string, where: string) {
+  for (const s of SENTINELS) assert.ok(!text.includes(s), `${where} holds the secret ${s}`);
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`secrets: ${kind.name}`, () => {
+    test('secrets appear as *** in API responses, logs and stored attempts, and never in the database', async () => {
+      await withNode(kind, { startAt: Date.now() }, async ({ db, node, clock, receiver }) => {
+        receiver.respond((req, res) => {
+          // A careless receiver that echoes credentials back in its headers and body.
+          const echoed = JSON.stringify(req.headers);
+          res.writeHead(req.n % 2 === 1 ? 503 : 200, { 'x-echo-auth': req.headers.authorization ?? '', 'x-echo-key': req.headers['x-api-key'] ?? '' }).end(echoed);
+        });
+        const policy = { max_attempts: 2, initial_interval: '1s' };
+        const webhooks = [
+          { auth: { type: 'bearer', token: TOKEN } },
+          { auth: { type: 'basic', username: 'user', password: PASSWORD } },
+          { auth: { type: 'api_key', api_key: API_KEY } },
+          { url: receiver.url.replace('http://', `http://someone:${URL_PASSWORD}@`) },
+          { signing_secret: `whsec_${SIGNING_KEY}`, body: '{"x": 1}' },
+        ];
+        const responses: string[] = [];
+        for (const [i, webhook] of webhooks.entries()) {
+          const created = await node.api('POST', '/api/v1/jobs', { id: `s${i}`, retry_policy: policy, webhook: { url: receiver.url, ...webhook } });
+          assert.equal(created.status, 201);
+          responses.push(created.text);
+          const e = await runToEnd(node, clock, `s${i}`, await trigger(node, `s${i}`));
+          assert.equal(e.status, 'succeeded');
+          responses.push(JSON.stringify(e), (await node.api('GET', `/api/v1/jobs/s${i}`)).text);
+          responses.push((await node.api('GET', `/api/v1/jobs/s${i}/executions`)).text);
+        }
+        assert.equal(receiver.requests[0].headers.authorization, `Bearer ${TOKEN}`, 'the receiver did get the real secret');
+        const shown = await node.api('GET', '/api/v1/jobs/s0');
+        assert.equal(shown.body.webhook.auth.token, '***');
+        assert.equal((await node.api('GET', '/api/v1/jobs/s4')).body.webhook.signing_secret, '***');
+        const execution = (await node.api('GET', '/api/v1/jobs/s0/executions')).body.items[0];
+        assert.equal(execution.request.headers.Authorization, '***');
+        responses.push((await node.api('GET', '/api/v1/jobs')).text);
+        assertClean(responses.join('\n'), 'an API response');
+        assertClean(node.logs.join(''), 'the log');
+        assert.ok(node.logs.length > 0);
+        await node.close();
+        assertClean(await storedText(db), 'the database');
+      });
+    });
+
+    test('PUT with "***" keeps the stored secret; a new value replaces it', async () => {
+      await withNode(kind, {}, async ({ node, receiver }) => {
+        await createJob(node, { id: 'keep', webhook: { url: receiver.url, auth: { type: 'bearer', token: 'first-token' } } });
+        const shown = (await node.api('GET', '/api/v1/jobs/keep')).body;
+        const { created_at, updated_at, ...spec } = shown;
+        assert.equal((await node.api('PUT', '/api/v1/jobs/keep', spec)).status, 200);
+        await trigger(node, 'keep');
+        assert.equal((await receiver.waitFor(1))[0].headers.authorization, 'Bearer first-token');
+        const fresh = await node.api('PUT', '/api/v1/jobs/fresh', { webhook: { url: receiver.url, auth: { type: 'bearer', token: '***' } } });
+        assert.equal(fresh.status, 400);
+        assert.equal(fresh.body.error.field, 'webhook.auth.token');
+      });
+    });
+  });
+}
