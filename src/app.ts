@@ -13,7 +13,7 @@ import { createAgents } from './http/agents.js';
 import { createCaller } from './http/caller.js';
 import { createEgressPolicy } from './http/egress.js';
 import { createJobCodec } from './jobs/job-codec.js';
-import { createTrigger } from './jobs/trigger.js';
+import { createTrigger, type Trigger } from './jobs/trigger.js';
 import { createLogger } from './log.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
 import { createSealer } from './secrets/sealer.js';
@@ -27,6 +27,8 @@ export interface App {
   store: Store;
   server: FastifyInstance;
   worker: Worker;
+  /** Starts an execution of a job; resolves once it is committed. */
+  trigger: Trigger;
   log: Logger;
   /** Listens on the configured host and port; returns the address. */
   listen(): Promise<string>;
@@ -75,6 +77,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     store,
     server,
     worker,
+    trigger,
     log,
     async listen() {
       const address = await server.listen({ host: config.host, port: config.port });

@@ -32,6 +32,8 @@ interface InFlight {
 export function createWorker(deps: { store: Store; caller: Caller; codec: JobCodec; clock: Clock; log: Logger; options: WorkerOptions }) {
   const { store, clock, log, options } = deps;
   const inFlight = new Map<string, InFlight>();
+  /** Claims wait until this many slots are free, so a busy worker claims in batches, not one run at a time. */
+  const claimThreshold = Math.max(1, Math.floor(Math.min(options.concurrency, options.batchSize) / 4));
   const completions = createGroupCommit<RunCompletion, void>(async (items) => {
     await store.completeRuns(items);
     return items.map(() => undefined);
@@ -67,7 +69,7 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
   async function loop(): Promise<void> {
     while (running) {
       const free = options.concurrency - inFlight.size;
-      if (free <= 0) {
+      if (free < claimThreshold && inFlight.size > 0) {
         await sleep(options.pollIntervalMs);
         continue;
       }

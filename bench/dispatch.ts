@@ -1,0 +1,132 @@
+/**
+ * bench:dispatch — N triggered executions delivered to a minimal receiver on 127.0.0.1, on SQLite
+ * and on PostgreSQL (each trigger committed before it returns), against a bare undici loop sending the same requests to the same receiver.
+ * Prints deliveries/s and trigger-to-receipt latency p50/p99. Loopback only; bounded by N.
+ *
+ *   npm run bench:dispatch            # N=5000
+ *   BENCH_N=20000 npm run bench:dispatch
+ *   BENCH_STORES=sqlite npm run bench:dispatch
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import pg from 'pg';
+import { createApp } from '../src/app.js';
+import { parseConfig } from '../src/config/config.js';
+import { createLogger } from '../src/log.js';
+
+const N = Number(process.env.BENCH_N ?? 5000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const POSTGRES_URL = process.env.HOOKLINE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
+const BODY = JSON.stringify({ event: 'bench', payload: 'x'.repeat(200) });
+
+interface Receiver {
+  url: string;
+  received: Map<string, number>;
+  count(): number;
+  close(): Promise<void>;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const received = new Map<string, number>();
+  let count = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      count++;
+      const id = req.headers['x-hookline-execution-id'] as string | undefined;
+      if (id && !received.has(id)) received.set(id, performance.now());
+      res.writeHead(200).end();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    count: () => count,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) await fn(next++);
+  }));
+}
+
+async function bare(receiver: Receiver): Promise<number> {
+  const agent = new Agent({ connections: 256, keepAliveTimeout: 10_000 });
+  const started = performance.now();
+  await pool(N, CONCURRENCY, async (i) => {
+    const res = await request(receiver.url, {
+      method: 'POST', dispatcher: agent, body: BODY,
+      headers: { 'content-type': 'application/json', 'user-agent': 'bench', 'x-bench': String(i) },
+    });
+    await res.body.text();
+  });
+  const rate = N / ((performance.now() - started) / 1000);
+  await agent.close();
+  return rate;
+}
+
+async function hookline(receiver: Receiver, database: string, schema?: string) {
+  const config = parseConfig({ port: 0, database, database_schema: schema, log_level: 'warn', worker: {} });
+  const app = await createApp(config, { log: createLogger('warn') });
+  const url = await app.listen();
+  const client = new Agent({ connections: CONCURRENCY });
+  const api = (path: string, body: unknown) =>
+    request(url + path, { method: 'POST', dispatcher: client, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  await (await api('/api/v1/jobs', { id: 'bench', webhook: { url: receiver.url, body: BODY } })).body.text();
+  const sentAt = new Map<string, number>();
+  receiver.received.clear();
+  const started = performance.now();
+  await pool(N, CONCURRENCY, async () => {
+    const t = performance.now();
+    const { id } = await app.trigger('bench', { type: 'manual', body: null });
+    sentAt.set(id, t);
+  });
+  if (process.env.BENCH_VERBOSE) console.log(`  triggers committed in ${(performance.now() - started).toFixed(0)} ms; delivered so far ${receiver.received.size}`);
+  const deadline = Date.now() + 300_000;
+  while (receiver.received.size < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  const elapsed = (Math.max(...receiver.received.values()) - started) / 1000;
+  const latencies = [...sentAt].map(([id, t]) => receiver.received.get(id)! - t).sort((a, b) => a - b);
+  await client.close();
+  await app.close();
+  return { rate: receiver.received.size / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function main() {
+  const receiver = await startReceiver();
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
+  const schema = `bench_${process.pid}`;
+  try {
+    await bare(receiver); // warm-up
+    const bareRate = await bare(receiver);
+    console.log(`bare undici loop:    ${bareRate.toFixed(0)} req/s  (N=${N}, concurrency ${CONCURRENCY})`);
+    const sqlite = await hookline(receiver, join(dir, 'bench.db'));
+    console.log(`hookline sqlite:     ${sqlite.rate.toFixed(0)} deliveries/s  p50 ${sqlite.p50.toFixed(1)} ms  p99 ${sqlite.p99.toFixed(1)} ms`);
+    if (STORES.includes('postgres')) {
+      const postgres = await hookline(receiver, POSTGRES_URL, schema);
+      console.log(`hookline postgres:   ${postgres.rate.toFixed(0)} deliveries/s  p50 ${postgres.p50.toFixed(1)} ms  p99 ${postgres.p99.toFixed(1)} ms`);
+      console.log(`postgres/bare ratio: ${(postgres.rate / bareRate).toFixed(2)}`);
+    }
+    console.log(`dispatch/bare ratio: ${(sqlite.rate / bareRate).toFixed(2)}`);
+  } finally {
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+    const c = new pg.Client(POSTGRES_URL);
+    await c.connect().then(() => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).finally(() => c.end());
+  }
+}
+
+await main();
