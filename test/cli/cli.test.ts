@@ -1,14 +1,54 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { VERSION } from '../../src/version.js';
-import { runCli, spawnServe } from '../support/process.js';
-import { startReceiver } from '../support/receiver.js';
+import { runCli, spawnServe, type NodeProcess } from '../support/process.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
 import { STORE_KINDS } from '../support/stores.js';
 import { waitUntil } from '../support/wait.js';
 
 const [sqlite, postgres] = STORE_KINDS;
+
+/** Writes a hookline.yaml in a fresh temporary folder and returns its path. */
+function writeConfig(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'hookline-cfg-')), 'hookline.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+/**
+ * Starts a node on a SQLite file, makes one call of job `id` reach the receiver, SIGTERMs the node
+ * (which must exit 0), then hands `check` a fresh node on the same file and the execution id.
+ */
+async function stopMidCall(
+  id: string,
+  receiver: Receiver,
+  extraArgs: string[],
+  check: (after: NodeProcess, executionId: string) => Promise<void>,
+): Promise<void> {
+  const db = sqlite.create();
+  const args = ['--db', db.file!];
+  try {
+    const node = await spawnServe([...args, ...extraArgs]);
+    await node.api('POST', '/api/v1/jobs', { id, webhook: { url: receiver.url } });
+    const { body } = await node.api('POST', `/api/v1/jobs/${id}/trigger`);
+    await receiver.waitFor(1);
+    node.child.kill('SIGTERM');
+    assert.equal(await node.exited, 0);
+    const after = await spawnServe(args);
+    try {
+      await check(after, body.id);
+    } finally {
+      after.child.kill('SIGTERM');
+      await after.exited;
+    }
+  } finally {
+    await receiver.close();
+    await db.drop();
+  }
+}
 
 describe('hookline command line', () => {
   test('--version and --help', async () => {
@@ -66,55 +106,22 @@ describe('hookline command line', () => {
   });
 
   test('SIGTERM stops claiming and lets an in-flight call finish within the grace period', async () => {
-    const db = sqlite.create();
     const receiver = await startReceiver((_req, res) => new Promise((resolve) => setTimeout(() => resolve(void res.writeHead(200).end('done')), 700)));
-    const node = await spawnServe(['--db', db.file!]);
-    try {
-      await node.api('POST', '/api/v1/jobs', { id: 'slow', webhook: { url: receiver.url } });
-      const { body } = await node.api('POST', '/api/v1/jobs/slow/trigger');
-      await receiver.waitFor(1);
-      node.child.kill('SIGTERM');
-      assert.equal(await node.exited, 0);
-      const after = await spawnServe(['--db', db.file!]);
-      try {
-        const e = await after.api('GET', `/api/v1/jobs/slow/executions/${body.id}`);
-        assert.equal(e.body.status, 'succeeded');
-        assert.equal(receiver.requests.length, 1);
-      } finally {
-        after.child.kill('SIGTERM');
-        await after.exited;
-      }
-    } finally {
-      await receiver.close();
-      await db.drop();
-    }
+    await stopMidCall('slow', receiver, [], async (after, executionId) => {
+      const e = await after.api('GET', `/api/v1/jobs/slow/executions/${executionId}`);
+      assert.equal(e.body.status, 'succeeded');
+      assert.equal(receiver.requests.length, 1);
+    });
   });
 
   test('a call still running when the grace period ends is released and made again by the next start', async () => {
-    const db = sqlite.create();
     const receiver = await startReceiver((req, res) => (req.n === 1 ? new Promise(() => {}) : void res.writeHead(200).end()));
-    const config = join(db.file!, '..', 'short.yaml');
-    writeFileSync(config, 'worker:\n  shutdown_grace: 200ms\n');
-    const node = await spawnServe(['--db', db.file!, '--config', config]);
-    try {
-      await node.api('POST', '/api/v1/jobs', { id: 'hung', webhook: { url: receiver.url } });
-      const { body } = await node.api('POST', '/api/v1/jobs/hung/trigger');
-      await receiver.waitFor(1);
-      node.child.kill('SIGTERM');
-      assert.equal(await node.exited, 0);
-      const after = await spawnServe(['--db', db.file!]);
-      try {
-        await waitUntil(async () => (await after.api('GET', `/api/v1/jobs/hung/executions/${body.id}`)).body.status === 'succeeded', 10_000, 'the released call');
-        const e = await after.api('GET', `/api/v1/jobs/hung/executions/${body.id}`);
-        assert.equal(e.body.attempts, 1, 'a released attempt is not counted');
-        assert.equal(receiver.requests.length, 2);
-      } finally {
-        after.child.kill('SIGTERM');
-        await after.exited;
-      }
-    } finally {
-      await receiver.close();
-      await db.drop();
-    }
+    const args = ['--config', writeConfig('worker:\n  shutdown_grace: 200ms\n')];
+    await stopMidCall('hung', receiver, args, async (after, executionId) => {
+      const path = `/api/v1/jobs/hung/executions/${executionId}`;
+      await waitUntil(async () => (await after.api('GET', path)).body.status === 'succeeded', 10_000, 'the released call');
+      assert.equal((await after.api('GET', path)).body.attempts, 1, 'a released attempt is not counted');
+      assert.equal(receiver.requests.length, 2);
+    });
   });
 });
