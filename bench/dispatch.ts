@@ -1,6 +1,7 @@
 /**
- * bench:dispatch — N triggered executions delivered to a minimal receiver on 127.0.0.1, on SQLite
- * and on PostgreSQL (each trigger committed before it returns), against a bare undici loop sending the same requests to the same receiver.
+ * bench:dispatch — N triggered executions (each committed before its trigger returns) delivered
+ * to a minimal receiver on 127.0.0.1, on SQLite and on PostgreSQL, against a bare undici loop
+ * sending the same requests to the same receiver.
  * Prints deliveries/s and trigger-to-receipt latency p50/p99. Loopback only; bounded by N.
  *
  *   npm run bench:dispatch            # N=5000
@@ -27,17 +28,14 @@ const BODY = JSON.stringify({ event: 'bench', payload: 'x'.repeat(200) });
 interface Receiver {
   url: string;
   received: Map<string, number>;
-  count(): number;
   close(): Promise<void>;
 }
 
 async function startReceiver(): Promise<Receiver> {
   const received = new Map<string, number>();
-  let count = 0;
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      count++;
       const id = req.headers['x-hookline-execution-id'] as string | undefined;
       if (id && !received.has(id)) received.set(id, performance.now());
       res.writeHead(200).end();
@@ -48,7 +46,6 @@ async function startReceiver(): Promise<Receiver> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     received,
-    count: () => count,
     close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
@@ -80,7 +77,7 @@ async function bare(receiver: Receiver): Promise<number> {
 }
 
 async function hookline(receiver: Receiver, database: string, schema?: string) {
-  const config = parseConfig({ port: 0, database, database_schema: schema, log_level: 'warn', worker: {} });
+  const config = parseConfig({ port: 0, database, database_schema: schema, log_level: 'warn' });
   const app = await createApp(config, { log: createLogger('warn') });
   const url = await app.listen();
   const client = new Agent({ connections: CONCURRENCY });
