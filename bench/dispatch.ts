@@ -110,6 +110,7 @@ async function main() {
     await bare(receiver); // warm-up
     const bareRate = await bare(receiver);
     console.log(`bare undici loop:    ${bareRate.toFixed(0)} req/s  (N=${N}, concurrency ${CONCURRENCY})`);
+    await hookline(receiver, join(dir, 'warm-up.db')); // warm-up, as for the bare loop
     const sqlite = await hookline(receiver, join(dir, 'bench.db'));
     console.log(`hookline sqlite:     ${sqlite.rate.toFixed(0)} deliveries/s  p50 ${sqlite.p50.toFixed(1)} ms  p99 ${sqlite.p99.toFixed(1)} ms`);
     if (STORES.includes('postgres')) {

@@ -22,14 +22,18 @@ export interface OutboundRequest {
   body: string | undefined;
 }
 
+/** What templates see; the variables are worked out only if a template asks for one. */
 export function templateContext(ctx: CallContext): TemplateContext {
+  let vars: Record<string, string> | undefined;
   return {
-    vars: {
-      JobID: ctx.jobId,
-      JobName: ctx.jobName,
-      ExecutionID: ctx.executionId,
-      ScheduledTime: new Date(ctx.scheduledTime).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      Attempt: String(ctx.attempt),
+    get vars() {
+      return (vars ??= {
+        JobID: ctx.jobId,
+        JobName: ctx.jobName,
+        ExecutionID: ctx.executionId,
+        ScheduledTime: new Date(ctx.scheduledTime).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        Attempt: String(ctx.attempt),
+      });
     },
     data: ctx.data,
   };

@@ -20,12 +20,13 @@ export interface CallOutcome {
   error: string | null;
 }
 
-export type Caller = (webhook: Webhook, ctx: CallContext, timeoutMs: number, signal?: AbortSignal) => Promise<CallOutcome>;
+/** `abort`, when given, is the call's controller: aborting it stops the call; its deadline aborts it too. */
+export type Caller = (webhook: Webhook, ctx: CallContext, timeoutMs: number, abort?: AbortController) => Promise<CallOutcome>;
 
 /** Builds the request, sends it, and judges the answer by the response table. */
 export function createCaller(agents: Agents, now: () => number = Date.now): Caller {
   const limits = { responseBodyBytes: DEFAULTS.response_body_limit_bytes, responseHeaders: DEFAULTS.max_response_headers };
-  return async function call(webhook, ctx, timeoutMs, signal) {
+  return async function call(webhook, ctx, timeoutMs, abort) {
     const secrets = collectSecrets(webhook);
     let req: OutboundRequest;
     try {
@@ -35,7 +36,7 @@ export function createCaller(agents: Agents, now: () => number = Date.now): Call
       const result: SendResult = { startedAt: now(), durationMs: 0, truncated: false, errorCode: ERROR_CODES.config, error: err.message };
       return { verdict: 'fail', request: { url: webhook.url, method: webhook.method, headers: {} }, result, error: err.message };
     }
-    const raw = await send(agents, req, { timeoutMs, tlsSkipVerify: webhook.tls_skip_verify === true, limits, signal, now });
+    const raw = await send(agents, req, { timeoutMs, tlsSkipVerify: webhook.tls_skip_verify === true, limits, abort, now });
     const result = redactResult(raw, secrets);
     const apiKeyHeader = webhook.auth?.type === 'api_key' ? [webhook.auth.header] : [];
     const request = { url: redactText(req.url, secrets), method: req.method, headers: redactHeaders(req.headers, secrets, apiKeyHeader) };

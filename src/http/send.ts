@@ -27,15 +27,14 @@ export interface SendResult {
 export async function send(
   agents: Agents,
   req: OutboundRequest,
-  options: { timeoutMs: number; tlsSkipVerify: boolean; limits: SendLimits; signal?: AbortSignal; now: () => number },
+  options: { timeoutMs: number; tlsSkipVerify: boolean; limits: SendLimits; abort?: AbortController; now: () => number },
 ): Promise<SendResult> {
   const startedAt = options.now();
   const t0 = performance.now();
   const elapsed = () => Math.round(performance.now() - t0);
-  const deadline = new AbortController();
+  // The caller's controller, when given, also stops the call from outside (a shutdown).
+  const deadline = options.abort ?? new AbortController();
   const timer = setTimeout(() => deadline.abort(new DeadlineError(options.timeoutMs)), options.timeoutMs);
-  const abortOnShutdown = () => deadline.abort(new Error('stopped: the worker is shutting down'));
-  options.signal?.addEventListener('abort', abortOnShutdown, { once: true });
   let statusCode: number | undefined;
   let headers: Record<string, string> | undefined;
   try {
@@ -57,7 +56,6 @@ export async function send(
     return { startedAt, durationMs: elapsed(), statusCode, headers, truncated: false, ...describeError(reason) };
   } finally {
     clearTimeout(timer);
-    options.signal?.removeEventListener('abort', abortOnShutdown);
   }
 }
 
@@ -68,16 +66,18 @@ class DeadlineError extends Error {
   }
 }
 
-async function readCapped(body: AsyncIterable<Buffer>, limit: number): Promise<{ body: string; truncated: boolean }> {
-  const kept: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of body) {
-    if (size < limit) kept.push(chunk.subarray(0, limit - size));
-    if (size + chunk.length > limit) truncated = true;
-    size += chunk.length;
-  }
-  return { body: Buffer.concat(kept).toString('utf8'), truncated };
+/** Reads the whole body (so the connection can be reused), keeping at most `limit` bytes of it. */
+function readCapped(body: NodeJS.ReadableStream, limit: number): Promise<{ body: string; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const kept: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      if (size < limit) kept.push(chunk.subarray(0, limit - size));
+      size += chunk.length;
+    });
+    body.once('error', reject);
+    body.once('end', () => resolve({ body: Buffer.concat(kept).toString('utf8'), truncated: size > limit }));
+  });
 }
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>, max: number): Record<string, string> {

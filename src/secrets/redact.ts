@@ -10,7 +10,7 @@ export function redactHeaders(
   secrets: readonly string[],
   extraNames: readonly string[] = [],
 ): Record<string, string> {
-  const names = new Set([...CREDENTIAL_HEADERS, ...extraNames.map((n) => n.toLowerCase())]);
+  const names = extraNames.length === 0 ? CREDENTIAL_HEADERS : new Set([...CREDENTIAL_HEADERS, ...extraNames.map((n) => n.toLowerCase())]);
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     out[name] = names.has(name.toLowerCase()) ? REDACTED : redactText(value, secrets);

@@ -125,7 +125,7 @@ async function claim(
   leaseMarginMs: number,
 ): Promise<ClaimedRun[]> {
   type Claimed = Omit<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time'>;
-  const runs = await tx.query<Claimed>(sql, [owner, now, leaseMarginMs, now, now, now, limit]);
+  const runs = await tx.query<Claimed>(sql, [now, limit, now, limit, owner, now, leaseMarginMs, now, limit]);
   if (runs.length === 0) return [];
   const ids = [...new Set(runs.map((r) => r.execution_id))];
   type ExecutionPart = Pick<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time'> & { id: string };

@@ -22,23 +22,55 @@ export class TemplateError extends Error {
   readonly code = 'CONFIG_ERROR';
 }
 
-type Segment = { text: string } | { expr: string };
+type Segment = { text: string } | { expr: string; inString: boolean };
 
-function parse(template: string): Segment[] {
-  const out: Segment[] = [];
+/** A template split once into text and expressions; the cache below keeps it for the next call. */
+interface Compiled {
+  segments: Segment[];
+  /** The body is a JSON document: its first character outside placeholders opens an object or array. */
+  json: boolean;
+}
+
+/** How many distinct templates stay compiled; the cache starts over when it is full. */
+const COMPILED_CACHE_SIZE = 1024;
+const compiled = new Map<string, Compiled>();
+
+function compile(template: string): Compiled {
+  let entry = compiled.get(template);
+  if (!entry) {
+    if (compiled.size >= COMPILED_CACHE_SIZE) compiled.clear();
+    entry = split(template);
+    compiled.set(template, entry);
+  }
+  return entry;
+}
+
+/**
+ * Splits a template and, for a JSON body, notes whether each expression lands inside a string
+ * literal. That depends on the template's text alone: whatever is inserted is escaped to keep it.
+ */
+function split(template: string): Compiled {
+  const segments: Segment[] = [];
+  const lexer = new JsonStringTracker();
   let last = 0;
   for (const match of template.matchAll(PLACEHOLDER)) {
-    if (match.index > last) out.push({ text: template.slice(last, match.index) });
-    out.push({ expr: match[1].trim() });
+    if (match.index > last) segments.push(text(template.slice(last, match.index), lexer));
+    segments.push({ expr: match[1].trim(), inString: lexer.inString });
     last = match.index + match[0].length;
   }
-  if (last < template.length) out.push({ text: template.slice(last) });
-  return out;
+  if (last < template.length) segments.push(text(template.slice(last), lexer));
+  const first = segments.map((s) => ('text' in s ? s.text : '')).join('').trimStart()[0];
+  return { segments, json: first === '{' || first === '[' };
+}
+
+function text(part: string, lexer: JsonStringTracker): Segment {
+  lexer.feed(part);
+  return { text: part };
 }
 
 /** Why `template` can never render, or undefined when it can. */
 export function checkTemplate(template: string): string | undefined {
-  for (const segment of parse(template)) {
+  for (const segment of compile(template).segments) {
     if (!('expr' in segment)) continue;
     const problem = checkExpression(segment.expr);
     if (problem) return problem;
@@ -81,7 +113,7 @@ function asText(value: unknown): string {
 
 function renderWith(template: string, ctx: TemplateContext, place: (value: unknown, at: number) => string, limit: number): string {
   let out = '';
-  for (const segment of parse(template)) {
+  for (const segment of compile(template).segments) {
     out += 'text' in segment ? segment.text : place(evaluate(segment.expr, ctx), out.length);
     if (out.length > limit) throw new TemplateError(`rendered template exceeds ${limit} bytes`);
   }
@@ -100,24 +132,19 @@ export function renderHeader(name: string, template: string, ctx: TemplateContex
 
 /** True when the body is a JSON document: its first character outside placeholders opens an object or array. */
 export function isJsonTemplate(template: string): boolean {
-  const first = parse(template)
-    .map((s) => ('text' in s ? s.text : ''))
-    .join('')
-    .trimStart()[0];
-  return first === '{' || first === '[';
+  return compile(template).json;
 }
 
 export function renderBody(template: string, ctx: TemplateContext, limit: number): string {
-  if (!isJsonTemplate(template)) return renderWith(template, ctx, asText, limit);
-  const lexer = new JsonStringTracker();
+  const { segments, json } = compile(template);
+  if (!json) return renderWith(template, ctx, asText, limit);
   let out = '';
-  for (const segment of parse(template)) {
+  for (const segment of segments) {
     if ('text' in segment) {
-      lexer.feed(segment.text);
       out += segment.text;
     } else {
       const value = evaluate(segment.expr, ctx);
-      out += lexer.inString ? JSON.stringify(asText(value)).slice(1, -1) : JSON.stringify(value ?? null);
+      out += segment.inString ? JSON.stringify(asText(value)).slice(1, -1) : JSON.stringify(value ?? null);
     }
     if (out.length > limit) throw new TemplateError(`rendered body exceeds ${limit} bytes`);
   }

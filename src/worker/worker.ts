@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Caller } from '../http/caller.js';
-import { resolveRetryPolicy } from '../http/retry-policy.js';
 import type { JobCodec } from '../jobs/job-codec.js';
 import { createGroupCommit } from '../store/group-commit.js';
 import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
 import { completionFor } from './attempt-record.js';
+import { createSpecCache } from './spec-cache.js';
 
 export interface WorkerOptions {
   owner: string;
@@ -17,6 +17,9 @@ export interface WorkerOptions {
 
 /** A floor on idle waits, so runs another node has locked but not yet committed cause no busy loop. */
 const MIN_IDLE_MS = 5;
+
+/** The abort reason of a call cut short by shutdown: its run is released, not recorded as an attempt. */
+const RELEASED = new Error('stopped: the worker is shutting down');
 
 interface InFlight {
   run: ClaimedRun;
@@ -31,6 +34,7 @@ interface InFlight {
  */
 export function createWorker(deps: { store: Store; caller: Caller; codec: JobCodec; clock: Clock; log: Logger; options: WorkerOptions }) {
   const { store, clock, log, options } = deps;
+  const openSpec = createSpecCache(deps.codec);
   const inFlight = new Map<string, InFlight>();
   /** Claims wait until this many slots are free, so a busy worker claims in batches, not one run at a time. */
   const claimThreshold = Math.max(1, Math.floor(Math.min(options.concurrency, options.batchSize) / 4));
@@ -98,7 +102,7 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
     const abort = new AbortController();
     const entry: InFlight = { run, abort, done: Promise.resolve() };
     inFlight.set(run.id, entry);
-    entry.done = execute(run, abort.signal)
+    entry.done = execute(run, abort)
       .catch((err) => log.error({ run: run.id, err: (err as Error).message }, 'run failed unexpectedly'))
       .finally(() => {
         inFlight.delete(run.id);
@@ -106,8 +110,8 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
       });
   }
 
-  async function execute(run: ClaimedRun, signal: AbortSignal): Promise<void> {
-    const spec = deps.codec.open(run.spec);
+  async function execute(run: ClaimedRun, abort: AbortController): Promise<void> {
+    const { spec, retryPolicy } = openSpec(run.spec);
     const trigger = JSON.parse(run.trigger) as Record<string, unknown>;
     const outcome = await deps.caller(
       spec.webhook,
@@ -121,10 +125,10 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
         data: { trigger },
       },
       run.timeout_ms,
-      signal,
+      abort,
     );
-    if (signal.aborted) return; // released at shutdown: the next holder makes this attempt again
-    const completion = completionFor(run, outcome, resolveRetryPolicy(spec.retry_policy), clock.now());
+    if (abort.signal.reason === RELEASED) return; // the next holder makes this attempt again
+    const completion = completionFor(run, outcome, retryPolicy, clock.now());
     await completions.add(completion);
     logAttempt(run, completion);
   }
@@ -159,7 +163,7 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
       await Promise.race([all(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
       clearTimeout(timer);
       const left = [...inFlight.values()];
-      for (const f of left) f.abort.abort();
+      for (const f of left) f.abort.abort(RELEASED);
       await all();
       await completions.settle();
       if (left.length > 0) {
