@@ -1,7 +1,7 @@
-import type { Dialect } from './driver.js';
+import { POSTGRES } from './dialects.js';
 import { openPostgresDriver } from './postgres/postgres-driver.js';
 import { createSqlStore } from './sql-store.js';
-import { openSqliteDriver } from './sqlite/sqlite-driver.js';
+import { openThreadStore } from './sqlite/thread-store.js';
 import type { Store } from './store.js';
 
 export interface StoreOptions {
@@ -11,8 +11,6 @@ export interface StoreOptions {
   durability?: 'normal' | 'full';
 }
 
-const SQLITE: Dialect = { name: 'sqlite', claimLock: '', multiNode: false };
-const POSTGRES: Dialect = { name: 'postgres', claimLock: 'FOR UPDATE SKIP LOCKED', multiNode: true };
 /** Keeps two nodes starting together from migrating at once. */
 const POSTGRES_MIGRATION_LOCK = 'SELECT pg_advisory_xact_lock(7283451001)';
 
@@ -28,7 +26,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         POSTGRES,
         POSTGRES_MIGRATION_LOCK,
       )
-    : createSqlStore(openSqliteDriver({ path: options.database, durability: options.durability ?? 'normal' }), SQLITE);
+    : openThreadStore({ path: options.database, durability: options.durability ?? 'normal' });
   if (options.schema && isPostgresUrl(options.database)) await ensureSchema(options);
   await store.migrate();
   return store;

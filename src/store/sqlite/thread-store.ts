@@ -1,0 +1,78 @@
+import { Worker } from 'node:worker_threads';
+import { SQLITE } from '../dialects.js';
+import type { Store } from '../store.js';
+import type { SqliteOptions } from './sqlite-driver.js';
+import { decodeError, type StoreAnswer, type StoreMethod } from './thread-messages.js';
+
+/**
+ * The SQLite store, run on its own thread (see sqlite-thread.ts): every Store call is a message
+ * to it and its answer a message back. Calls are served in order, one transaction at a time.
+ */
+export function openThreadStore(options: SqliteOptions): Store {
+  const worker = new Worker(bootstrap(), { eval: true, workerData: options });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let broken: Error | undefined;
+
+  worker.on('message', ({ id, result, error }: StoreAnswer) => {
+    const call = pending.get(id);
+    pending.delete(id);
+    if (error) call?.reject(decodeError(error));
+    else call?.resolve(result);
+  });
+  const fail = (err: Error) => {
+    broken ??= err;
+    for (const call of pending.values()) call.reject(broken);
+    pending.clear();
+  };
+  worker.on('error', (err) => fail(new Error(`the SQLite store stopped: ${err.message}`)));
+  worker.on('exit', () => fail(new Error('the SQLite store is closed')));
+
+  const call = (method: StoreMethod, args: unknown[]): Promise<unknown> =>
+    broken
+      ? Promise.reject(broken)
+      : new Promise((resolve, reject) => {
+          const id = ++nextId;
+          pending.set(id, { resolve, reject });
+          worker.postMessage({ id, method, args });
+        });
+  const forward = <K extends StoreMethod>(method: K) => ((...args: unknown[]) => call(method, args)) as unknown as Store[K];
+
+  return {
+    dialect: SQLITE,
+    migrate: forward('migrate'),
+    async close() {
+      if (broken) return;
+      await call('close', []);
+      await worker.terminate();
+    },
+    getMeta: forward('getMeta'),
+    initMeta: forward('initMeta'),
+    insertJob: forward('insertJob'),
+    upsertJob: forward('upsertJob'),
+    getJob: forward('getJob'),
+    listJobs: forward('listJobs'),
+    deleteJob: forward('deleteJob'),
+    createExecutions: forward('createExecutions'),
+    getExecution: forward('getExecution'),
+    listExecutions: forward('listExecutions'),
+    listAttempts: forward('listAttempts'),
+    claimRuns: forward('claimRuns'),
+    completeRuns: forward('completeRuns'),
+    releaseRuns: forward('releaseRuns'),
+    nextWakeAt: forward('nextWakeAt'),
+    recoverOrphanedRuns: forward('recoverOrphanedRuns'),
+  };
+}
+
+/**
+ * The thread's start-up code. Built, it loads sqlite-thread.js; run from the TypeScript sources
+ * (development and tests, where a worker does not inherit the tsx loader), it registers tsx first.
+ */
+function bootstrap(): string {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const entry = JSON.stringify(new URL(fromSources ? './sqlite-thread.ts' : './sqlite-thread.js', import.meta.url).href);
+  if (!fromSources) return `import(${entry})`;
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return `import(${tsx}).then((tsx) => tsx.register()).then(() => import(${entry}))`;
+}
