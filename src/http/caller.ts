@@ -4,6 +4,7 @@ import type { Webhook } from '../jobs/webhook-schema.js';
 import { redactHeaders, redactText } from '../secrets/redact.js';
 import { TemplateError } from '../template/template.js';
 import type { Agents } from './agents.js';
+import type { CallAbort } from './call-abort.js';
 import { buildRequest, type CallContext, type OutboundRequest } from './build-request.js';
 import { ERROR_CODES, judgeError, judgeStatus, type Verdict } from './outcome.js';
 import { parseRetryAfter } from './retry-policy.js';
@@ -21,7 +22,7 @@ export interface CallOutcome {
 }
 
 /** `abort`, when given, is the call's controller: aborting it stops the call; its deadline aborts it too. */
-export type Caller = (webhook: Webhook, ctx: CallContext, timeoutMs: number, abort?: AbortController) => Promise<CallOutcome>;
+export type Caller = (webhook: Webhook, ctx: CallContext, timeoutMs: number, abort?: CallAbort) => Promise<CallOutcome>;
 
 /** Builds the request, sends it, and judges the answer by the response table. */
 export function createCaller(agents: Agents, now: () => number = Date.now): Caller {

@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import type { Agents } from './agents.js';
+import { CallAbort } from './call-abort.js';
 import type { OutboundRequest } from './build-request.js';
 import { ERROR_CODES } from './outcome.js';
 
@@ -27,13 +28,13 @@ export interface SendResult {
 export async function send(
   agents: Agents,
   req: OutboundRequest,
-  options: { timeoutMs: number; tlsSkipVerify: boolean; limits: SendLimits; abort?: AbortController; now: () => number },
+  options: { timeoutMs: number; tlsSkipVerify: boolean; limits: SendLimits; abort?: CallAbort; now: () => number },
 ): Promise<SendResult> {
   const startedAt = options.now();
   const t0 = performance.now();
   const elapsed = () => Math.round(performance.now() - t0);
   // The caller's controller, when given, also stops the call from outside (a shutdown).
-  const deadline = options.abort ?? new AbortController();
+  const deadline = options.abort ?? new CallAbort();
   const timer = setTimeout(() => deadline.abort(new DeadlineError(options.timeoutMs)), options.timeoutMs);
   let statusCode: number | undefined;
   let headers: Record<string, string> | undefined;
@@ -43,7 +44,7 @@ export async function send(
       headers: req.headers,
       body: req.body,
       dispatcher: agents.pick(options.tlsSkipVerify),
-      signal: deadline.signal,
+      signal: deadline,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -52,7 +53,7 @@ export async function send(
     const { body, truncated } = await readCapped(res.body, options.limits.responseBodyBytes);
     return { startedAt, durationMs: elapsed(), statusCode, headers, body, truncated };
   } catch (err) {
-    const reason = deadline.signal.aborted ? deadline.signal.reason : err;
+    const reason = deadline.aborted ? deadline.reason : err;
     return { startedAt, durationMs: elapsed(), statusCode, headers, truncated: false, ...describeError(reason) };
   } finally {
     clearTimeout(timer);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import { CallAbort } from '../http/call-abort.js';
 import type { Caller } from '../http/caller.js';
 import type { JobCodec } from '../jobs/job-codec.js';
 import { createGroupCommit } from '../store/group-commit.js';
@@ -23,7 +24,7 @@ const RELEASED = new Error('stopped: the worker is shutting down');
 
 interface InFlight {
   run: ClaimedRun;
-  abort: AbortController;
+  abort: CallAbort;
   done: Promise<void>;
 }
 
@@ -99,7 +100,7 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
   }
 
   function start(run: ClaimedRun): void {
-    const abort = new AbortController();
+    const abort = new CallAbort();
     const entry: InFlight = { run, abort, done: Promise.resolve() };
     inFlight.set(run.id, entry);
     entry.done = execute(run, abort)
@@ -110,7 +111,7 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
       });
   }
 
-  async function execute(run: ClaimedRun, abort: AbortController): Promise<void> {
+  async function execute(run: ClaimedRun, abort: CallAbort): Promise<void> {
     const { spec, retryPolicy } = openSpec(run.spec);
     const trigger = JSON.parse(run.trigger) as Record<string, unknown>;
     const outcome = await deps.caller(
@@ -127,10 +128,19 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
       run.timeout_ms,
       abort,
     );
-    if (abort.signal.reason === RELEASED) return; // the next holder makes this attempt again
-    const completion = completionFor(run, outcome, retryPolicy, clock.now());
-    await completions.add(completion);
-    logAttempt(run, completion);
+    if (abort.reason === RELEASED) return; // the next holder makes this attempt again
+    record(run, completionFor(run, outcome, retryPolicy, clock.now()));
+  }
+
+  /**
+   * Commits an attempt's outcome in the next group commit. The call's slot is free meanwhile: the
+   * run stays leased to this worker until the commit, and stop() waits for every commit.
+   */
+  function record(run: ClaimedRun, completion: RunCompletion): void {
+    completions.add(completion).then(
+      () => logAttempt(run, completion),
+      (err) => log.error({ run: run.id, err: (err as Error).message }, 'recording an attempt failed; the run is retried when its lease lapses'),
+    );
   }
 
   function logAttempt(run: ClaimedRun, c: RunCompletion): void {
