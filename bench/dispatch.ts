@@ -23,6 +23,7 @@ import { parseConfig } from '../src/config/config.js';
 import { DEFAULTS } from '../src/config/defaults.js';
 import { USER_AGENT } from '../src/version.js';
 import { createLogger } from '../src/log.js';
+import { newSecretKey } from '../src/secrets/sealer.js';
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -89,7 +90,7 @@ async function bare(receiver: Receiver): Promise<number> {
 }
 
 async function hookline(receiver: Receiver, database: string, schema?: string) {
-  const config = parseConfig({ port: 0, database, database_schema: schema, log_level: 'warn' });
+  const config = parseConfig({ port: 0, database, database_schema: schema, log_level: 'warn', secret_key: newSecretKey() });
   const app = await createApp(config, { log: createLogger('warn') });
   const url = await app.listen();
   const client = new Agent({ connections: TRIGGER_CONCURRENCY });

@@ -86,6 +86,13 @@ describe('hookline command line', () => {
     assert.match(res.stderr, /port/);
   });
 
+  test('a SQLite file that cannot be opened stops start-up with the reason', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'hookline-db-')), 'no-such-folder', 'hookline.db');
+    const res = await runCli(['serve', '--port', '0', '--db', missing]);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /directory does not exist/);
+  });
+
   test('DATABASE_URL runs the same server on PostgreSQL', async () => {
     const db = postgres.create();
     const receiver = await startReceiver();
