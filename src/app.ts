@@ -4,11 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { executionRoutes } from './api/executions-routes.js';
 import { jobRoutes } from './api/jobs-routes.js';
+import { scheduleRoutes } from './api/schedule-routes.js';
 import { buildServer } from './api/server.js';
 import { webhookTestRoute } from './api/webhook-test-route.js';
 import { systemClock, type Clock } from './clock.js';
 import { ms, type Config } from './config/config.js';
 import { DEFAULTS } from './config/defaults.js';
+import { createDatabaseClock } from './database-clock.js';
 import { createAgents } from './http/agents.js';
 import { createCaller } from './http/caller.js';
 import { createEgressPolicy } from './http/egress.js';
@@ -17,6 +19,7 @@ import { createTrigger, type Trigger } from './jobs/trigger.js';
 import { createLogger } from './log.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
 import { createSealer } from './secrets/sealer.js';
+import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createGroupCommit } from './store/group-commit.js';
 import { isPostgresUrl, openStore } from './store/open-store.js';
 import type { CreatedExecution, NewExecution, Store } from './store/store.js';
@@ -27,6 +30,7 @@ export interface App {
   store: Store;
   server: FastifyInstance;
   worker: Worker;
+  scheduler: Scheduler;
   /** Starts an execution of a job; resolves once it is committed. */
   trigger: Trigger;
   log: Logger;
@@ -38,10 +42,12 @@ export interface App {
 
 /** The composition root: builds every part of a Hookline node from its configuration. */
 export async function createApp(config: Config, parts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
-  const clock = parts.clock ?? systemClock;
   const log = parts.log ?? createLogger(config.log_level);
   const postgres = isPostgresUrl(config.database);
   const store = await openStore({ database: config.database, schema: config.database_schema, durability: config.durability });
+  // Nodes sharing a database agree on the time by reading the database's clock.
+  const sharedClock = !parts.clock && store.dialect.multiNode ? await createDatabaseClock(() => store.databaseNow()) : undefined;
+  const clock = parts.clock ?? sharedClock ?? systemClock;
   const secretKey = await resolveSecretKey({ configured: config.secret_key, database: config.database, postgres, store, log });
   const codec = createJobCodec(createSealer(secretKey));
   const egress = createEgressPolicy(config.egress);
@@ -65,11 +71,27 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     store.createExecutions(items, DEFAULTS.idempotency_window_ms),
   );
   const trigger = createTrigger({ store, clock, commit: executions, onCommitted: worker.wake });
+  const scheduler = createScheduler({
+    store,
+    clock,
+    log,
+    onFired: worker.wake,
+    options: {
+      pollIntervalMs: ms(config.scheduler.poll_interval),
+      batchSize: config.scheduler.batch_size,
+      misfireThresholdMs: ms(config.scheduler.misfire_threshold),
+    },
+  });
   const server = await buildServer({
     log,
     bodyLimit: DEFAULTS.body_limit_bytes,
     apiToken: config.api_token,
-    routes: [jobRoutes({ store, codec, trigger, clock }), executionRoutes({ store }), webhookTestRoute({ caller })],
+    routes: [
+      jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
+      scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
+      executionRoutes({ store }),
+      webhookTestRoute({ caller }),
+    ],
   });
 
   return {
@@ -77,16 +99,20 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     store,
     server,
     worker,
+    scheduler,
     trigger,
     log,
     async listen() {
       const address = await server.listen({ host: config.host, port: config.port });
       await worker.start();
+      scheduler.start();
       log.info({ address, store: store.dialect.name }, 'hookline is serving');
       return address;
     },
     async close() {
       await server.close();
+      await scheduler.stop();
+      sharedClock?.stop();
       await executions.settle();
       await worker.stop(ms(config.worker.shutdown_grace));
       await agents.close();

@@ -13,28 +13,40 @@ type Query = Record<string, string | undefined>;
 
 const MAX_IDEMPOTENCY_KEY = 256;
 
-/** Jobs: create, replace, read, list, delete, and trigger by hand. */
-export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigger; clock: Clock }) {
+/** `?enabled=true|false` lists only enabled or only paused jobs. */
+function readEnabled(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw badRequest('enabled must be true or false', 'enabled');
+}
+
+/** Jobs: create, replace, read, list, delete, and trigger by hand. `onScheduleChange` wakes the scheduler. */
+export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigger; clock: Clock; onScheduleChange: () => void }) {
   const { store, codec, clock } = deps;
   return async function register(app: FastifyInstance): Promise<void> {
     app.post('/api/v1/jobs', async (request, reply) => {
-      const spec = validateJob(request.body, undefined, uuidv7);
-      const row = codec.toRow(spec, undefined, clock.now());
+      const now = clock.now();
+      const spec = validateJob(request.body, undefined, uuidv7, now);
+      const row = codec.toRow(spec, undefined, now);
       if (!(await store.insertJob(row))) throw conflict(`job ${spec.id} already exists; PUT /api/v1/jobs/${spec.id} replaces it`, 'id');
+      if (row.next_run_at !== null) deps.onScheduleChange();
       return reply.code(201).header('location', `/api/v1/jobs/${spec.id}`).send(jobView(row));
     });
 
     app.put<{ Params: Params }>('/api/v1/jobs/:id', async (request, reply) => {
-      const spec = validateJob(request.body, request.params.id, uuidv7);
+      const now = clock.now();
+      const spec = validateJob(request.body, request.params.id, uuidv7, now);
       const previous = await store.getJob(spec.id);
-      const row = codec.toRow(spec, previous, clock.now());
+      const row = codec.toRow(spec, previous, now);
       const result = await store.upsertJob(row);
-      return reply.code(result === 'created' ? 201 : 200).send(jobView({ ...row, created_at: previous?.created_at ?? row.created_at }));
+      if (row.next_run_at !== null) deps.onScheduleChange();
+      const shown = { ...row, last_run_at: previous?.last_run_at ?? null, created_at: previous?.created_at ?? row.created_at };
+      return reply.code(result === 'created' ? 201 : 200).send(jobView(shown));
     });
 
     app.get<{ Querystring: Query }>('/api/v1/jobs', async (request) => {
       const { limit, cursor } = readPage<string>(request.query);
-      const rows = await store.listJobs(limit, cursor);
+      const rows = await store.listJobs(limit, cursor, readEnabled(request.query.enabled));
       return page(rows.map(jobView), limit, (last) => last.id);
     });
 

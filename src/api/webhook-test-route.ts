@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import { badRequest } from '../errors.js';
 import type { Caller } from '../http/caller.js';
-import { callTimeoutMs } from '../jobs/trigger.js';
+import { callTimeoutMs } from '../jobs/timeouts.js';
 import { checkWebhookTemplates, zodToHttpError } from '../jobs/validate.js';
 import { durationString, webhookSchema } from '../jobs/webhook-schema.js';
 import { REDACTED } from '../secrets/redact.js';

@@ -28,6 +28,14 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    scheduler: z
+      .object({
+        poll_interval: duration.default(DEFAULTS.scheduler.poll_interval),
+        batch_size: z.coerce.number().int().min(1).max(10_000).default(DEFAULTS.scheduler.batch_size),
+        misfire_threshold: duration.default(DEFAULTS.scheduler.misfire_threshold),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

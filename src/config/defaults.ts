@@ -18,9 +18,20 @@ export const DEFAULTS = {
     lease_margin: '30s',
     shutdown_grace: '30s',
   },
+  scheduler: {
+    /** Longest idle wait before looking again for ticks other nodes' edits brought forward. */
+    poll_interval: '1s',
+    /** Due jobs fired per transaction. */
+    batch_size: 500,
+    /** A tick found later than this after its time was missed, and the job's misfire policy applies. */
+    misfire_threshold: '10s',
+  },
   job: {
     timeout: '30s',
     retry_policy: { max_attempts: 3, initial_interval: '10s', max_interval: '5m', multiplier: 2 },
+    misfire: 'run_once' as 'skip' | 'run_once' | 'catch_up',
+    catch_up_limit: 10,
+    overlap: 'allow' as 'allow' | 'skip',
   },
   idempotency_window_ms: 24 * 3_600_000,
   response_body_limit_bytes: 64 * 1024,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scheduleSchema } from '../scheduler/schedule-schema.js';
 import { durationString, webhookSchema } from './webhook-schema.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -23,6 +24,12 @@ export const jobSchema = z
     description: z.string().max(4096).optional(),
     timeout: durationString.optional(),
     retry_policy: retryPolicySchema.optional(),
+    schedule: scheduleSchema.optional(),
+    /** A disabled (paused) job does not fire on its schedule; it can still be triggered by hand. */
+    enabled: z.boolean().optional(),
+    misfire: z.enum(['skip', 'run_once', 'catch_up']).optional(),
+    catch_up_limit: z.number().int().min(1).max(1000).optional(),
+    overlap: z.enum(['allow', 'skip']).optional(),
     webhook: webhookSchema,
   })
   .strict();
@@ -33,6 +40,9 @@ export type RetryPolicyInput = z.output<typeof retryPolicySchema>;
 
 /** A stored job: its spec plus bookkeeping. */
 export interface Job extends JobSpec {
+  enabled: boolean;
+  next_run_at: string | null;
+  last_run_at: string | null;
   created_at: string;
   updated_at: string;
 }

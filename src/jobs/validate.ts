@@ -17,10 +17,13 @@ export function zodToHttpError(error: z.ZodError, prefix = ''): HttpError {
   return badRequest(field ? `${field}: ${message}` : message, field);
 }
 
-/** Validates a job document; `pathId` is the id from the URL of a PUT, which the body must not contradict. */
-export function validateJob(input: unknown, pathId: string | undefined, newId: () => string): JobSpec {
+/**
+ * Validates a job document; `pathId` is the id from the URL of a PUT, which the body must not
+ * contradict, and `now` is what a one-shot's time must not be before.
+ */
+export function validateJob(input: unknown, pathId: string | undefined, newId: () => string, now: number): JobSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badRequest('the body must be a JSON object', 'body');
-  const parsed = jobSchema.safeParse(input);
+  const parsed = jobSchema.safeParse(withoutReadOnly(input as Record<string, unknown>));
   if (!parsed.success) throw zodToHttpError(parsed.error);
   const job = parsed.data;
   if (pathId !== undefined && job.id !== undefined && job.id !== pathId) {
@@ -28,7 +31,20 @@ export function validateJob(input: unknown, pathId: string | undefined, newId: (
   }
   const id = pathId ?? job.id ?? newId();
   checkWebhookTemplates(job.webhook, 'webhook');
+  const schedule = job.schedule;
+  if (typeof schedule === 'object' && 'at' in schedule && Date.parse(schedule.at) <= now) {
+    throw badRequest(`schedule.at: ${schedule.at} is in the past`, 'schedule.at');
+  }
   return { ...job, id, name: job.name ?? id };
+}
+
+/** Fields the API shows but users do not set; a job read back and sent again keeps working. */
+const READ_ONLY_FIELDS = ['created_at', 'updated_at', 'next_run_at', 'last_run_at'];
+
+function withoutReadOnly(input: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...input };
+  for (const field of READ_ONLY_FIELDS) delete out[field];
+  return out;
 }
 
 export function checkWebhookTemplates(webhook: Webhook, prefix: string): void {

@@ -1,6 +1,17 @@
 import type { Dialect } from './driver.js';
 
-export const SQLITE: Dialect = { name: 'sqlite', claimLock: '', multiNode: false };
-export const POSTGRES: Dialect = { name: 'postgres', claimLock: 'FOR UPDATE SKIP LOCKED', multiNode: true };
+export const SQLITE: Dialect = {
+  name: 'sqlite',
+  claimLock: '',
+  multiNode: false,
+  nowSql: `SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS BIGINT) AS now`,
+};
+
+export const POSTGRES: Dialect = {
+  name: 'postgres',
+  claimLock: 'FOR UPDATE SKIP LOCKED',
+  multiNode: true,
+  nowSql: `SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) AS now`,
+};
 
 export const DIALECTS = { sqlite: SQLITE, postgres: POSTGRES } as const;

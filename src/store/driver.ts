@@ -14,4 +14,6 @@ export interface Dialect {
   claimLock: string;
   /** Several nodes may share this database. */
   multiNode: boolean;
+  /** What the database reads as now, in epoch milliseconds: the one clock nodes sharing it agree on. */
+  nowSql: string;
 }

@@ -79,6 +79,25 @@ CREATE TABLE meta (
   value TEXT NOT NULL
 );
 `,
+  `
+ALTER TABLE jobs ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE jobs ADD COLUMN next_run_at BIGINT;
+ALTER TABLE jobs ADD COLUMN last_run_at BIGINT;
+CREATE INDEX jobs_due ON jobs (next_run_at) WHERE enabled = 1 AND next_run_at IS NOT NULL;
+CREATE INDEX jobs_enabled ON jobs (enabled, id);
+CREATE INDEX executions_unfinished ON executions (job_id) WHERE finished_at IS NULL;
+
+CREATE TABLE ticks (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  scheduled_for BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  execution_id TEXT,
+  missed_until BIGINT,
+  missed_count INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (job_id, scheduled_for)
+);
+`,
 ];
 
 export const CREATE_MIGRATIONS_TABLE = `

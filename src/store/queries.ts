@@ -1,18 +1,46 @@
 /** Every statement of the SQL store, as plain SQL with `?` placeholders. */
 
-export const JOB_COLUMNS = 'id, namespace, name, spec, created_at, updated_at';
+export const JOB_COLUMNS = 'id, namespace, name, spec, enabled, next_run_at, last_run_at, created_at, updated_at';
 
 export const INSERT_JOB = `
-INSERT INTO jobs (id, namespace, name, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO jobs (id, namespace, name, spec, enabled, next_run_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO NOTHING`;
 
 export const UPSERT_JOB = `
-INSERT INTO jobs (id, namespace, name, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO jobs (id, namespace, name, spec, enabled, next_run_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET namespace = excluded.namespace, name = excluded.name,
-  spec = excluded.spec, updated_at = excluded.updated_at`;
+  spec = excluded.spec, enabled = excluded.enabled, next_run_at = excluded.next_run_at, updated_at = excluded.updated_at`;
 
 export const GET_JOB = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`;
 export const LIST_JOBS = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id > ? ORDER BY id LIMIT ?`;
+export const LIST_JOBS_ENABLED = `SELECT ${JOB_COLUMNS} FROM jobs WHERE enabled = ? AND id > ? ORDER BY id LIMIT ?`;
+export const SET_JOB_ENABLED = `UPDATE jobs SET enabled = ?, next_run_at = ?, updated_at = ? WHERE id = ?`;
+
+/** Enabled jobs whose next tick has come, soonest first. */
+export const DUE_JOBS = `
+SELECT id, namespace, spec, next_run_at FROM jobs
+WHERE enabled = 1 AND next_run_at IS NOT NULL AND next_run_at <= ?
+ORDER BY next_run_at LIMIT ?`;
+
+export const NEXT_TICK = `SELECT MIN(next_run_at) AS at FROM jobs WHERE enabled = 1 AND next_run_at IS NOT NULL`;
+
+/** Moves a job to its next tick, only if no one else has since it was read as due. */
+export const ADVANCE_JOB = `
+UPDATE jobs SET next_run_at = ?, last_run_at = COALESCE(?, last_run_at)
+WHERE id = ? AND enabled = 1 AND next_run_at = ?`;
+
+/** A tick is recorded once; the second node to try gets no row and starts nothing. */
+export const INSERT_TICK = `
+INSERT INTO ticks (job_id, scheduled_for, status, execution_id, missed_until, missed_count, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (job_id, scheduled_for) DO NOTHING`;
+
+export const JOB_RUNNING = `SELECT 1 AS running FROM executions WHERE job_id = ? AND finished_at IS NULL LIMIT 1`;
+
+const TICK_COLUMNS = 'job_id, scheduled_for, status, execution_id, missed_until, missed_count, created_at';
+export const LIST_TICKS = `SELECT ${TICK_COLUMNS} FROM ticks WHERE job_id = ? ORDER BY scheduled_for DESC LIMIT ?`;
+export const LIST_TICKS_BEFORE = `
+SELECT ${TICK_COLUMNS} FROM ticks WHERE job_id = ? AND scheduled_for < ? ORDER BY scheduled_for DESC LIMIT ?`;
 export const DELETE_JOB = `DELETE FROM jobs WHERE id = ?`;
 export const JOB_EXISTS = `SELECT 1 AS found FROM jobs WHERE id = ?`;
 

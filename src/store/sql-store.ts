@@ -5,6 +5,10 @@ import type {
   AttemptRow,
   ClaimedRun,
   CreatedExecution,
+  DueJob,
+  FireResult,
+  TickFiring,
+  TickRow,
   ExecutionCursor,
   ExecutionRow,
   JobRow,
@@ -43,7 +47,13 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     async getJob(id) {
       return (await db.query<JobRow>(q.GET_JOB, [id]))[0];
     },
-    listJobs: (limit, afterId = '') => db.query<JobRow>(q.LIST_JOBS, [afterId, limit]),
+    listJobs: (limit, afterId = '', enabled?: boolean) =>
+      enabled === undefined
+        ? db.query<JobRow>(q.LIST_JOBS, [afterId, limit])
+        : db.query<JobRow>(q.LIST_JOBS_ENABLED, [enabled ? 1 : 0, afterId, limit]),
+    async setJobEnabled(id, enabled, nextRunAt, now) {
+      return (await db.execute(q.SET_JOB_ENABLED, [enabled ? 1 : 0, nextRunAt, now, id])) > 0;
+    },
     async deleteJob(id) {
       return (await db.execute(q.DELETE_JOB, [id])) > 0;
     },
@@ -76,10 +86,32 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
       return row?.at ?? undefined;
     },
     recoverOrphanedRuns: async () => (dialect.multiNode ? 0 : db.execute(q.EXPIRE_ALL_LEASES)),
+
+    dueJobs: (now, limit) => db.query<DueJob>(q.DUE_JOBS, [now, limit]),
+    fireTicks: (items) =>
+      db.transaction(async (tx) => {
+        const result: FireResult = { started: 0, skipped: [] };
+        for (const item of items) await fire(tx, item, result);
+        return result;
+      }),
+    async nextTickAt() {
+      const [row] = await db.query<{ at: number | null }>(q.NEXT_TICK);
+      return row?.at ?? undefined;
+    },
+    listTicks: (jobId, limit, before) =>
+      before === undefined
+        ? db.query<TickRow>(q.LIST_TICKS, [jobId, limit])
+        : db.query<TickRow>(q.LIST_TICKS_BEFORE, [jobId, before, limit]),
+    async databaseNow() {
+      const [row] = await db.query<{ now: number }>(dialect.nowSql);
+      return Number(row.now);
+    },
   };
 }
 
-const jobParams = (job: JobRow) => [job.id, job.namespace, job.name, job.spec, job.created_at, job.updated_at];
+const jobParams = (job: JobRow) => [
+  job.id, job.namespace, job.name, job.spec, job.enabled, job.next_run_at, job.created_at, job.updated_at,
+];
 
 async function migrate(db: Driver, lock?: string): Promise<void> {
   await db.transaction(async (tx) => {
@@ -154,6 +186,28 @@ async function complete(tx: Driver, item: RunCompletion): Promise<void> {
     retry ? 'retrying' : item.outcome, a.attempt, item.error, item.request, item.response, retry ? null : item.now,
     item.execution_id,
   ]);
+}
+
+/** Fires one job's planned ticks, adding what it started and skipped to `result`. */
+async function fire(tx: Driver, item: TickFiring, result: FireResult): Promise<void> {
+  const fired = item.ticks.filter((t) => 'execution' in t).map((t) => t.scheduled_for);
+  const lastFired = fired.length > 0 ? Math.max(...fired) : null;
+  if ((await tx.execute(q.ADVANCE_JOB, [item.next_run_at, lastFired, item.job_id, item.due])) === 0) return;
+  for (const tick of item.ticks) {
+    if ('missed' in tick) {
+      await tx.execute(q.INSERT_TICK, [item.job_id, tick.scheduled_for, 'missed', null, tick.missed.until, tick.missed.count, item.now]);
+      continue;
+    }
+    if (item.skip_if_running && (await tx.query(q.JOB_RUNNING, [item.job_id])).length > 0) {
+      const recorded = await tx.execute(q.INSERT_TICK, [item.job_id, tick.scheduled_for, 'skipped_overlap', null, null, 1, item.now]);
+      if (recorded > 0) result.skipped.push({ job_id: item.job_id, scheduled_for: tick.scheduled_for });
+      continue;
+    }
+    const recorded = await tx.execute(q.INSERT_TICK, [item.job_id, tick.scheduled_for, 'fired', tick.execution.id, null, 1, item.now]);
+    if (recorded === 0) continue; // fired before: a clock that went back, or a schedule set back
+    await insertExecution(tx, tick.execution, 0);
+    result.started++;
+  }
 }
 
 async function release(tx: Driver, owner: string, runIds: string[], now: number): Promise<void> {

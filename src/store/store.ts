@@ -9,8 +9,57 @@ export interface JobRow {
   namespace: string;
   name: string;
   spec: string;
+  /** 1 or 0: a disabled (paused) job does not fire on its schedule. */
+  enabled: number;
+  /** The job's next tick, or null when it has no schedule, is paused, or its schedule is done. */
+  next_run_at: number | null;
+  /** The last tick that fired; written by the scheduler only. */
+  last_run_at?: number | null;
   created_at: number;
   updated_at: number;
+}
+
+/** An enabled job whose next tick has come. */
+export interface DueJob {
+  id: string;
+  namespace: string;
+  spec: string;
+  next_run_at: number;
+}
+
+/** What firing one due job writes: its next tick, and each tick it fired or missed. */
+export interface TickFiring {
+  job_id: string;
+  /** The next_run_at the job was read with; if it has changed since, nothing is written. */
+  due: number;
+  next_run_at: number | null;
+  /** A tick that fires is skipped instead while an execution of the job is unfinished. */
+  skip_if_running: boolean;
+  ticks: PlannedTick[];
+  now: number;
+}
+
+export type PlannedTick =
+  | { scheduled_for: number; execution: NewExecution }
+  | { scheduled_for: number; missed: { until: number; count: number } };
+
+export interface FireResult {
+  /** Executions started. */
+  started: number;
+  /** Ticks skipped because an execution of their job was still running. */
+  skipped: Array<{ job_id: string; scheduled_for: number }>;
+}
+
+export type TickStatus = 'fired' | 'skipped_overlap' | 'missed';
+
+export interface TickRow {
+  job_id: string;
+  scheduled_for: number;
+  status: TickStatus;
+  execution_id: string | null;
+  missed_until: number | null;
+  missed_count: number;
+  created_at: number;
 }
 
 export interface NewRun {
@@ -125,7 +174,8 @@ export interface Store {
   insertJob(job: JobRow): Promise<boolean>;
   upsertJob(job: JobRow): Promise<'created' | 'updated'>;
   getJob(id: string): Promise<JobRow | undefined>;
-  listJobs(limit: number, afterId?: string): Promise<JobRow[]>;
+  listJobs(limit: number, afterId?: string, enabled?: boolean): Promise<JobRow[]>;
+  setJobEnabled(id: string, enabled: boolean, nextRunAt: number | null, now: number): Promise<boolean>;
   deleteJob(id: string): Promise<boolean>;
 
   /** Writes executions with their runs in one transaction; an idempotency key seen within `windowMs` reuses the first. */
@@ -145,4 +195,18 @@ export interface Store {
    * process that died, so their leases lapse at once instead of when they run out. Returns how many.
    */
   recoverOrphanedRuns(): Promise<number>;
+
+  /** Enabled jobs whose next tick is at or before `now`, soonest first. */
+  dueJobs(now: number, limit: number): Promise<DueJob[]>;
+  /**
+   * In one transaction: moves each job on to its next tick (unless another node already has),
+   * records each tick once (a unique job + time row), and starts an execution for each tick that
+   * fires, or records it skipped while an execution of its job is unfinished and the job says so.
+   */
+  fireTicks(items: TickFiring[]): Promise<FireResult>;
+  /** The soonest next tick of any enabled job. */
+  nextTickAt(): Promise<number | undefined>;
+  listTicks(jobId: string, limit: number, before?: number): Promise<TickRow[]>;
+  /** The database's own clock, in epoch milliseconds. */
+  databaseNow(): Promise<number>;
 }

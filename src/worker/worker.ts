@@ -7,6 +7,7 @@ import { createGroupCommit } from '../store/group-commit.js';
 import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
 import { completionFor } from './attempt-record.js';
 import { createSpecCache } from './spec-cache.js';
+import { createSleeper } from '../sleeper.js';
 
 export interface WorkerOptions {
   owner: string;
@@ -46,30 +47,7 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
   let running = false;
   let stopping = false;
   let loopDone: Promise<void> = Promise.resolve();
-  let wakePending = false;
-  let wakeUp: (() => void) | undefined;
-
-  function wake(): void {
-    wakePending = true;
-    wakeUp?.();
-  }
-
-  function sleep(ms: number): Promise<void> {
-    if (wakePending) {
-      wakePending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        wakePending = false;
-        resolve();
-      }
-      wakeUp = done;
-    });
-  }
+  const { wake, sleep } = createSleeper();
 
   async function loop(): Promise<void> {
     while (running) {

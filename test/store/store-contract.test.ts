@@ -3,14 +3,15 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
 import { DIALECTS } from '../../src/store/dialects.js';
 import { JobGoneError } from '../../src/store/sql-store.js';
-import type { NewExecution, RunCompletion, Store } from '../../src/store/store.js';
+import type { JobRow, NewExecution, RunCompletion, Store } from '../../src/store/store.js';
 import { STORE_KINDS, openTestStore, type TestDatabase } from '../support/stores.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const DAY = 86_400_000;
 
-function job(id: string, now = T0) {
-  return { id, namespace: 'default', name: id, spec: '{"id":"' + id + '"}', created_at: now, updated_at: now };
+function job(id: string, now = T0, nextRunAt: number | null = null): JobRow {
+  const spec = '{"id":"' + id + '"}';
+  return { id, namespace: 'default', name: id, spec, enabled: 1, next_run_at: nextRunAt, last_run_at: null, created_at: now, updated_at: now };
 }
 
 function execution(jobId: string, options: { at?: number; key?: string; runs?: number } = {}): NewExecution {

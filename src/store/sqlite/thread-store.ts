@@ -62,6 +62,12 @@ export function openThreadStore(options: SqliteOptions): Store {
     releaseRuns: forward('releaseRuns'),
     nextWakeAt: forward('nextWakeAt'),
     recoverOrphanedRuns: forward('recoverOrphanedRuns'),
+    setJobEnabled: forward('setJobEnabled'),
+    dueJobs: forward('dueJobs'),
+    fireTicks: forward('fireTicks'),
+    nextTickAt: forward('nextTickAt'),
+    listTicks: forward('listTicks'),
+    databaseNow: forward('databaseNow'),
   };
 }
 

@@ -1,0 +1,42 @@
+import { v7 as uuidv7 } from 'uuid';
+import { resolveRetryPolicy } from '../http/retry-policy.js';
+import type { NewExecution } from '../store/store.js';
+import type { JobSpec } from './job-schema.js';
+import { callTimeoutMs } from './timeouts.js';
+
+export type TriggerType = 'manual' | 'schedule';
+
+/**
+ * A new execution of a job, with its run, from the job's stored row: the execution keeps the
+ * spec it was started with, so a later edit of the job does not change it.
+ */
+export function newExecution(
+  job: { id: string; namespace: string; spec: string },
+  spec: JobSpec,
+  trigger: { type: TriggerType; body: unknown; idempotencyKey?: string },
+  scheduledTime: number,
+  now: number,
+): NewExecution {
+  const id = uuidv7();
+  return {
+    id,
+    job_id: job.id,
+    namespace: job.namespace,
+    trigger_type: trigger.type,
+    trigger: JSON.stringify({ type: trigger.type, body: trigger.body ?? null }),
+    spec: job.spec,
+    scheduled_time: scheduledTime,
+    idempotency_key: trigger.idempotencyKey,
+    created_at: now,
+    runs: [
+      {
+        id: uuidv7(),
+        kind: 'task',
+        name: 'webhook',
+        max_attempts: resolveRetryPolicy(spec.retry_policy).maxAttempts,
+        timeout_ms: callTimeoutMs(spec),
+        message_id: `msg_${id}`,
+      },
+    ],
+  };
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import { cronProblem, timezoneProblem, type ScheduleSpec } from './schedule.js';
+
+/** Shortest interval an `every` schedule may have. */
+export const MIN_INTERVAL_MS = 1000;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+const cronString = z.string().max(256).superRefine((value, ctx) => {
+  const problem = cronProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `invalid cron expression: ${problem}` });
+});
+
+const cronObject = z
+  .object({ cron: z.string().max(256), timezone: z.string().max(64).optional() })
+  .strict()
+  .superRefine((value, ctx) => {
+    const zoneProblem = value.timezone === undefined ? undefined : timezoneProblem(value.timezone);
+    if (zoneProblem) return ctx.addIssue({ code: 'custom', path: ['timezone'], message: zoneProblem });
+    const problem = cronProblem(value.cron, value.timezone);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['cron'], message: `invalid cron expression: ${problem}` });
+  });
+
+const everyObject = z
+  .object({
+    every: z.string().refine((v) => (parseDuration(v) ?? 0) >= MIN_INTERVAL_MS, 'must be a duration of at least 1s, such as 30s, 5m or 1h'),
+  })
+  .strict();
+
+const atObject = z
+  .object({
+    at: z.string().refine((v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)), 'must be an RFC 3339 time such as 2026-12-01T09:00:00Z'),
+  })
+  .strict();
+
+const SHAPES = 'a cron string, or an object with "cron" (and "timezone"), "every" or "at"';
+
+/** `schedule`: a cron string, `{cron, timezone}`, `{every}` or `{at}`; each shape checked on its own. */
+export const scheduleSchema = z.unknown().transform((value, ctx): ScheduleSpec => {
+  const shape = shapeOf(value);
+  if (!shape) {
+    ctx.addIssue({ code: 'custom', message: `must be ${SHAPES}` });
+    return z.NEVER;
+  }
+  const parsed = shape.safeParse(value);
+  if (parsed.success) return parsed.data as ScheduleSpec;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path } as never);
+  return z.NEVER;
+});
+
+function shapeOf(value: unknown): z.ZodType | undefined {
+  if (typeof value === 'string') return cronString;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  if ('cron' in value) return cronObject;
+  if ('every' in value) return everyObject;
+  if ('at' in value) return atObject;
+  return undefined;
+}

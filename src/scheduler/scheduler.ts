@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { parseSpec } from '../jobs/job-codec.js';
+import { newExecution } from '../jobs/new-execution.js';
+import type { DueJob, PlannedTick, Store, TickFiring } from '../store/store.js';
+import { planTicks } from './plan-ticks.js';
+import { scheduleFor } from './schedule.js';
+import { createSleeper } from '../sleeper.js';
+
+export interface SchedulerOptions {
+  pollIntervalMs: number;
+  batchSize: number;
+  misfireThresholdMs: number;
+}
+
+/** A floor on idle waits, so a tick that could not be fired this pass causes no busy loop. */
+const MIN_IDLE_MS = 5;
+
+/**
+ * Turns due ticks into executions. It keeps no timer per job: each pass asks the store for the
+ * jobs whose next tick has come, fires them in one transaction, and sleeps until the soonest
+ * next tick (at most the poll interval, for edits made on other nodes). Firing only enqueues:
+ * the worker makes the calls.
+ */
+export function createScheduler(deps: { store: Store; clock: Clock; log: Logger; options: SchedulerOptions; onFired: () => void }) {
+  const { store, clock, log, options } = deps;
+  let running = false;
+  let loopDone: Promise<void> = Promise.resolve();
+  const { wake, sleep } = createSleeper();
+
+  async function loop(): Promise<void> {
+    while (running) {
+      let due: DueJob[];
+      try {
+        due = await firePass();
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'firing due ticks failed; trying again after the poll interval');
+        await sleep(options.pollIntervalMs);
+        continue;
+      }
+      if (due.length < options.batchSize) await sleep(await idleMs());
+    }
+  }
+
+  async function firePass(): Promise<DueJob[]> {
+    const now = clock.now();
+    const due = await store.dueJobs(now, options.batchSize);
+    if (due.length === 0) return due;
+    const result = await store.fireTicks(due.map((job) => firingFor(job, now)));
+    for (const s of result.skipped) {
+      log.warn({ job: s.job_id, scheduled_for: new Date(s.scheduled_for).toISOString() }, 'tick skipped: the previous execution is still running (overlap: skip)');
+    }
+    if (result.started > 0) deps.onFired();
+    return due;
+  }
+
+  function firingFor(job: DueJob, now: number): TickFiring {
+    const spec = parseSpec(job.spec);
+    const firing: TickFiring = { job_id: job.id, due: job.next_run_at, next_run_at: null, skip_if_running: spec.overlap === 'skip', ticks: [], now };
+    if (!spec.schedule) return firing;
+    const plan = planTicks(scheduleFor(spec.schedule), job.next_run_at, now, {
+      misfire: spec.misfire ?? DEFAULTS.job.misfire,
+      catchUpLimit: spec.catch_up_limit ?? DEFAULTS.job.catch_up_limit,
+      thresholdMs: options.misfireThresholdMs,
+    });
+    const ticks: PlannedTick[] = plan.fire.map((t) => ({
+      scheduled_for: t,
+      execution: newExecution(job, spec, { type: 'schedule', body: null }, t, now),
+    }));
+    if (plan.missed) {
+      const { first, last, count } = plan.missed;
+      ticks.unshift({ scheduled_for: first, missed: { until: last, count } });
+      log.warn(
+        { job: job.id, missed: count, from: new Date(first).toISOString(), until: new Date(last).toISOString(), misfire: spec.misfire ?? DEFAULTS.job.misfire },
+        'ticks missed while no node could fire them',
+      );
+    }
+    return { ...firing, next_run_at: plan.nextRunAt, ticks };
+  }
+
+  /** Until the soonest next tick, at most the poll interval. */
+  async function idleMs(): Promise<number> {
+    const at = await store.nextTickAt().catch(() => undefined);
+    if (at === undefined) return options.pollIntervalMs;
+    return Math.max(MIN_IDLE_MS, Math.min(options.pollIntervalMs, at - clock.now()));
+  }
+
+  const offJump = clock.onJump(wake);
+
+  return {
+    /** Looks for due ticks now: a job was created, changed or resumed on this node. */
+    wake,
+    start(): void {
+      if (running) return;
+      running = true;
+      loopDone = loop();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      offJump();
+      wake();
+      await loopDone;
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;
