@@ -44,7 +44,14 @@ export const scheduleSchema = z.unknown().transform((value, ctx): ScheduleSpec =
   }
   const parsed = shape.safeParse(value);
   if (parsed.success) return parsed.data as ScheduleSpec;
-  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path } as never);
+  for (const issue of parsed.error.issues) {
+    const unknown = issue.code === 'unrecognized_keys';
+    ctx.addIssue({
+      code: 'custom',
+      path: unknown ? [...issue.path, issue.keys[0]] : issue.path,
+      message: unknown ? 'is not a field of this schedule shape' : issue.message,
+    });
+  }
   return z.NEVER;
 });
 
