@@ -67,3 +67,22 @@ export async function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): P
     },
   };
 }
+
+/** The local TCP ports a process has connections from (Linux: read with `ss`). */
+export function localPortsOf(pid: number): Promise<Set<number>> {
+  return new Promise((resolve, reject) => {
+    const ss = spawn('ss', ['-tnpH'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    ss.stdout.on('data', (c) => (out += c));
+    ss.on('error', reject);
+    ss.on('exit', () => {
+      const ports = new Set<number>();
+      for (const line of out.split('\n')) {
+        if (!line.includes(`pid=${pid},`)) continue;
+        const local = line.trim().split(/\s+/)[3];
+        ports.add(Number(local.slice(local.lastIndexOf(':') + 1)));
+      }
+      resolve(ports);
+    });
+  });
+}
