@@ -75,6 +75,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     store,
     clock,
     log,
+    handOff: worker.handOff,
     onFired: worker.wake,
     options: {
       pollIntervalMs: ms(config.scheduler.poll_interval),

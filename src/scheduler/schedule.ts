@@ -62,10 +62,21 @@ function cronSchedule(expression: string, timezone: string): Schedule {
   let cron = crons.get(key);
   if (!cron) {
     if (crons.size >= CRON_CACHE_SIZE) crons.clear();
-    cron = new Cron(expression, { paused: true, mode: '5-or-6-parts', timezone });
+    // UTC as a fixed offset: the same ticks, several times faster to work out than through a zone.
+    const zone = timezone === 'UTC' ? { utcOffset: 0 } : { timezone };
+    cron = new Cron(expression, { paused: true, mode: '5-or-6-parts', ...zone });
     crons.set(key, cron);
   }
-  const next = (after: number) => cron.nextRun(new Date(after))?.getTime();
+  let lastAfter: number | undefined;
+  let lastNext: number | undefined;
+  /** Remembers its last answer: planning asks for the tick after the last due one twice. */
+  const next = (after: number) => {
+    if (after !== lastAfter) {
+      lastAfter = after;
+      lastNext = cron.nextRun(new Date(after))?.getTime();
+    }
+    return lastNext;
+  };
   return {
     next,
     between(from, to, max) {

@@ -3,7 +3,8 @@ import type { Clock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { parseSpec } from '../jobs/job-codec.js';
 import { newExecution } from '../jobs/new-execution.js';
-import type { DueJob, PlannedTick, Store, TickFiring } from '../store/store.js';
+import type { ClaimedRun, DueJob, FireResult, NewExecution, PlannedTick, Store, TickFiring } from '../store/store.js';
+import type { HandOff } from '../worker/worker.js';
 import { planTicks } from './plan-ticks.js';
 import { scheduleFor } from './schedule.js';
 import { createSleeper } from '../sleeper.js';
@@ -16,6 +17,8 @@ export interface SchedulerOptions {
 
 /** A floor on idle waits, so a tick that could not be fired this pass causes no busy loop. */
 const MIN_IDLE_MS = 5;
+/** Due jobs fired per transaction within a pass. */
+const FIRE_CHUNK = 32;
 
 /**
  * Turns due ticks into executions. It keeps no timer per job: each pass asks the store for the
@@ -23,7 +26,7 @@ const MIN_IDLE_MS = 5;
  * next tick (at most the poll interval, for edits made on other nodes). Firing only enqueues:
  * the worker makes the calls.
  */
-export function createScheduler(deps: { store: Store; clock: Clock; log: Logger; options: SchedulerOptions; onFired: () => void }) {
+export function createScheduler(deps: { store: Store; clock: Clock; log: Logger; options: SchedulerOptions; handOff: HandOff; onFired: () => void }) {
   const { store, clock, log, options } = deps;
   let running = false;
   let loopDone: Promise<void> = Promise.resolve();
@@ -43,16 +46,52 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
     }
   }
 
+  /**
+   * Fires the due jobs in chunks: each chunk is committed while the next one is planned. Ticks the
+   * local worker has room for are written already leased to it and start the moment they commit;
+   * the rest wait to be claimed by any node.
+   */
   async function firePass(): Promise<DueJob[]> {
     const now = clock.now();
     const due = await store.dueJobs(now, options.batchSize);
-    if (due.length === 0) return due;
-    const result = await store.fireTicks(due.map((job) => firingFor(job, now)));
+    let committing: Promise<void> = Promise.resolve();
+    for (let i = 0; i < due.length; i += FIRE_CHUNK) {
+      const items = due.slice(i, i + FIRE_CHUNK).map((job) => firingFor(job, now));
+      const leased = leaseToLocalWorker(items, now);
+      await committing;
+      committing = store.fireTicks(items).then((result) => reportFired(result, leased));
+    }
+    await committing;
+    return due;
+  }
+
+  /** Leases as many of the chunk's firing ticks as the local worker has free slots for. */
+  function leaseToLocalWorker(items: TickFiring[], now: number): Map<string, ClaimedRun> {
+    const firing = items.flatMap((item) => item.ticks.flatMap((t) => ('execution' in t ? [t.execution] : [])));
+    const granted = deps.handOff.reserve(firing.length);
+    const leased = new Map<string, ClaimedRun>();
+    for (const execution of firing.slice(0, granted)) {
+      const run = execution.runs[0];
+      run.lease = { owner: deps.handOff.owner, until: deps.handOff.leaseUntil(now, run.timeout_ms) };
+      leased.set(execution.id, claimedRun(execution));
+    }
+    return leased;
+  }
+
+  function reportFired(result: FireResult, leased: Map<string, ClaimedRun>): void {
+    let adopted = 0;
+    for (const id of result.started) {
+      const run = leased.get(id);
+      if (run) {
+        deps.handOff.adopt(run);
+        adopted++;
+      }
+    }
+    deps.handOff.release(leased.size - adopted);
     for (const s of result.skipped) {
       log.warn({ job: s.job_id, scheduled_for: new Date(s.scheduled_for).toISOString() }, 'tick skipped: the previous execution is still running (overlap: skip)');
     }
-    if (result.started > 0) deps.onFired();
-    return due;
+    if (result.started.length > adopted) deps.onFired();
   }
 
   function firingFor(job: DueJob, now: number): TickFiring {
@@ -77,6 +116,26 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
       );
     }
     return { ...firing, next_run_at: plan.nextRunAt, ticks };
+  }
+
+  /** The run of a just-written execution, as the worker would have claimed it. */
+  function claimedRun(execution: NewExecution): ClaimedRun {
+    const run = execution.runs[0];
+    return {
+      id: run.id,
+      execution_id: execution.id,
+      name: run.name,
+      attempt: 1,
+      max_attempts: run.max_attempts,
+      timeout_ms: run.timeout_ms,
+      message_id: run.message_id,
+      lease_owner: run.lease!.owner,
+      job_id: execution.job_id,
+      namespace: execution.namespace,
+      spec: execution.spec,
+      trigger: execution.trigger,
+      scheduled_time: execution.scheduled_time,
+    };
   }
 
   /** Until the soonest next tick, at most the poll interval. */

@@ -84,7 +84,7 @@ ALTER TABLE jobs ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE jobs ADD COLUMN next_run_at BIGINT;
 ALTER TABLE jobs ADD COLUMN last_run_at BIGINT;
 CREATE INDEX jobs_due ON jobs (next_run_at) WHERE enabled = 1 AND next_run_at IS NOT NULL;
-CREATE INDEX jobs_enabled ON jobs (enabled, id);
+CREATE INDEX jobs_paused ON jobs (id) WHERE enabled = 0;
 CREATE INDEX executions_unfinished ON executions (job_id) WHERE finished_at IS NULL;
 
 CREATE TABLE ticks (

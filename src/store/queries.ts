@@ -13,7 +13,9 @@ ON CONFLICT (id) DO UPDATE SET namespace = excluded.namespace, name = excluded.n
 
 export const GET_JOB = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`;
 export const LIST_JOBS = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id > ? ORDER BY id LIMIT ?`;
-export const LIST_JOBS_ENABLED = `SELECT ${JOB_COLUMNS} FROM jobs WHERE enabled = ? AND id > ? ORDER BY id LIMIT ?`;
+export const LIST_JOBS_ENABLED = `SELECT ${JOB_COLUMNS} FROM jobs WHERE enabled = 1 AND id > ? ORDER BY id LIMIT ?`;
+/** Written apart from the one above so that it can use the partial index of paused jobs. */
+export const LIST_JOBS_PAUSED = `SELECT ${JOB_COLUMNS} FROM jobs WHERE enabled = 0 AND id > ? ORDER BY id LIMIT ?`;
 export const SET_JOB_ENABLED = `UPDATE jobs SET enabled = ?, next_run_at = ?, updated_at = ? WHERE id = ?`;
 
 /** Enabled jobs whose next tick has come, soonest first. */
@@ -52,13 +54,14 @@ export const FORGET_IDEMPOTENCY_KEY = `UPDATE executions SET idempotency_key = N
 
 export const INSERT_EXECUTION = `
 INSERT INTO executions (id, job_id, namespace, status, trigger_type, trigger, spec, scheduled_time,
-  idempotency_key, created_at)
-VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`;
+  idempotency_key, created_at, started_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/** A run is born pending, or already running under a lease when it is handed to a local worker. */
 export const INSERT_RUN = `
-INSERT INTO runs (id, execution_id, kind, name, status, max_attempts, timeout_ms, due_at, message_id,
-  created_at, updated_at)
-VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`;
+INSERT INTO runs (id, execution_id, kind, name, status, attempt, max_attempts, timeout_ms, due_at, lease_owner,
+  lease_until, message_id, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export const EXECUTION_COLUMNS = `id, job_id, namespace, status, trigger_type, trigger, scheduled_time, attempts,
   last_error, request, response, created_at, started_at, finished_at,

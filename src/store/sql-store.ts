@@ -50,7 +50,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     listJobs: (limit, afterId = '', enabled?: boolean) =>
       enabled === undefined
         ? db.query<JobRow>(q.LIST_JOBS, [afterId, limit])
-        : db.query<JobRow>(q.LIST_JOBS_ENABLED, [enabled ? 1 : 0, afterId, limit]),
+        : db.query<JobRow>(enabled ? q.LIST_JOBS_ENABLED : q.LIST_JOBS_PAUSED, [afterId, limit]),
     async setJobEnabled(id, enabled, nextRunAt, now) {
       return (await db.execute(q.SET_JOB_ENABLED, [enabled ? 1 : 0, nextRunAt, now, id])) > 0;
     },
@@ -90,7 +90,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     dueJobs: (now, limit) => db.query<DueJob>(q.DUE_JOBS, [now, limit]),
     fireTicks: (items) =>
       db.transaction(async (tx) => {
-        const result: FireResult = { started: 0, skipped: [] };
+        const result: FireResult = { started: [], skipped: [] };
         for (const item of items) await fire(tx, item, result);
         return result;
       }),
@@ -128,20 +128,22 @@ async function migrate(db: Driver, lock?: string): Promise<void> {
   });
 }
 
-async function insertExecution(tx: Driver, item: NewExecution, windowMs: number): Promise<CreatedExecution> {
-  if ((await tx.query(q.JOB_EXISTS, [item.job_id])).length === 0) throw new JobGoneError(item.job_id);
+async function insertExecution(tx: Driver, item: NewExecution, windowMs: number, jobKnown = false): Promise<CreatedExecution> {
+  if (!jobKnown && (await tx.query(q.JOB_EXISTS, [item.job_id])).length === 0) throw new JobGoneError(item.job_id);
   if (item.idempotency_key !== undefined) {
     const [seen] = await tx.query<{ id: string; created_at: number }>(q.FIND_IDEMPOTENT, [item.job_id, item.idempotency_key]);
     if (seen && seen.created_at >= item.created_at - windowMs) return { id: seen.id, reused: true };
     if (seen) await tx.execute(q.FORGET_IDEMPOTENCY_KEY, [seen.id]);
   }
+  const leased = item.runs.some((run) => run.lease);
   await tx.execute(q.INSERT_EXECUTION, [
-    item.id, item.job_id, item.namespace, item.trigger_type, item.trigger, item.spec, item.scheduled_time,
-    item.idempotency_key ?? null, item.created_at,
+    item.id, item.job_id, item.namespace, leased ? 'running' : 'pending', item.trigger_type, item.trigger, item.spec,
+    item.scheduled_time, item.idempotency_key ?? null, item.created_at, leased ? item.created_at : null,
   ]);
   for (const run of item.runs) {
     await tx.execute(q.INSERT_RUN, [
-      run.id, item.id, run.kind, run.name, run.max_attempts, run.timeout_ms, item.created_at, run.message_id,
+      run.id, item.id, run.kind, run.name, run.lease ? 'running' : 'pending', run.lease ? 1 : 0, run.max_attempts,
+      run.timeout_ms, item.created_at, run.lease?.owner ?? null, run.lease?.until ?? null, run.message_id,
       item.created_at, item.created_at,
     ]);
   }
@@ -205,8 +207,8 @@ async function fire(tx: Driver, item: TickFiring, result: FireResult): Promise<v
     }
     const recorded = await tx.execute(q.INSERT_TICK, [item.job_id, tick.scheduled_for, 'fired', tick.execution.id, null, 1, item.now]);
     if (recorded === 0) continue; // fired before: a clock that went back, or a schedule set back
-    await insertExecution(tx, tick.execution, 0);
-    result.started++;
+    await insertExecution(tx, tick.execution, 0, true); // the job exists: it was just moved on
+    result.started.push(tick.execution.id);
   }
 }
 

@@ -44,8 +44,8 @@ export type PlannedTick =
   | { scheduled_for: number; missed: { until: number; count: number } };
 
 export interface FireResult {
-  /** Executions started. */
-  started: number;
+  /** The ids of the executions started. */
+  started: string[];
   /** Ticks skipped because an execution of their job was still running. */
   skipped: Array<{ job_id: string; scheduled_for: number }>;
 }
@@ -69,6 +69,8 @@ export interface NewRun {
   max_attempts: number;
   timeout_ms: number;
   message_id: string;
+  /** Set when the run is handed straight to a worker of this node: it is born running under this lease. */
+  lease?: { owner: string; until: number };
 }
 
 export interface NewExecution {

@@ -23,6 +23,22 @@ const MIN_IDLE_MS = 5;
 /** The abort reason of a call cut short by shutdown: its run is released, not recorded as an attempt. */
 const RELEASED = new Error('stopped: the worker is shutting down');
 
+/**
+ * How the scheduler hands runs it fires on this node straight to this worker: it reserves slots,
+ * writes the runs already leased to `owner`, then adopts the ones it started and releases the rest.
+ */
+export interface HandOff {
+  owner: string;
+  /** The lease a run of this timeout is born with, from `now`. */
+  leaseUntil(now: number, timeoutMs: number): number;
+  /** Reserves up to `n` free slots; returns how many it got. */
+  reserve(n: number): number;
+  /** Starts a run written leased to this worker, in a reserved slot. */
+  adopt(run: ClaimedRun): void;
+  /** Gives back reserved slots that no run came for. */
+  release(n: number): void;
+}
+
 interface InFlight {
   run: ClaimedRun;
   abort: CallAbort;
@@ -46,12 +62,14 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
   });
   let running = false;
   let stopping = false;
+  /** Slots promised to runs the scheduler is writing leased to this worker. */
+  let reserved = 0;
   let loopDone: Promise<void> = Promise.resolve();
   const { wake, sleep } = createSleeper();
 
   async function loop(): Promise<void> {
     while (running) {
-      const free = options.concurrency - inFlight.size;
+      const free = options.concurrency - inFlight.size - reserved;
       if (free < claimThreshold && inFlight.size > 0) {
         await sleep(options.pollIntervalMs);
         continue;
@@ -129,6 +147,24 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
 
   const offJump = clock.onJump(wake);
 
+  const handOff: HandOff = {
+    owner: options.owner,
+    leaseUntil: (now, timeoutMs) => now + timeoutMs + options.leaseMarginMs,
+    reserve(n) {
+      const granted = running ? Math.max(0, Math.min(n, options.concurrency - inFlight.size - reserved)) : 0;
+      reserved += granted;
+      return granted;
+    },
+    adopt(run) {
+      reserved--;
+      start(run);
+    },
+    release(n) {
+      reserved -= n;
+      if (n > 0) wake();
+    },
+  };
+
   return {
     wake,
     async start(): Promise<void> {
@@ -160,6 +196,7 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
       }
     },
     inFlightCount: () => inFlight.size,
+    handOff,
   };
 }
 

@@ -56,8 +56,9 @@ for (const kind of STORE_KINDS) {
 
     test('firing moves the job on, records the tick and starts its execution, all at once', async () => {
       await store.insertJob(job('j'));
-      const result = await store.fireTicks([firing('j', T0, T0, T0 + MIN)]);
-      assert.deepEqual(result, { started: 1, skipped: [] });
+      const item = firing('j', T0, T0, T0 + MIN);
+      const result = await store.fireTicks([item]);
+      assert.deepEqual(result, { started: [(item.ticks[0] as { execution: NewExecution }).execution.id], skipped: [] });
       const row = await store.getJob('j');
       assert.equal(row?.next_run_at, T0 + MIN);
       assert.equal(row?.last_run_at, T0);
@@ -70,10 +71,10 @@ for (const kind of STORE_KINDS) {
     test('a firing read with a stale next tick writes nothing; a tick already recorded starts nothing', async () => {
       await store.insertJob(job('j'));
       await store.fireTicks([firing('j', T0, T0, T0 + MIN)]);
-      assert.deepEqual(await store.fireTicks([firing('j', T0, T0, T0 + MIN)]), { started: 0, skipped: [] }, 'another node got there first');
+      assert.deepEqual(await store.fireTicks([firing('j', T0, T0, T0 + MIN)]), { started: [], skipped: [] }, 'another node got there first');
       // The schedule is set back to an earlier tick that already fired (a clock that went back).
       await store.upsertJob({ ...job('j'), next_run_at: T0 });
-      assert.deepEqual(await store.fireTicks([firing('j', T0, T0, T0 + MIN)]), { started: 0, skipped: [] });
+      assert.deepEqual(await store.fireTicks([firing('j', T0, T0, T0 + MIN)]), { started: [], skipped: [] });
       assert.equal((await store.getJob('j'))?.next_run_at, T0 + MIN, 'but the job still moves on');
       assert.equal((await store.listExecutions('j', 10)).length, 1);
     });
@@ -86,18 +87,31 @@ for (const kind of STORE_KINDS) {
         const results = await Promise.all([
           ...[store, other, store, other].map((s) => s.fireTicks(ids.map((id) => firing(id, T0, T0, T0 + MIN)))),
         ]);
-        assert.equal(results.reduce((n, r) => n + r.started, 0), 20);
+        assert.equal(results.reduce((n, r) => n + r.started.length, 0), 20);
         for (const id of ids) assert.equal((await store.listExecutions(id, 10)).length, 1, id);
       } finally {
         await other.close();
       }
     });
 
+    test('a run handed to a local worker is born running under its lease, and lapses like a claimed one', async () => {
+      await store.insertJob(job('handed'));
+      const item = firing('handed', T0, T0, T0 + MIN);
+      const execution = (item.ticks[0] as { execution: NewExecution }).execution;
+      execution.runs[0].lease = { owner: 'local', until: T0 + 5_000 };
+      await store.fireTicks([item]);
+      const shown = await store.getExecution('handed', execution.id);
+      assert.deepEqual([shown?.status, shown?.started_at], ['running', T0]);
+      assert.deepEqual(await store.claimRuns('other', T0 + 4_000, 10, 0), [], 'nobody else may claim it while the lease holds');
+      const [again] = await store.claimRuns('other', T0 + 5_001, 10, 0);
+      assert.deepEqual([again.id, again.attempt, again.lease_owner], [execution.runs[0].id, 2, 'other']);
+    });
+
     test('overlap: a tick is skipped, and recorded so, while an execution of its job is unfinished', async () => {
       await store.insertJob(job('busy'));
       await store.fireTicks([firing('busy', T0, T0, T0 + MIN, true)]);
       const result = await store.fireTicks([firing('busy', T0 + MIN, T0 + MIN, T0 + 2 * MIN, true)]);
-      assert.deepEqual(result, { started: 0, skipped: [{ job_id: 'busy', scheduled_for: T0 + MIN }] });
+      assert.deepEqual(result, { started: [], skipped: [{ job_id: 'busy', scheduled_for: T0 + MIN }] });
       assert.deepEqual((await store.listTicks('busy', 10)).map((t) => [t.scheduled_for, t.status]), [
         [T0 + MIN, 'skipped_overlap'],
         [T0, 'fired'],
@@ -113,7 +127,7 @@ for (const kind of STORE_KINDS) {
           { scheduled_for: T0 + 10 * MIN, execution: execution('late', T0 + 10 * MIN) },
         ],
       };
-      assert.equal((await store.fireTicks([item])).started, 1);
+      assert.equal((await store.fireTicks([item])).started.length, 1);
       const ticks = await store.listTicks('late', 1);
       assert.equal(ticks[0].scheduled_for, T0 + 10 * MIN);
       const [missed] = await store.listTicks('late', 10, ticks[0].scheduled_for);

@@ -1,0 +1,183 @@
+/**
+ * bench:scheduler — 100,000 enabled jobs with mixed schedules (hourly 6-field crons spread over
+ * every second of the hour, and intervals of 30 s to 10 minutes), served by a real `hookline serve`
+ * process, on SQLite and on PostgreSQL. Prints start-up time, the node's resident memory, and for
+ * the ticks due in a window of BENCH_SECONDS (120 by default) the fire lateness p50/p99 (when the
+ * call went out, from the execution's attempt log, minus the tick's time), and the receipt lateness
+ * (when a receiver on 127.0.0.1 had the call, which adds its own queueing). Loopback only; stops by
+ * itself.
+ *
+ *   npm run bench:scheduler
+ *   BENCH_JOBS=20000 BENCH_SECONDS=60 BENCH_STORES=sqlite npm run bench:scheduler
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createJobCodec } from '../src/jobs/job-codec.js';
+import { jobSchema } from '../src/jobs/job-schema.js';
+import { createSealer, newSecretKey } from '../src/secrets/sealer.js';
+import { openStore } from '../src/store/open-store.js';
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 100_000);
+const WINDOW_MS = Number(process.env.BENCH_SECONDS ?? 120) * 1000;
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
+const POSTGRES_URL = process.env.HOOKLINE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const BIN = fileURLToPath(new URL('../bin/hookline.js', import.meta.url));
+const SEED_CONCURRENCY = 256;
+/** Executions whose attempt log is read for the fire lateness. */
+const FIRE_SAMPLE = 2000;
+
+interface Call {
+  job: string;
+  execution: string;
+  tick: number;
+  receivedAt: number;
+}
+
+interface Receiver {
+  url: string;
+  /** The calls received while counting. */
+  calls: Call[];
+  counting: boolean;
+  close(): Promise<void>;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const receiver = { calls: [] as Call[], counting: false } as Receiver;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const receivedAt = Date.now();
+      if (receiver.counting) {
+        const tick = Date.parse(JSON.parse(Buffer.concat(chunks).toString()).tick);
+        receiver.calls.push({ job: String(req.headers['x-hookline-job-id']), execution: String(req.headers['x-hookline-execution-id']), tick, receivedAt });
+      }
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/tick`;
+  receiver.close = () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); });
+  return receiver;
+}
+
+/** Job i: even ones run hourly, spread over every second of the hour; odd ones every 30 s to 10 min. */
+function jobInput(i: number, url: string) {
+  const schedule = i % 2 === 0 ? `${(i / 2) % 60} ${Math.floor(i / 120) % 60} * * * *` : { every: `${30 + (i % 571)}s` };
+  return { id: `job-${i}`, schedule, webhook: { url, body: '{"tick": "{{.ScheduledTime}}"}' } };
+}
+
+async function seed(database: string, schema: string | undefined, key: string, url: string): Promise<void> {
+  const store = await openStore({ database, schema });
+  const codec = createJobCodec(createSealer(key));
+  // Whole seconds, so that interval ticks fall on whole seconds as ScheduledTime shows them.
+  const now = Math.ceil(Date.now() / 1000) * 1000;
+  let next = 0;
+  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, async () => {
+    while (next < JOBS) {
+      const spec = jobSchema.parse(jobInput(next++, url));
+      await store.insertJob(codec.toRow({ ...spec, id: spec.id!, name: spec.id! }, undefined, now));
+    }
+  }));
+  await store.close();
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+/** When each sampled call went out, from its execution's attempt log, minus its tick. */
+async function fireLateness(api: string, calls: Call[]): Promise<number[]> {
+  const step = Math.max(1, Math.floor(calls.length / FIRE_SAMPLE));
+  const sample = calls.filter((_, i) => i % step === 0);
+  const out: number[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < sample.length) {
+      const call = sample[next++];
+      const res = await fetch(`${api}/api/v1/jobs/${call.job}/executions/${call.execution}`);
+      const execution = (await res.json()) as { attempt_log: Array<{ started_at: string }> };
+      out.push(Date.parse(execution.attempt_log[0].started_at) - call.tick);
+    }
+  }));
+  return out;
+}
+
+async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; startupMs: number; api: string }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...args], { env: { ...process.env, HOOKLINE_LOG_LEVEL: 'error', ...env }, stdio: 'inherit' });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('hookline exited at start');
+    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, startupMs: performance.now() - started, api: `http://127.0.0.1:${port}` };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function run(name: string, receiver: Receiver, database: string, schema?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
+  const key = newSecretKey();
+  const config = join(dir, 'hookline.yaml');
+  writeFileSync(config, `secret_key: ${key}\n${schema ? `database_schema: ${schema}\n` : ''}`);
+  try {
+    const seedStart = performance.now();
+    await seed(database, schema, key, receiver.url);
+    console.log(`${name}: ${JOBS} jobs written in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    const args = ['--config', config, ...(schema ? [] : ['--db', database])];
+    const { child, startupMs, api } = await serve(args, schema ? { DATABASE_URL: database } : {});
+    let rss = 0;
+    const sampler = setInterval(() => (rss = Math.max(rss, rssMb(child.pid!))), 1000);
+    let fired: number[];
+    try {
+      await new Promise((r) => setTimeout(r, 5000)); // let the first pass settle before counting
+      receiver.calls = [];
+      receiver.counting = true;
+      await new Promise((r) => setTimeout(r, WINDOW_MS));
+      receiver.counting = false;
+      clearInterval(sampler);
+      fired = (await fireLateness(api, receiver.calls)).sort((a, b) => a - b);
+    } finally {
+      clearInterval(sampler);
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+    const received = receiver.calls.map((c) => c.receivedAt - c.tick).sort((a, b) => a - b);
+    const result = { startupMs, rss, ticks: received.length, p50: percentile(fired, 50), p99: percentile(fired, 99) };
+    console.log(
+      `${name}: start-up ${startupMs.toFixed(0)} ms, rss ${rss.toFixed(0)} MB, ${received.length} ticks in ${WINDOW_MS / 1000} s; ` +
+        `fire lateness p50 ${result.p50} ms, p99 ${result.p99} ms (${fired.length} sampled); ` +
+        `receipt lateness p50 ${percentile(received, 50)} ms, p99 ${percentile(received, 99)} ms`,
+    );
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const receiver = await startReceiver();
+  const schema = `bench_sched_${process.pid}`;
+  const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-db-'));
+  try {
+    const sqlite = await run('sqlite', receiver, join(dir, 'bench.db'));
+    if (STORES.includes('postgres')) await run('postgres', receiver, POSTGRES_URL, schema);
+    console.log(`sqlite lateness p99 ms: ${sqlite.p99}, rss MB: ${sqlite.rss.toFixed(0)}`);
+  } finally {
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+    const c = new pg.Client(POSTGRES_URL);
+    await c.connect().then(() => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).finally(() => c.end());
+  }
+}
+
+await main();
