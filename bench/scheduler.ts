@@ -9,6 +9,7 @@
  *
  *   npm run bench:scheduler
  *   BENCH_JOBS=20000 BENCH_SECONDS=60 BENCH_STORES=sqlite npm run bench:scheduler
+ *   BENCH_ALIGN=1 npm run bench:scheduler    # every interval on whole seconds: ticks in bursts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,13 +30,14 @@ const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const POSTGRES_URL = process.env.HOOKLINE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BIN = fileURLToPath(new URL('../bin/hookline.js', import.meta.url));
 const SEED_CONCURRENCY = 256;
-/** Executions whose attempt log is read for the fire lateness. */
-const FIRE_SAMPLE = 2000;
+/** BENCH_ALIGN=1 starts every interval on a whole second, so their ticks come in bursts: a worst case. */
+const ALIGN = process.env.BENCH_ALIGN === '1';
+/** Executions read back for the lateness figures. */
+const SAMPLE = 2000;
 
 interface Call {
   job: string;
   execution: string;
-  tick: number;
   receivedAt: number;
 }
 
@@ -50,13 +52,11 @@ interface Receiver {
 async function startReceiver(): Promise<Receiver> {
   const receiver = { calls: [] as Call[], counting: false } as Receiver;
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    req.resume();
     req.on('end', () => {
       const receivedAt = Date.now();
       if (receiver.counting) {
-        const tick = Date.parse(JSON.parse(Buffer.concat(chunks).toString()).tick);
-        receiver.calls.push({ job: String(req.headers['x-hookline-job-id']), execution: String(req.headers['x-hookline-execution-id']), tick, receivedAt });
+        receiver.calls.push({ job: String(req.headers['x-hookline-job-id']), execution: String(req.headers['x-hookline-execution-id']), receivedAt });
       }
       res.writeHead(200).end();
     });
@@ -70,19 +70,19 @@ async function startReceiver(): Promise<Receiver> {
 /** Job i: even ones run hourly, spread over every second of the hour; odd ones every 30 s to 10 min. */
 function jobInput(i: number, url: string) {
   const schedule = i % 2 === 0 ? `${(i / 2) % 60} ${Math.floor(i / 120) % 60} * * * *` : { every: `${30 + (i % 571)}s` };
-  return { id: `job-${i}`, schedule, webhook: { url, body: '{"tick": "{{.ScheduledTime}}"}' } };
+  return { id: `job-${i}`, schedule, webhook: { url, body: '{"job": "{{.JobID}}", "tick": "{{.ScheduledTime}}"}' } };
 }
 
 async function seed(database: string, schema: string | undefined, key: string, url: string): Promise<void> {
   const store = await openStore({ database, schema });
   const codec = createJobCodec(createSealer(key));
-  // Whole seconds, so that interval ticks fall on whole seconds as ScheduledTime shows them.
-  const now = Math.ceil(Date.now() / 1000) * 1000;
+  const aligned = Math.ceil(Date.now() / 1000) * 1000;
   let next = 0;
   await Promise.all(Array.from({ length: SEED_CONCURRENCY }, async () => {
     while (next < JOBS) {
       const spec = jobSchema.parse(jobInput(next++, url));
-      await store.insertJob(codec.toRow({ ...spec, id: spec.id!, name: spec.id! }, undefined, now));
+      // Each interval starts from its job's creation, as through the API (or all on one whole second).
+      await store.insertJob(codec.toRow({ ...spec, id: spec.id!, name: spec.id! }, undefined, ALIGN ? aligned : Date.now()));
     }
   }));
   await store.close();
@@ -93,21 +93,28 @@ function rssMb(pid: number): number {
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
-/** When each sampled call went out, from its execution's attempt log, minus its tick. */
-async function fireLateness(api: string, calls: Call[]): Promise<number[]> {
-  const step = Math.max(1, Math.floor(calls.length / FIRE_SAMPLE));
+/**
+ * For a sample of the calls, from their executions: fire lateness (when the call went out, from
+ * the attempt log, minus the tick) and receipt lateness (when the receiver had it, minus the tick).
+ */
+async function lateness(api: string, calls: Call[]): Promise<{ fired: number[]; received: number[] }> {
+  const step = Math.max(1, Math.floor(calls.length / SAMPLE));
   const sample = calls.filter((_, i) => i % step === 0);
-  const out: number[] = [];
+  const fired: number[] = [];
+  const received: number[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: 16 }, async () => {
     while (next < sample.length) {
       const call = sample[next++];
       const res = await fetch(`${api}/api/v1/jobs/${call.job}/executions/${call.execution}`);
-      const execution = (await res.json()) as { attempt_log: Array<{ started_at: string }> };
-      out.push(Date.parse(execution.attempt_log[0].started_at) - call.tick);
+      const execution = (await res.json()) as { scheduled_time: string; attempt_log: Array<{ started_at: string }> };
+      const tick = Date.parse(execution.scheduled_time);
+      fired.push(Date.parse(execution.attempt_log[0].started_at) - tick);
+      received.push(call.receivedAt - tick);
     }
   }));
-  return out;
+  const byValue = (a: number, b: number) => a - b;
+  return { fired: fired.sort(byValue), received: received.sort(byValue) };
 }
 
 async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; startupMs: number; api: string }> {
@@ -137,7 +144,7 @@ async function run(name: string, receiver: Receiver, database: string, schema?: 
     const { child, startupMs, api } = await serve(args, schema ? { DATABASE_URL: database } : {});
     let rss = 0;
     const sampler = setInterval(() => (rss = Math.max(rss, rssMb(child.pid!))), 1000);
-    let fired: number[];
+    let late: { fired: number[]; received: number[] };
     try {
       await new Promise((r) => setTimeout(r, 5000)); // let the first pass settle before counting
       receiver.calls = [];
@@ -145,18 +152,18 @@ async function run(name: string, receiver: Receiver, database: string, schema?: 
       await new Promise((r) => setTimeout(r, WINDOW_MS));
       receiver.counting = false;
       clearInterval(sampler);
-      fired = (await fireLateness(api, receiver.calls)).sort((a, b) => a - b);
+      late = await lateness(api, receiver.calls);
     } finally {
       clearInterval(sampler);
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    const received = receiver.calls.map((c) => c.receivedAt - c.tick).sort((a, b) => a - b);
-    const result = { startupMs, rss, ticks: received.length, p50: percentile(fired, 50), p99: percentile(fired, 99) };
+    const { fired, received } = late;
+    const result = { startupMs, rss, p50: percentile(fired, 50), p99: percentile(fired, 99) };
     console.log(
-      `${name}: start-up ${startupMs.toFixed(0)} ms, rss ${rss.toFixed(0)} MB, ${received.length} ticks in ${WINDOW_MS / 1000} s; ` +
-        `fire lateness p50 ${result.p50} ms, p99 ${result.p99} ms (${fired.length} sampled); ` +
-        `receipt lateness p50 ${percentile(received, 50)} ms, p99 ${percentile(received, 99)} ms`,
+      `${name}: start-up ${startupMs.toFixed(0)} ms, rss ${rss.toFixed(0)} MB, ${receiver.calls.length} ticks in ${WINDOW_MS / 1000} s; ` +
+        `fire lateness p50 ${result.p50} ms, p99 ${result.p99} ms; receipt lateness p50 ${percentile(received, 50)} ms, ` +
+        `p99 ${percentile(received, 99)} ms (${fired.length} sampled)`,
     );
     return result;
   } finally {
