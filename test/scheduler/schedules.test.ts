@@ -189,6 +189,22 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test("ticks beyond the worker's free slots wait as pending runs and are claimed when a slot frees", async () => {
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => (release = r));
+      const responder = async (req: { n: number }) => (req.n === 1 ? held : undefined);
+      await withNode(kind, { startAt: T0 + 30_000, config: { worker: { concurrency: 1 } }, responder }, async ({ node, clock, receiver }) => {
+        for (const id of ['first', 'second', 'third']) await createJob(node, { id, schedule: '* * * * *', webhook: { url: receiver.url } });
+        clock.set(T0 + MIN);
+        await receiver.waitFor(1); // one slot: one call held open, two ticks waiting
+        for (const id of ['first', 'second', 'third']) await ticksSettled(node, id, clock.now());
+        assert.equal(receiver.requests.length, 1);
+        release();
+        await receiver.waitFor(3);
+        for (const id of ['first', 'second', 'third']) assert.deepEqual((await executionsEnded(node, id, 1)).map((e) => e.status), ['succeeded']);
+      });
+    });
+
     test('the tick record shows what fired', async () => {
       await withNode(kind, { startAt: T0 + 30_000 }, async ({ node, clock, receiver }) => {
         await createJob(node, { id: 'recorded', schedule: '* * * * *', webhook: { url: receiver.url } });
