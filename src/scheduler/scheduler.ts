@@ -59,7 +59,13 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
       const items = due.slice(i, i + FIRE_CHUNK).map((job) => firingFor(job, now));
       const leased = leaseToLocalWorker(items, now);
       await committing;
-      committing = store.fireTicks(items).then((result) => reportFired(result, leased));
+      committing = store.fireTicks(items).then(
+        (result) => reportFired(result, leased),
+        (err: unknown) => {
+          deps.handOff.release(leased.size);
+          throw err;
+        },
+      );
     }
     await committing;
     return due;
@@ -94,7 +100,17 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
     if (result.started.length > adopted) deps.onFired();
   }
 
+  /** What firing a due job writes. A job whose schedule cannot be worked out stops, with an error logged. */
   function firingFor(job: DueJob, now: number): TickFiring {
+    try {
+      return plannedFiring(job, now);
+    } catch (err) {
+      log.error({ job: job.id, err: (err as Error).message }, 'the schedule of this job cannot be worked out; it will not fire until it is replaced');
+      return { job_id: job.id, due: job.next_run_at, next_run_at: null, skip_if_running: false, ticks: [], now };
+    }
+  }
+
+  function plannedFiring(job: DueJob, now: number): TickFiring {
     const spec = parseSpec(job.spec);
     const firing: TickFiring = { job_id: job.id, due: job.next_run_at, next_run_at: null, skip_if_running: spec.overlap === 'skip', ticks: [], now };
     if (!spec.schedule) return firing;

@@ -205,6 +205,20 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test('a job whose stored schedule cannot be worked out stops alone, with an error logged', async () => {
+      await withNode(kind, { startAt: T0 + 30_000 }, async ({ node, clock, receiver }) => {
+        await createJob(node, { id: 'fine', schedule: '* * * * *', webhook: { url: receiver.url } });
+        const spec = JSON.stringify({ id: 'broken', name: 'broken', namespace: 'default', schedule: 'not a cron', webhook: { url: receiver.url, method: 'POST', headers: {} } });
+        await node.app.store.insertJob({ id: 'broken', namespace: 'default', name: 'broken', spec, enabled: 1, next_run_at: T0 + MIN, created_at: T0, updated_at: T0 });
+        clock.set(T0 + MIN);
+        await executionsEnded(node, 'fine', 1);
+        const broken = await ticksSettled(node, 'broken', clock.now());
+        assert.equal(broken.next_run_at, null);
+        assert.deepEqual(await firedAt(node, 'broken'), []);
+        assert.ok(node.logs.some((l) => l.includes('cannot be worked out') && l.includes('"job":"broken"')));
+      });
+    });
+
     test('the tick record shows what fired', async () => {
       await withNode(kind, { startAt: T0 + 30_000 }, async ({ node, clock, receiver }) => {
         await createJob(node, { id: 'recorded', schedule: '* * * * *', webhook: { url: receiver.url } });
