@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { executionRoutes } from './api/executions-routes.js';
 import { jobRoutes } from './api/jobs-routes.js';
+import { inboundRoutes, isHookUrl } from './hooks/inbound-route.js';
 import { scheduleRoutes } from './api/schedule-routes.js';
 import { buildServer } from './api/server.js';
 import { webhookTestRoute } from './api/webhook-test-route.js';
@@ -87,7 +88,9 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     log,
     bodyLimit: DEFAULTS.body_limit_bytes,
     apiToken: config.api_token,
+    isPublic: isHookUrl,
     routes: [
+      inboundRoutes({ store, codec, trigger, bodyLimit: DEFAULTS.body_limit_bytes }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
       executionRoutes({ store }),

@@ -5,7 +5,7 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import { jobView, type JobCodec } from '../jobs/job-codec.js';
 import type { Trigger } from '../jobs/trigger.js';
 import { validateJob } from '../jobs/validate.js';
-import type { Store } from '../store/store.js';
+import type { JobRow, Store } from '../store/store.js';
 import { page, readPage } from './pagination.js';
 
 type Params = { id: string };
@@ -23,6 +23,12 @@ function readEnabled(value: string | undefined): boolean | undefined {
 /** Jobs: create, replace, read, list, delete, and trigger by hand. `onScheduleChange` wakes the scheduler. */
 export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigger; clock: Clock; onScheduleChange: () => void }) {
   const { store, codec, clock } = deps;
+  /** The hook keys made for this request, shown once in its answer and never again. */
+  const revealedKeys = (row: JobRow & { generatedKeys: string[] }): Record<string, string> => {
+    const opened = row.generatedKeys.length > 0 ? codec.open(row.spec).triggers ?? [] : [];
+    return Object.fromEntries(opened.filter((t) => row.generatedKeys.includes(t.id!)).map((t) => [t.id!, t.key!]));
+  };
+
   return async function register(app: FastifyInstance): Promise<void> {
     app.post('/api/v1/jobs', async (request, reply) => {
       const now = clock.now();
@@ -30,7 +36,7 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
       const row = codec.toRow(spec, undefined, now);
       if (!(await store.insertJob(row))) throw conflict(`job ${spec.id} already exists; PUT /api/v1/jobs/${spec.id} replaces it`, 'id');
       if (row.next_run_at !== null) deps.onScheduleChange();
-      return reply.code(201).header('location', `/api/v1/jobs/${spec.id}`).send(jobView(row));
+      return reply.code(201).header('location', `/api/v1/jobs/${spec.id}`).send(jobView(row, revealedKeys(row)));
     });
 
     app.put<{ Params: Params }>('/api/v1/jobs/:id', async (request, reply) => {
@@ -41,13 +47,13 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
       const result = await store.upsertJob(row);
       if (row.next_run_at !== null) deps.onScheduleChange();
       const shown = { ...row, last_run_at: previous?.last_run_at ?? null, created_at: previous?.created_at ?? row.created_at };
-      return reply.code(result === 'created' ? 201 : 200).send(jobView(shown));
+      return reply.code(result === 'created' ? 201 : 200).send(jobView(shown, revealedKeys(row)));
     });
 
     app.get<{ Querystring: Query }>('/api/v1/jobs', async (request) => {
       const { limit, cursor } = readPage<string>(request.query);
       const rows = await store.listJobs(limit, cursor, readEnabled(request.query.enabled));
-      return page(rows.map(jobView), limit, (last) => last.id);
+      return page(rows.map((row) => jobView(row)), limit, (last) => last.id);
     });
 
     app.get<{ Params: Params }>('/api/v1/jobs/:id', async (request) => {

@@ -7,6 +7,8 @@ export interface ServerOptions {
   log: Logger;
   bodyLimit: number;
   apiToken?: string;
+  /** /api/v1 routes that authenticate callers themselves, without the API token. */
+  isPublic?: (url: string) => boolean;
   routes: Array<(app: FastifyInstance) => Promise<void>>;
 }
 
@@ -23,7 +25,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   installErrorHandler(app);
-  installApiAuth(app, options.apiToken);
+  installApiAuth(app, options.apiToken, options.isPublic);
   app.get('/healthz', async () => ({ status: 'ok' }));
   for (const routes of options.routes) await app.register(routes);
   return app;

@@ -5,7 +5,7 @@ const json = (text: string | null) => (text === null ? null : JSON.parse(text));
 
 /** An execution in the Chronos shape, `{id, status, attempts, last_error, request, response}`, and more. */
 export function executionView(row: ExecutionRow, attempts?: AttemptRow[]) {
-  const trigger = JSON.parse(row.trigger) as { type: string; body?: unknown };
+  const trigger = JSON.parse(row.trigger) as { type: string; body?: unknown; headers?: unknown; parameters?: unknown };
   return {
     id: row.id,
     job_id: row.job_id,
@@ -15,7 +15,11 @@ export function executionView(row: ExecutionRow, attempts?: AttemptRow[]) {
     last_error: row.last_error,
     request: json(row.request),
     response: json(row.response),
-    trigger: { type: trigger.type, body: trigger.body ?? null },
+    trigger: {
+      type: trigger.type,
+      body: trigger.body ?? null,
+      ...(trigger.headers ? { headers: trigger.headers, parameters: trigger.parameters ?? {} } : {}),
+    },
     scheduled_time: iso(row.scheduled_time),
     created_at: iso(row.created_at),
     started_at: iso(row.started_at),

@@ -4,20 +4,30 @@ import type { Job, JobSpec } from './job-schema.js';
 import { keepRedactedSecrets, mapSecrets, redactSecrets } from './secrets.js';
 import { badRequest } from '../errors.js';
 import { scheduleState } from '../scheduler/next-run.js';
+import { mapTriggerSecrets, resolveTriggers } from '../hooks/trigger-secrets.js';
+import { REDACTED } from '../secrets/redact.js';
 
 /** Between a job spec and its stored row: secrets are sealed on the way in and opened for use only. */
 export function createJobCodec(sealer: Sealer) {
   return {
-    toRow(spec: JobSpec, previous: JobRow | undefined, now: number): JobRow {
-      const kept = keepRedactedSecrets(spec.webhook, previous ? parseSpec(previous.spec).webhook : undefined);
+    /** The row to store for `spec`; `generatedKeys` names the triggers whose hook keys were made now. */
+    toRow(spec: JobSpec, previous: JobRow | undefined, now: number): JobRow & { generatedKeys: string[] } {
+      const stored = previous && parseSpec(previous.spec);
+      const kept = keepRedactedSecrets(spec.webhook, stored?.webhook);
       if (kept.missing.length > 0) {
         const field = `webhook.${kept.missing[0]}`;
         throw badRequest(`${field}: "***" keeps a stored secret, but none is stored`, field);
       }
-      const { enabled: _enabled, ...rest } = spec;
-      const sealed: JobSpec = { ...rest, webhook: mapSecrets(kept.webhook, (v) => sealer.seal(v)) };
-      const before = previous && { spec: parseSpec(previous.spec), enabled: previous.enabled, next_run_at: previous.next_run_at };
+      const { triggers, generated } = resolveTriggers(spec.triggers, stored?.triggers);
+      const { enabled: _enabled, triggers: _triggers, ...rest } = spec;
+      const sealed: JobSpec = {
+        ...rest,
+        ...(triggers ? { triggers: mapTriggerSecrets(triggers, (v) => sealer.seal(v)) } : {}),
+        webhook: mapSecrets(kept.webhook, (v) => sealer.seal(v)),
+      };
+      const before = previous && { spec: stored!, enabled: previous.enabled, next_run_at: previous.next_run_at };
       return {
+        generatedKeys: generated,
         id: spec.id,
         namespace: spec.namespace,
         name: spec.name,
@@ -31,7 +41,9 @@ export function createJobCodec(sealer: Sealer) {
     /** The spec with secrets in the clear, for making calls. */
     open(specJson: string): JobSpec {
       const spec = parseSpec(specJson);
-      return { ...spec, webhook: mapSecrets(spec.webhook, (v) => sealer.open(v)) };
+      const opened: JobSpec = { ...spec, webhook: mapSecrets(spec.webhook, (v) => sealer.open(v)) };
+      if (spec.triggers) opened.triggers = mapTriggerSecrets(spec.triggers, (v) => sealer.open(v));
+      return opened;
     },
   };
 }
@@ -44,11 +56,24 @@ export function parseSpec(specJson: string): JobSpec {
 
 const isoOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
-/** The job as the API shows it: every secret as `***`, and where its schedule stands. */
-export function jobView(row: JobRow): Job {
+/** The path of a hook; the key is shown as `***` unless it is given. */
+export function hookPath(namespace: string, jobId: string, key: string = REDACTED): string {
+  return `/api/v1/executions/webhook/${namespace}/${jobId}/${key}`;
+}
+
+/**
+ * The job as the API shows it: every secret as `***` (hook keys too), and where its schedule
+ * stands. `revealed` holds the hook keys made for this very request, shown once in its answer.
+ */
+export function jobView(row: JobRow, revealed: Record<string, string> = {}): Job {
   const spec = parseSpec(row.spec);
+  const triggers = spec.triggers?.map((t) => ({
+    ...mapTriggerSecrets([t], () => REDACTED)[0],
+    url: hookPath(row.namespace, row.id, revealed[t.id!]),
+  }));
   return {
     ...spec,
+    ...(triggers ? { triggers } : {}),
     webhook: redactSecrets(spec.webhook),
     enabled: row.enabled === 1,
     next_run_at: isoOrNull(row.next_run_at),

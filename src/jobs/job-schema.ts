@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { triggersSchema } from '../hooks/trigger-schema.js';
 import { scheduleSchema } from '../scheduler/schedule-schema.js';
 import { durationString, webhookSchema } from './webhook-schema.js';
 
@@ -30,6 +31,8 @@ export const jobSchema = z
     misfire: z.enum(['skip', 'run_once', 'catch_up']).optional(),
     catch_up_limit: z.number().int().min(1).max(1000).optional(),
     overlap: z.enum(['allow', 'skip']).optional(),
+    /** Inbound webhook URLs that start the job. */
+    triggers: triggersSchema.optional(),
     webhook: webhookSchema,
   })
   .strict();

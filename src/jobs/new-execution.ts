@@ -4,7 +4,7 @@ import type { NewExecution } from '../store/store.js';
 import type { JobSpec } from './job-schema.js';
 import { callTimeoutMs } from './timeouts.js';
 
-export type TriggerType = 'manual' | 'schedule';
+export type TriggerType = 'manual' | 'schedule' | 'webhook';
 
 /**
  * A new execution of a job, with its run, from the job's stored row: the execution keeps the
@@ -13,7 +13,7 @@ export type TriggerType = 'manual' | 'schedule';
 export function newExecution(
   job: { id: string; namespace: string; spec: string },
   spec: JobSpec,
-  trigger: { type: TriggerType; body: unknown; idempotencyKey?: string },
+  trigger: { type: TriggerType; body: unknown; headers?: Record<string, string>; parameters?: Record<string, unknown>; idempotencyKey?: string },
   scheduledTime: number,
   now: number,
 ): NewExecution {
@@ -23,7 +23,12 @@ export function newExecution(
     job_id: job.id,
     namespace: job.namespace,
     trigger_type: trigger.type,
-    trigger: JSON.stringify({ type: trigger.type, body: trigger.body ?? null }),
+    trigger: JSON.stringify({
+      type: trigger.type,
+      body: trigger.body ?? null,
+      ...(trigger.headers ? { headers: trigger.headers } : {}),
+      ...(trigger.parameters ? { parameters: trigger.parameters } : {}),
+    }),
     spec: job.spec,
     scheduled_time: scheduledTime,
     idempotency_key: trigger.idempotencyKey,

@@ -7,12 +7,15 @@ import { parseSpec } from './job-codec.js';
 import { newExecution } from './new-execution.js';
 
 export interface TriggerInput {
-  type: 'manual';
+  type: 'manual' | 'webhook';
   body: unknown;
+  /** A hook call's headers (credentials as `***`) and query parameters. */
+  headers?: Record<string, string>;
+  parameters?: Record<string, unknown>;
   idempotencyKey?: string;
 }
 
-/** Starts executions by hand: each is committed (with its run) before the caller hears its id. */
+/** Starts executions by hand or from a hook: each is committed (with its run) before the caller hears its id. */
 export function createTrigger(deps: {
   store: Store;
   clock: Clock;

@@ -44,7 +44,15 @@ const READ_ONLY_FIELDS = ['created_at', 'updated_at', 'next_run_at', 'last_run_a
 function withoutReadOnly(input: Record<string, unknown>): Record<string, unknown> {
   const out = { ...input };
   for (const field of READ_ONLY_FIELDS) delete out[field];
+  if (Array.isArray(out.triggers)) {
+    out.triggers = out.triggers.map((t: unknown) => (t && typeof t === 'object' && !Array.isArray(t) ? omitUrl(t as Record<string, unknown>) : t));
+  }
   return out;
+}
+
+/** A trigger's `url` is shown, not set. */
+function omitUrl({ url: _url, ...rest }: Record<string, unknown>): Record<string, unknown> {
+  return rest;
 }
 
 export function checkWebhookTemplates(webhook: Webhook, prefix: string): void {

@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from '../errors.js';
+import type { JobCodec } from '../jobs/job-codec.js';
+import type { Trigger } from '../jobs/trigger.js';
+import { redactHeaders } from '../secrets/redact.js';
+import { safeEqual } from '../secrets/safe-equal.js';
+import type { Store } from '../store/store.js';
+import { checkContentEncoding, parseHookBody } from './request-body.js';
+import type { WebhookTrigger } from './trigger-schema.js';
+
+type Params = { namespace: string; job: string; key: string };
+
+export const HOOK_ROUTE = '/api/v1/executions/webhook/:namespace/:job/:key';
+export const isHookUrl = (url: string): boolean => url.startsWith('/api/v1/executions/webhook/');
+
+/** One answer for an unknown namespace, job or key alike, so a caller learns nothing from it. */
+const NO_SUCH_HOOK = new HttpError(404, 'NOT_FOUND', 'no such hook');
+const SECRET_HEADER = 'x-webhook-secret';
+
+/**
+ * The secret URLs that start jobs (Kestra's path and answers): 404 for anything unknown, 401 for a
+ * wrong or missing secret, 200 with the execution once it is committed.
+ */
+export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigger; bodyLimit: number }) {
+  async function findHook(params: Params): Promise<WebhookTrigger | undefined> {
+    const job = await deps.store.getJob(params.job);
+    if (!job || job.namespace !== params.namespace) return undefined;
+    const triggers = deps.codec.open(job.spec).triggers ?? [];
+    // Every key is compared, in constant time, whichever matches.
+    let found: WebhookTrigger | undefined;
+    for (const t of triggers) if (safeEqual(params.key, t.key!) && !found) found = t;
+    return found;
+  }
+
+  async function accept(request: FastifyRequest<{ Params: Params }>) {
+    const hook = await findHook(request.params);
+    if (!hook) throw NO_SUCH_HOOK;
+    if (hook.enabled === false) throw new HttpError(403, 'HOOK_DISABLED', 'this hook is disabled');
+    const given = request.headers[SECRET_HEADER];
+    if (hook.secret !== undefined && (typeof given !== 'string' || !safeEqual(given, hook.secret))) {
+      throw new HttpError(401, 'UNAUTHORIZED', `a valid ${SECRET_HEADER} header is required`);
+    }
+    checkContentEncoding(request.headers['content-encoding']);
+    const body = parseHookBody(request.headers['content-type'], request.body as Buffer | undefined);
+    const key = request.headers['idempotency-key'];
+    const created = await deps.trigger(request.params.job, {
+      type: 'webhook',
+      body,
+      headers: redactHeaders(flatHeaders(request.headers), hook.secret === undefined ? [] : [hook.secret]),
+      parameters: request.query as Record<string, unknown>,
+      idempotencyKey: typeof key === 'string' && key.length > 0 && key.length <= 256 ? key : undefined,
+    });
+    return {
+      id: created.id,
+      namespace: created.namespace,
+      job: created.job_id,
+      state: 'pending',
+      url: `/api/v1/jobs/${created.job_id}/executions/${created.id}`,
+    };
+  }
+
+  return async function register(app: FastifyInstance): Promise<void> {
+    // Bodies arrive as raw bytes, whatever their type: parsed here, after the hook is known.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_request, body, done) => done(null, body));
+    app.route<{ Params: Params }>({ method: ['GET', 'POST', 'PUT'], url: HOOK_ROUTE, handler: (request) => accept(request) });
+  };
+}
+
+function flatHeaders(headers: FastifyRequest['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+

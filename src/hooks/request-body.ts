@@ -1,0 +1,38 @@
+import { HttpError } from '../errors.js';
+
+/**
+ * What templates and conditions see as `trigger.body`: a JSON body parsed (object or array, or
+ * any JSON value), a form body as an object, anything else as a string; no body is null.
+ */
+export function parseHookBody(contentType: string | undefined, raw: Buffer | undefined): unknown {
+  if (!raw || raw.length === 0) return null;
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const text = raw.toString('utf8');
+  if (type === 'application/json' || type.endsWith('+json')) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new HttpError(400, 'INVALID_JSON', `the body is not valid JSON: ${(err as Error).message}`, 'body');
+    }
+  }
+  if (type === 'application/x-www-form-urlencoded') return formObject(text);
+  return text;
+}
+
+/** A form body as an object; a name given more than once keeps every value, in order. */
+function formObject(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    const seen = out[name];
+    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return out;
+}
+
+/** Bodies are taken as sent: a compressed one is refused rather than stored unread. */
+export function checkContentEncoding(encoding: string | undefined): void {
+  const value = (encoding ?? 'identity').trim().toLowerCase();
+  if (value !== 'identity' && value !== '') {
+    throw new HttpError(415, 'UNSUPPORTED_ENCODING', `Content-Encoding ${value} is not accepted; send the body uncompressed`, 'content-encoding');
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { REDACTED } from '../secrets/redact.js';
+
+/** Characters a hook key may hold: those a URL path segment carries unescaped. */
+const KEY = /^[A-Za-z0-9._~-]+$/;
+const TRIGGER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const MAX_KEY_LENGTH = 256;
+
+/**
+ * A webhook trigger of a job: the secret URL `/api/v1/executions/webhook/{namespace}/{job}/{key}`
+ * that starts it. Without a `key`, Hookline makes one; `secret` is checked against the
+ * `X-Webhook-Secret` header.
+ */
+export const webhookTriggerSchema = z
+  .object({
+    type: z.literal('webhook'),
+    id: z.string().regex(TRIGGER_ID, 'must be 1-64 letters, digits, ".", "_" or "-"').optional(),
+    key: z
+      .union([z.literal(REDACTED), z.string().min(1).max(MAX_KEY_LENGTH).regex(KEY, 'may hold letters, digits, ".", "_", "~" and "-" only')])
+      .optional(),
+    secret: z.string().min(1).max(4096).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const triggersSchema = z
+  .array(webhookTriggerSchema)
+  .max(20)
+  .superRefine((triggers, ctx) => {
+    const seen = new Set<string>();
+    triggers.forEach((t, i) => {
+      const id = t.id ?? triggerIdAt(i);
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `repeats trigger id "${id}"` });
+      seen.add(id);
+    });
+  });
+
+export type WebhookTrigger = z.output<typeof webhookTriggerSchema>;
+
+/** The id a trigger gets when it names none: `webhook`, then `webhook-2`, `webhook-3`, ... */
+export function triggerIdAt(index: number): string {
+  return index === 0 ? 'webhook' : `webhook-${index + 1}`;
+}
