@@ -90,7 +90,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     apiToken: config.api_token,
     isPublic: isHookUrl,
     routes: [
-      inboundRoutes({ store, codec, trigger, bodyLimit: DEFAULTS.body_limit_bytes }),
+      inboundRoutes({ store, codec, trigger, clock, bodyLimit: DEFAULTS.body_limit_bytes }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
       executionRoutes({ store }),

@@ -5,7 +5,9 @@ import type { Trigger } from '../jobs/trigger.js';
 import { redactHeaders } from '../secrets/redact.js';
 import { safeEqual } from '../secrets/safe-equal.js';
 import type { Store } from '../store/store.js';
+import type { Clock } from '../clock.js';
 import { checkContentEncoding, parseHookBody } from './request-body.js';
+import { signatureProblem } from './signatures.js';
 import type { WebhookTrigger } from './trigger-schema.js';
 
 type Params = { namespace: string; job: string; key: string };
@@ -21,7 +23,7 @@ const SECRET_HEADER = 'x-webhook-secret';
  * The secret URLs that start jobs (Kestra's path and answers): 404 for anything unknown, 401 for a
  * wrong or missing secret, 200 with the execution once it is committed.
  */
-export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigger; bodyLimit: number }) {
+export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigger; clock: Clock; bodyLimit: number }) {
   async function findHook(params: Params): Promise<WebhookTrigger | undefined> {
     const job = await deps.store.getJob(params.job);
     if (!job || job.namespace !== params.namespace) return undefined;
@@ -40,13 +42,21 @@ export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Tr
     if (hook.secret !== undefined && (typeof given !== 'string' || !safeEqual(given, hook.secret))) {
       throw new HttpError(401, 'UNAUTHORIZED', `a valid ${SECRET_HEADER} header is required`);
     }
+    const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+    if (hook.verify) {
+      const problem = signatureProblem(hook.verify, request.headers, raw, deps.clock.now());
+      if (problem) {
+        request.log.warn({ job: request.params.job, hook: hook.id, reason: problem }, 'hook call refused: its signature does not verify');
+        throw new HttpError(401, 'UNAUTHORIZED', 'the request signature does not verify');
+      }
+    }
     checkContentEncoding(request.headers['content-encoding']);
-    const body = parseHookBody(request.headers['content-type'], request.body as Buffer | undefined);
+    const body = parseHookBody(request.headers['content-type'], raw);
     const key = request.headers['idempotency-key'];
     const created = await deps.trigger(request.params.job, {
       type: 'webhook',
       body,
-      headers: redactHeaders(flatHeaders(request.headers), hook.secret === undefined ? [] : [hook.secret]),
+      headers: redactHeaders(flatHeaders(request.headers), [hook.secret, hook.verify?.secret].filter((s): s is string => s !== undefined)),
       parameters: request.query as Record<string, unknown>,
       idempotencyKey: typeof key === 'string' && key.length > 0 && key.length <= 256 ? key : undefined,
     });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REDACTED } from '../secrets/redact.js';
+import { verifySchema } from './signatures.js';
 
 /** Characters a hook key may hold: those a URL path segment carries unescaped. */
 const KEY = /^[A-Za-z0-9._~-]+$/;
@@ -19,6 +20,8 @@ export const webhookTriggerSchema = z
       .union([z.literal(REDACTED), z.string().min(1).max(MAX_KEY_LENGTH).regex(KEY, 'may hold letters, digits, ".", "_", "~" and "-" only')])
       .optional(),
     secret: z.string().min(1).max(4096).optional(),
+    /** A provider's signature over the raw body that every call must carry. */
+    verify: verifySchema.optional(),
     enabled: z.boolean().optional(),
   })
   .strict();

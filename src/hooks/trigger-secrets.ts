@@ -15,6 +15,7 @@ export function mapTriggerSecrets<T extends WebhookTrigger>(triggers: T[], fn: (
     ...t,
     ...(t.key === undefined ? {} : { key: fn(t.key) }),
     ...(t.secret === undefined ? {} : { secret: fn(t.secret) }),
+    ...(t.verify === undefined ? {} : { verify: { ...t.verify, secret: fn(t.verify.secret) } }),
   }));
 }
 
@@ -40,7 +41,15 @@ export function resolveTriggers(
     }
     const secret = t.secret === REDACTED ? before?.secret : t.secret;
     if (t.secret === REDACTED && secret === undefined) throw missing(i, 'secret');
-    return { ...t, id, key, ...(secret === undefined ? {} : { secret }) };
+    const verifySecret = t.verify?.secret === REDACTED ? before?.verify?.secret : t.verify?.secret;
+    if (t.verify && verifySecret === undefined) throw missing(i, 'verify.secret');
+    return {
+      ...t,
+      id,
+      key,
+      ...(secret === undefined ? {} : { secret }),
+      ...(t.verify ? { verify: { ...t.verify, secret: verifySecret! } } : {}),
+    };
   });
   return { triggers, generated };
 }
