@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../errors.js';
 import type { JobCodec } from '../jobs/job-codec.js';
 import type { Trigger } from '../jobs/trigger.js';
@@ -6,6 +6,7 @@ import { redactHeaders } from '../secrets/redact.js';
 import { safeEqual } from '../secrets/safe-equal.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
+import { evaluateConditions } from './conditions.js';
 import { checkContentEncoding, parseHookBody } from './request-body.js';
 import { signatureProblem } from './signatures.js';
 import type { WebhookTrigger } from './trigger-schema.js';
@@ -34,7 +35,7 @@ export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Tr
     return found;
   }
 
-  async function accept(request: FastifyRequest<{ Params: Params }>) {
+  async function accept(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
     const hook = await findHook(request.params);
     if (!hook) throw NO_SUCH_HOOK;
     if (hook.enabled === false) throw new HttpError(403, 'HOOK_DISABLED', 'this hook is disabled');
@@ -51,13 +52,23 @@ export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Tr
       }
     }
     checkContentEncoding(request.headers['content-encoding']);
-    const body = parseHookBody(request.headers['content-type'], raw);
+    const secrets = [hook.secret, hook.verify?.secret].filter((s): s is string => s !== undefined);
+    const call = {
+      body: parseHookBody(request.headers['content-type'], raw),
+      headers: redactHeaders(flatHeaders(request.headers), secrets),
+      parameters: request.query as Record<string, unknown>,
+    };
+    const conditions = evaluateConditions(hook.conditions ?? [], call);
+    if (!conditions.met) {
+      const fields = { job: request.params.job, hook: hook.id, condition: conditions.condition, error: conditions.error };
+      if (conditions.error) request.log.warn(fields, 'hook call not started: a condition could not be evaluated');
+      else request.log.info(fields, 'hook call not started: a condition is false');
+      return reply.code(204).send();
+    }
     const key = request.headers['idempotency-key'];
     const created = await deps.trigger(request.params.job, {
       type: 'webhook',
-      body,
-      headers: redactHeaders(flatHeaders(request.headers), [hook.secret, hook.verify?.secret].filter((s): s is string => s !== undefined)),
-      parameters: request.query as Record<string, unknown>,
+      ...call,
       idempotencyKey: typeof key === 'string' && key.length > 0 && key.length <= 256 ? key : undefined,
     });
     return {
@@ -73,7 +84,7 @@ export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Tr
     // Bodies arrive as raw bytes, whatever their type: parsed here, after the hook is known.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_request, body, done) => done(null, body));
-    app.route<{ Params: Params }>({ method: ['GET', 'POST', 'PUT'], url: HOOK_ROUTE, handler: (request) => accept(request) });
+    app.route<{ Params: Params }>({ method: ['GET', 'POST', 'PUT'], url: HOOK_ROUTE, handler: accept });
   };
 }
 

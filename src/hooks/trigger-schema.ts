@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REDACTED } from '../secrets/redact.js';
+import { conditionProblem } from './conditions.js';
 import { verifySchema } from './signatures.js';
 
 /** Characters a hook key may hold: those a URL path segment carries unescaped. */
@@ -20,6 +21,16 @@ export const webhookTriggerSchema = z
       .union([z.literal(REDACTED), z.string().min(1).max(MAX_KEY_LENGTH).regex(KEY, 'may hold letters, digits, ".", "_", "~" and "-" only')])
       .optional(),
     secret: z.string().min(1).max(4096).optional(),
+    /** CEL expressions over `trigger.body`, `trigger.headers` and `trigger.parameters`; all must be true. */
+    conditions: z
+      .array(
+        z.string().max(4096).superRefine((value, ctx) => {
+          const problem = conditionProblem(value);
+          if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid CEL expression: ${problem}` });
+        }),
+      )
+      .max(20)
+      .optional(),
     /** A provider's signature over the raw body that every call must carry. */
     verify: verifySchema.optional(),
     enabled: z.boolean().optional(),

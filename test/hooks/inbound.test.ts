@@ -137,6 +137,32 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test("conditions: Kestra's {{ trigger.body.hello == 'world' }} works as written; false or failing ones start nothing", async () => {
+      await withNode(kind, {}, async ({ node }) => {
+        const conditions = ["{{ trigger.body.hello == 'world' }}", "trigger.headers['x-event'] == 'push' && trigger.parameters.env == 'prod'"];
+        await createJob(node, { id: 'picky', triggers: [{ type: 'webhook', key: KEY, conditions }], webhook: { url: 'http://127.0.0.1:9/' } });
+        const url = `${hook('default', 'picky', KEY)}?env=prod`;
+        const push = { 'x-event': 'push' };
+        const matched = await node.api('POST', url, { hello: 'world' }, push);
+        assert.equal(matched.status, 200, matched.text);
+        const other = await node.api('POST', url, { hello: 'mars' }, push);
+        assert.deepEqual([other.status, other.text], [204, '']);
+        assert.equal((await node.api('POST', url, { hello: 'world' }, { 'x-event': 'issue' })).status, 204);
+        const failing = await node.api('POST', url, { goodbye: 'world' }, push);
+        assert.equal(failing.status, 204);
+        assert.ok(node.logs.some((l) => l.includes('could not be evaluated') && l.includes('hello')), 'the failing condition is logged with its error');
+        assert.deepEqual((await executionsOf(node, 'picky')).map((e) => e.id), [matched.body.id]);
+      });
+    });
+
+    test('conditions cannot run code: an unknown function fails the condition and nothing else', async () => {
+      await withNode(kind, {}, async ({ node }) => {
+        await createJob(node, { id: 'sandboxed', triggers: [{ type: 'webhook', key: KEY, conditions: ['{{ process.exit(1) }}'] }], webhook: { url: 'http://127.0.0.1:9/' } });
+        assert.equal((await node.api('POST', hook('default', 'sandboxed', KEY), {})).status, 204);
+        assert.equal((await node.api('GET', '/healthz')).status, 200);
+      });
+    });
+
     test('bad triggers are refused naming the field', async () => {
       await withNode(kind, {}, async ({ node }) => {
         const cases: Array<[unknown, string]> = [
@@ -145,6 +171,7 @@ for (const kind of STORE_KINDS) {
           [[{ type: 'email' }], 'triggers.0.type'],
           [[{ type: 'webhook', id: 'a' }, { type: 'webhook', id: 'a' }], 'triggers.1.id'],
           [[{ type: 'webhook', key: '***' }], 'triggers.0.key'],
+          [[{ type: 'webhook', conditions: ['{{ trigger.body.x == }}'] }], 'triggers.0.conditions.0'],
         ];
         for (const [triggers, field] of cases) {
           const res = await node.api('POST', '/api/v1/jobs', { id: 'bad', triggers, webhook: { url: 'http://127.0.0.1:9/' } });
