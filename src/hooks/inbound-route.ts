@@ -65,12 +65,7 @@ export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Tr
       else request.log.info(fields, 'hook call not started: a condition is false');
       return reply.code(204).send();
     }
-    const key = request.headers['idempotency-key'];
-    const created = await deps.trigger(request.params.job, {
-      type: 'webhook',
-      ...call,
-      idempotencyKey: typeof key === 'string' && key.length > 0 && key.length <= 256 ? key : undefined,
-    });
+    const created = await deps.trigger(request.params.job, { type: 'webhook', ...call, idempotencyKey: deliveryId(request.headers) });
     return {
       id: created.id,
       namespace: created.namespace,
@@ -86,6 +81,19 @@ export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Tr
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_request, body, done) => done(null, body));
     app.route<{ Params: Params }>({ method: ['GET', 'POST', 'PUT'], url: HOOK_ROUTE, handler: accept });
   };
+}
+
+/** Headers that name one delivery: a repeat within 24 h returns the first execution. */
+const DELIVERY_ID_HEADERS = ['idempotency-key', 'x-github-delivery', 'webhook-id', 'svix-id'];
+
+function deliveryId(headers: FastifyRequest['headers']): string | undefined {
+  for (const name of DELIVERY_ID_HEADERS) {
+    const value = headers[name];
+    if (typeof value !== 'string' || value.length === 0 || value.length > 256) continue;
+    // The same Idempotency-Key as on the trigger route; a provider's id is kept apart by its header.
+    return name === 'idempotency-key' ? value : `${name}:${value}`;
+  }
+  return undefined;
 }
 
 function flatHeaders(headers: FastifyRequest['headers']): Record<string, string> {

@@ -103,6 +103,20 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test('a repeated delivery (Idempotency-Key, X-GitHub-Delivery, webhook-id) returns the first execution', async () => {
+      await withNode(kind, {}, async ({ node }) => {
+        await createJob(node, { id: 'once', triggers: [{ type: 'webhook', key: KEY }], webhook: { url: 'http://127.0.0.1:9/' } });
+        const url = hook('default', 'once', KEY);
+        for (const header of ['idempotency-key', 'x-github-delivery', 'webhook-id']) {
+          const first = await node.api('POST', url, { n: 1 }, { [header]: 'delivery-72d3162e' });
+          const again = await node.api('POST', url, { n: 2 }, { [header]: 'delivery-72d3162e' });
+          assert.equal(again.status, 200);
+          assert.equal(again.body.id, first.body.id, header);
+        }
+        assert.equal((await executionsOf(node, 'once')).length, 3, 'one per header: each names its own kind of delivery');
+      });
+    });
+
     test('a disabled hook keeps its URL but refuses calls, and says so', async () => {
       await withNode(kind, {}, async ({ node }) => {
         await createJob(node, { id: 'off', triggers: [{ type: 'webhook', key: KEY, enabled: false }], webhook: { url: 'http://127.0.0.1:9/' } });
