@@ -107,9 +107,10 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     trigger,
     log,
     async listen() {
-      const address = await server.listen({ host: config.host, port: config.port });
+      // Work starts first, so that a node answering health checks is one that works.
       await worker.start();
       scheduler.start();
+      const address = await server.listen({ host: config.host, port: config.port });
       log.info({ address, store: store.dialect.name }, 'hookline is serving');
       return address;
     },

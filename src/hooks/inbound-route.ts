@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../errors.js';
+import { HttpError, unavailable } from '../errors.js';
 import type { JobCodec } from '../jobs/job-codec.js';
 import type { Trigger } from '../jobs/trigger.js';
 import { redactHeaders } from '../secrets/redact.js';
 import { safeEqual } from '../secrets/safe-equal.js';
-import type { Store } from '../store/store.js';
+import type { JobRow, Store } from '../store/store.js';
 import type { Clock } from '../clock.js';
 import { evaluateConditions } from './conditions.js';
 import { checkContentEncoding, parseHookBody } from './request-body.js';
@@ -25,19 +25,22 @@ const SECRET_HEADER = 'x-webhook-secret';
  * wrong or missing secret, 200 with the execution once it is committed.
  */
 export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigger; clock: Clock; bodyLimit: number }) {
-  async function findHook(params: Params): Promise<WebhookTrigger | undefined> {
-    const job = await deps.store.getJob(params.job);
+  async function findHook(params: Params): Promise<{ hook: WebhookTrigger; job: JobRow } | undefined> {
+    const job = await deps.store.getJob(params.job).catch((err) => {
+      throw unavailable(`the store is unavailable: ${(err as Error).message}`);
+    });
     if (!job || job.namespace !== params.namespace) return undefined;
     const triggers = deps.codec.open(job.spec).triggers ?? [];
     // Every key is compared, in constant time, whichever matches.
     let found: WebhookTrigger | undefined;
     for (const t of triggers) if (safeEqual(params.key, t.key!) && !found) found = t;
-    return found;
+    return found && { hook: found, job };
   }
 
   async function accept(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
-    const hook = await findHook(request.params);
-    if (!hook) throw NO_SUCH_HOOK;
+    const found = await findHook(request.params);
+    if (!found) throw NO_SUCH_HOOK;
+    const { hook, job } = found;
     if (hook.enabled === false) throw new HttpError(403, 'HOOK_DISABLED', 'this hook is disabled');
     const given = request.headers[SECRET_HEADER];
     if (hook.secret !== undefined && (typeof given !== 'string' || !safeEqual(given, hook.secret))) {
@@ -65,7 +68,7 @@ export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Tr
       else request.log.info(fields, 'hook call not started: a condition is false');
       return reply.code(204).send();
     }
-    const created = await deps.trigger(request.params.job, { type: 'webhook', ...call, idempotencyKey: deliveryId(request.headers) });
+    const created = await deps.trigger(job.id, { type: 'webhook', ...call, idempotencyKey: deliveryId(request.headers) }, job);
     return {
       id: created.id,
       namespace: created.namespace,

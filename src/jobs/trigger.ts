@@ -1,7 +1,7 @@
 import { notFound, unavailable, HttpError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { GroupCommit } from '../store/group-commit.js';
-import type { CreatedExecution, NewExecution, Store } from '../store/store.js';
+import type { CreatedExecution, JobRow, NewExecution, Store } from '../store/store.js';
 import { JobGoneError } from '../store/sql-store.js';
 import { parseSpec } from './job-codec.js';
 import { newExecution } from './new-execution.js';
@@ -22,10 +22,15 @@ export function createTrigger(deps: {
   commit: GroupCommit<NewExecution, CreatedExecution>;
   onCommitted: () => void;
 }) {
-  return async function trigger(jobId: string, input: TriggerInput): Promise<CreatedExecution & { job_id: string; namespace: string }> {
-    const job = await deps.store.getJob(jobId).catch((err) => {
+  /** `loaded` is the job's row when the caller has just read it, to save reading it again. */
+  return async function trigger(
+    jobId: string,
+    input: TriggerInput,
+    loaded?: JobRow,
+  ): Promise<CreatedExecution & { job_id: string; namespace: string }> {
+    const job = loaded ?? (await deps.store.getJob(jobId).catch((err) => {
       throw unavailable(`the store is unavailable: ${(err as Error).message}`);
-    });
+    }));
     if (!job) throw notFound(`job ${jobId}`);
     const now = deps.clock.now();
     const execution = newExecution(job, parseSpec(job.spec), input, now, now);

@@ -100,7 +100,7 @@ describe('hookline command line', () => {
     writeFileSync(config, `database_schema: ${db.schema}\n`);
     const node = await spawnServe(['--config', config], { DATABASE_URL: db.database });
     try {
-      assert.match(node.output(), /"store":"postgres"/);
+      await waitUntil(() => /"store":"postgres"/.test(node.output()), 5_000, 'the node to say it serves from PostgreSQL');
       assert.equal((await node.api('POST', '/api/v1/jobs', { id: 'pg', webhook: { url: receiver.url } })).status, 201);
       assert.equal((await node.api('POST', '/api/v1/jobs/pg/trigger')).status, 202);
       await receiver.waitFor(1);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { spawnServe, type NodeProcess } from '../support/process.js';
+import { killAll, spawnServe, type NodeProcess } from '../support/process.js';
 import { startReceiver } from '../support/receiver.js';
 import { STORE_KINDS } from '../support/stores.js';
 import { waitUntil } from '../support/wait.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { localPortsOf, spawnServe, type NodeProcess } from '../support/process.js';
+import { localPortsOf, killAll, spawnServe, type NodeProcess } from '../support/process.js';
 import { startReceiver } from '../support/receiver.js';
 import { STORE_KINDS } from '../support/stores.js';
 import { waitUntil } from '../support/wait.js';
@@ -104,8 +104,7 @@ describe('schedules across nodes sharing PostgreSQL', () => {
         assert.deepEqual(calls.map((r) => r.headers['x-hookline-attempt']), ['1', '2']);
       }
     } finally {
-      for (const n of nodes) n.child.kill('SIGKILL');
-      await Promise.all(nodes.map((n) => n.exited));
+      await killAll(nodes);
       await receiver.close();
       await db.drop();
       rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
 import { DIALECTS } from '../../src/store/dialects.js';
 import { JobGoneError } from '../../src/store/sql-store.js';
-import type { JobRow, NewExecution, RunCompletion, Store } from '../../src/store/store.js';
-import { STORE_KINDS, openTestStore, type TestDatabase } from '../support/stores.js';
+import type { JobRow, NewExecution, RunCompletion } from '../../src/store/store.js';
+import { STORE_KINDS, openTestStore, storePerTest } from '../support/stores.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -60,191 +60,181 @@ function completion(run: { id: string; execution_id: string; lease_owner: string
 
 for (const kind of STORE_KINDS) {
   describe(`store contract: ${kind.name}`, () => {
-    let db: TestDatabase;
-    let store: Store;
-
-    beforeEach(async () => {
-      db = kind.create();
-      store = await openTestStore(db);
-    });
-    afterEach(async () => {
-      await store.close();
-      await db.drop();
-    });
+    const t = storePerTest(kind);
 
     test('migrations are applied once and re-opening the store is harmless', async () => {
-      const again = await openTestStore(db);
+      const again = await openTestStore(t.db);
       await again.close();
-      assert.equal(store.dialect.name, kind.name);
+      assert.equal(t.store.dialect.name, kind.name);
     });
 
     test('jobs: insert refuses a duplicate, upsert tells created from updated, list pages by id, delete', async () => {
-      assert.equal(await store.insertJob(job('a-job')), true);
-      assert.equal(await store.insertJob(job('a-job')), false);
-      assert.equal(await store.upsertJob({ ...job('b-job'), name: 'first' }), 'created');
-      assert.equal(await store.upsertJob({ ...job('b-job', T0 + 5), name: 'second' }), 'updated');
-      const b = await store.getJob('b-job');
+      assert.equal(await t.store.insertJob(job('a-job')), true);
+      assert.equal(await t.store.insertJob(job('a-job')), false);
+      assert.equal(await t.store.upsertJob({ ...job('b-job'), name: 'first' }), 'created');
+      assert.equal(await t.store.upsertJob({ ...job('b-job', T0 + 5), name: 'second' }), 'updated');
+      const b = await t.store.getJob('b-job');
       assert.equal(b?.name, 'second');
       assert.equal(b?.created_at, T0);
       assert.equal(b?.updated_at, T0 + 5);
-      await store.insertJob(job('c-job'));
-      assert.deepEqual((await store.listJobs(2)).map((j) => j.id), ['a-job', 'b-job']);
-      assert.deepEqual((await store.listJobs(2, 'b-job')).map((j) => j.id), ['c-job']);
-      assert.equal(await store.deleteJob('c-job'), true);
-      assert.equal(await store.deleteJob('c-job'), false);
-      assert.equal(await store.getJob('c-job'), undefined);
+      await t.store.insertJob(job('c-job'));
+      assert.deepEqual((await t.store.listJobs(2)).map((j) => j.id), ['a-job', 'b-job']);
+      assert.deepEqual((await t.store.listJobs(2, 'b-job')).map((j) => j.id), ['c-job']);
+      assert.equal(await t.store.deleteJob('c-job'), true);
+      assert.equal(await t.store.deleteJob('c-job'), false);
+      assert.equal(await t.store.getJob('c-job'), undefined);
     });
 
     test('executions are written with their runs; an idempotency key is reused within the window only', async () => {
-      await store.insertJob(job('idem'));
-      const [first, second] = await store.createExecutions([execution('idem', { key: 'k1' }), execution('idem', { key: 'k1', at: T0 + 1000 })], DAY);
+      await t.store.insertJob(job('idem'));
+      const [first, second] = await t.store.createExecutions([execution('idem', { key: 'k1' }), execution('idem', { key: 'k1', at: T0 + 1000 })], DAY);
       assert.equal(first.reused, false);
       assert.deepEqual(second, { id: first.id, reused: true });
-      const [late] = await store.createExecutions([execution('idem', { key: 'k1', at: T0 + DAY + 1 })], DAY);
+      const [late] = await t.store.createExecutions([execution('idem', { key: 'k1', at: T0 + DAY + 1 })], DAY);
       assert.equal(late.reused, false);
       assert.notEqual(late.id, first.id);
-      const [again] = await store.createExecutions([execution('idem', { key: 'k1', at: T0 + DAY + 2 })], DAY);
+      const [again] = await t.store.createExecutions([execution('idem', { key: 'k1', at: T0 + DAY + 2 })], DAY);
       assert.deepEqual(again, { id: late.id, reused: true });
-      const listed = await store.listExecutions('idem', 10);
+      const listed = await t.store.listExecutions('idem', 10);
       assert.deepEqual(listed.map((e) => e.id), [late.id, first.id]);
       assert.equal(listed[0].status, 'pending');
     });
 
     test('a batch naming a deleted job fails whole, leaving nothing half-written', async () => {
-      await store.insertJob(job('kept'));
+      await t.store.insertJob(job('kept'));
       const good = execution('kept');
-      await assert.rejects(store.createExecutions([good, execution('no-such-job')], DAY), JobGoneError);
-      assert.equal(await store.getExecution('kept', good.id), undefined);
+      await assert.rejects(t.store.createExecutions([good, execution('no-such-job')], DAY), JobGoneError);
+      assert.equal(await t.store.getExecution('kept', good.id), undefined);
     });
 
     test('executions list newest first and page with a cursor', async () => {
-      await store.insertJob(job('paged'));
+      await t.store.insertJob(job('paged'));
       const made = [];
-      for (let i = 0; i < 5; i++) made.push(...(await store.createExecutions([execution('paged', { at: T0 + i })], DAY)));
-      const page1 = await store.listExecutions('paged', 2);
+      for (let i = 0; i < 5; i++) made.push(...(await t.store.createExecutions([execution('paged', { at: T0 + i })], DAY)));
+      const page1 = await t.store.listExecutions('paged', 2);
       assert.deepEqual(page1.map((e) => e.id), [made[4].id, made[3].id]);
       const last = page1[1];
-      const page2 = await store.listExecutions('paged', 2, { created_at: last.created_at, id: last.id });
+      const page2 = await t.store.listExecutions('paged', 2, { created_at: last.created_at, id: last.id });
       assert.deepEqual(page2.map((e) => e.id), [made[2].id, made[1].id]);
     });
 
     test('claiming takes due runs only, under a lease that one owner holds', async () => {
-      await store.insertJob(job('claim'));
-      const [e] = await store.createExecutions([execution('claim', { at: T0 + 10 * DAY })], DAY);
-      assert.deepEqual(await store.claimRuns('w1', T0 + 10 * DAY - 1, 10, 500), []);
-      const claimed = await store.claimRuns('w1', T0 + 10 * DAY, 10, 500);
+      await t.store.insertJob(job('claim'));
+      const [e] = await t.store.createExecutions([execution('claim', { at: T0 + 10 * DAY })], DAY);
+      assert.deepEqual(await t.store.claimRuns('w1', T0 + 10 * DAY - 1, 10, 500), []);
+      const claimed = await t.store.claimRuns('w1', T0 + 10 * DAY, 10, 500);
       assert.equal(claimed.length, 1);
       assert.equal(claimed[0].execution_id, e.id);
       assert.equal(claimed[0].attempt, 1);
       assert.equal(claimed[0].lease_owner, 'w1');
       assert.equal(claimed[0].job_id, 'claim');
-      assert.deepEqual(await store.claimRuns('w2', T0 + 10 * DAY, 10, 500), [], 'a held lease is not claimable');
-      assert.equal((await store.getExecution('claim', e.id))?.status, 'running');
+      assert.deepEqual(await t.store.claimRuns('w2', T0 + 10 * DAY, 10, 500), [], 'a held lease is not claimable');
+      assert.equal((await t.store.getExecution('claim', e.id))?.status, 'running');
       // The lease is the call's timeout (1000 ms) plus the margin (500 ms).
-      assert.equal(await store.nextWakeAt(), T0 + 10 * DAY + 1500);
-      assert.deepEqual(await store.claimRuns('w2', T0 + 10 * DAY + 1500, 10, 500), [], 'not before the lease lapses');
-      const [taken] = await store.claimRuns('w2', T0 + 10 * DAY + 1501, 10, 500);
+      assert.equal(await t.store.nextWakeAt(), T0 + 10 * DAY + 1500);
+      assert.deepEqual(await t.store.claimRuns('w2', T0 + 10 * DAY + 1500, 10, 500), [], 'not before the lease lapses');
+      const [taken] = await t.store.claimRuns('w2', T0 + 10 * DAY + 1501, 10, 500);
       assert.equal(taken.lease_owner, 'w2');
       assert.equal(taken.attempt, 2, 'an attempt lost with its worker counts');
-      await store.completeRuns([completion(claimed[0], 'succeeded', T0 + 10 * DAY + 1600)]);
-      assert.equal((await store.getExecution('claim', e.id))?.status, 'running', "the old owner's late result is dropped");
-      await store.completeRuns([completion(taken, 'succeeded', T0 + 10 * DAY + 1700)]);
-      const done = await store.getExecution('claim', e.id);
+      await t.store.completeRuns([completion(claimed[0], 'succeeded', T0 + 10 * DAY + 1600)]);
+      assert.equal((await t.store.getExecution('claim', e.id))?.status, 'running', "the old owner's late result is dropped");
+      await t.store.completeRuns([completion(taken, 'succeeded', T0 + 10 * DAY + 1700)]);
+      const done = await t.store.getExecution('claim', e.id);
       assert.equal(done?.status, 'succeeded');
       assert.equal(done?.finished_at, T0 + 10 * DAY + 1700);
-      assert.equal((await store.listAttempts(e.id)).length, 1);
+      assert.equal((await t.store.listAttempts(e.id)).length, 1);
     });
 
     test('a retry is a pending run with a due time; success then ends the execution', async () => {
-      await store.insertJob(job('retry'));
+      await t.store.insertJob(job('retry'));
       const at = T0 + 20 * DAY;
-      const [e] = await store.createExecutions([execution('retry', { at })], DAY);
-      const [run] = await store.claimRuns('w1', at, 10, 500);
-      await store.completeRuns([completion(run, 'retry', at + 5, at + 10_005)]);
-      const waiting = await store.getExecution('retry', e.id);
+      const [e] = await t.store.createExecutions([execution('retry', { at })], DAY);
+      const [run] = await t.store.claimRuns('w1', at, 10, 500);
+      await t.store.completeRuns([completion(run, 'retry', at + 5, at + 10_005)]);
+      const waiting = await t.store.getExecution('retry', e.id);
       assert.equal(waiting?.status, 'retrying');
       assert.equal(waiting?.attempts, 1);
       assert.equal(waiting?.last_error, 'HTTP 503');
       assert.equal(waiting?.next_attempt_at, at + 10_005);
-      assert.deepEqual(await store.claimRuns('w1', at + 10_004, 10, 500), []);
-      const [second] = await store.claimRuns('w1', at + 10_005, 10, 500);
+      assert.deepEqual(await t.store.claimRuns('w1', at + 10_004, 10, 500), []);
+      const [second] = await t.store.claimRuns('w1', at + 10_005, 10, 500);
       assert.equal(second.attempt, 2);
       assert.equal(second.message_id, run.message_id, 'every attempt of a run carries one message id');
-      await store.completeRuns([completion(second, 'succeeded', at + 10_010)]);
-      const done = await store.getExecution('retry', e.id);
+      await t.store.completeRuns([completion(second, 'succeeded', at + 10_010)]);
+      const done = await t.store.getExecution('retry', e.id);
       assert.equal(done?.status, 'succeeded');
       assert.equal(done?.attempts, 2);
       assert.equal(done?.next_attempt_at, null);
-      assert.deepEqual((await store.listAttempts(e.id)).map((a) => [a.attempt, a.status_code]), [[1, 503], [2, 200]]);
+      assert.deepEqual((await t.store.listAttempts(e.id)).map((a) => [a.attempt, a.status_code]), [[1, 503], [2, 200]]);
     });
 
     test('released runs are due again at once with the attempt not counted', async () => {
-      await store.insertJob(job('release'));
+      await t.store.insertJob(job('release'));
       const at = T0 + 30 * DAY;
-      const [e] = await store.createExecutions([execution('release', { at })], DAY);
-      const [run] = await store.claimRuns('w1', at, 10, 500);
-      await store.releaseRuns('w2', [run.id], at + 1);
-      assert.equal((await store.getExecution('release', e.id))?.status, 'running', 'only the owner can release');
-      await store.releaseRuns('w1', [run.id], at + 1);
-      assert.equal((await store.getExecution('release', e.id))?.status, 'pending');
-      const [again] = await store.claimRuns('w3', at + 1, 10, 500);
+      const [e] = await t.store.createExecutions([execution('release', { at })], DAY);
+      const [run] = await t.store.claimRuns('w1', at, 10, 500);
+      await t.store.releaseRuns('w2', [run.id], at + 1);
+      assert.equal((await t.store.getExecution('release', e.id))?.status, 'running', 'only the owner can release');
+      await t.store.releaseRuns('w1', [run.id], at + 1);
+      assert.equal((await t.store.getExecution('release', e.id))?.status, 'pending');
+      const [again] = await t.store.claimRuns('w3', at + 1, 10, 500);
       assert.equal(again.id, run.id);
       assert.equal(again.attempt, 1);
-      await store.completeRuns([completion(again, 'succeeded', at + 2)]);
+      await t.store.completeRuns([completion(again, 'succeeded', at + 2)]);
     });
 
     // Declared skipped rather than skipped at run time, which would leave afterEach unrun.
     const oneNode = !DIALECTS[kind.name].multiNode && 'this store is owned by one node';
     test('nodes sharing one database claim disjoint runs', { skip: oneNode }, async () => {
-      await store.insertJob(job('race'));
+      await t.store.insertJob(job('race'));
       const at = T0 + 40 * DAY;
       const executions = Array.from({ length: 60 }, () => execution('race', { at }));
-      await store.createExecutions(executions, DAY);
-      const other = await openTestStore(db);
+      await t.store.createExecutions(executions, DAY);
+      const other = await openTestStore(t.db);
       try {
         const claims = await Promise.all([
-          ...Array.from({ length: 6 }, (_, i) => store.claimRuns(`a${i}`, at, 10, 500)),
+          ...Array.from({ length: 6 }, (_, i) => t.store.claimRuns(`a${i}`, at, 10, 500)),
           ...Array.from({ length: 6 }, (_, i) => other.claimRuns(`b${i}`, at, 10, 500)),
         ]);
         const ids = claims.flat().map((r) => r.id);
         assert.equal(ids.length, 60, 'every due run is claimed');
         assert.equal(new Set(ids).size, 60, 'no run is claimed twice');
-        await store.completeRuns(claims.flat().map((r) => completion(r, 'succeeded', at + 1)));
+        await t.store.completeRuns(claims.flat().map((r) => completion(r, 'succeeded', at + 1)));
       } finally {
         await other.close();
       }
     });
 
     test('orphaned runs: recovered at once where one node owns the store, left to their leases where many share it', async () => {
-      await store.insertJob(job('orphan'));
+      await t.store.insertJob(job('orphan'));
       const at = T0 + 50 * DAY;
-      const [e] = await store.createExecutions([execution('orphan', { at })], DAY);
-      const [run] = await store.claimRuns('dead', at, 10, 500);
-      const recovered = await store.recoverOrphanedRuns();
-      const [again] = await store.claimRuns('alive', at + 1, 10, 500);
-      if (store.dialect.multiNode) {
+      const [e] = await t.store.createExecutions([execution('orphan', { at })], DAY);
+      const [run] = await t.store.claimRuns('dead', at, 10, 500);
+      const recovered = await t.store.recoverOrphanedRuns();
+      const [again] = await t.store.claimRuns('alive', at + 1, 10, 500);
+      if (t.store.dialect.multiNode) {
         assert.equal(recovered, 0);
         assert.equal(again, undefined, 'another node may still hold it');
       } else {
         assert.equal(recovered, 1);
         assert.equal(again.id, run.id);
-        await store.completeRuns([completion(again, 'succeeded', at + 2)]);
-        assert.equal((await store.getExecution('orphan', e.id))?.status, 'succeeded');
+        await t.store.completeRuns([completion(again, 'succeeded', at + 2)]);
+        assert.equal((await t.store.getExecution('orphan', e.id))?.status, 'succeeded');
       }
     });
 
     test('deleting a job deletes its executions', async () => {
-      await store.insertJob(job('gone'));
-      const [e] = await store.createExecutions([execution('gone', { at: T0 + 60 * DAY })], DAY);
-      await store.deleteJob('gone');
-      assert.equal(await store.getExecution('gone', e.id), undefined);
-      assert.deepEqual(await store.claimRuns('w', T0 + 60 * DAY, 10, 500), []);
+      await t.store.insertJob(job('gone'));
+      const [e] = await t.store.createExecutions([execution('gone', { at: T0 + 60 * DAY })], DAY);
+      await t.store.deleteJob('gone');
+      assert.equal(await t.store.getExecution('gone', e.id), undefined);
+      assert.deepEqual(await t.store.claimRuns('w', T0 + 60 * DAY, 10, 500), []);
     });
 
     test('meta values are set once and kept', async () => {
-      assert.equal(await store.getMeta('m'), undefined);
-      assert.equal(await store.initMeta('m', 'one'), 'one');
-      assert.equal(await store.initMeta('m', 'two'), 'one');
+      assert.equal(await t.store.getMeta('m'), undefined);
+      assert.equal(await t.store.initMeta('m', 'one'), 'one');
+      assert.equal(await t.store.initMeta('m', 'two'), 'one');
     });
   });
 }

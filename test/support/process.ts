@@ -86,3 +86,9 @@ export function localPortsOf(pid: number): Promise<Set<number>> {
     });
   });
 }
+
+/** Kills every node (-9) and waits until each is gone. */
+export async function killAll(nodes: NodeProcess[]): Promise<void> {
+  for (const n of nodes) n.child.kill('SIGKILL');
+  await Promise.all(nodes.map((n) => n.exited));
+}

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach } from 'node:test';
 import pg from 'pg';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -58,4 +59,29 @@ export const STORE_KINDS: readonly StoreKind[] = [sqlite, postgres];
 
 export async function openTestStore(db: TestDatabase): Promise<Store> {
   return openStore({ database: db.database, schema: db.schema });
+}
+
+/**
+ * For a describe block: a fresh database of `kind` and a store open on it around every test.
+ * The getters read the current test's.
+ */
+export function storePerTest(kind: StoreKind): { readonly db: TestDatabase; readonly store: Store } {
+  let db: TestDatabase;
+  let store: Store;
+  beforeEach(async () => {
+    db = kind.create();
+    store = await openTestStore(db);
+  });
+  afterEach(async () => {
+    await store.close();
+    await db.drop();
+  });
+  return {
+    get db() {
+      return db;
+    },
+    get store() {
+      return store;
+    },
+  };
 }
