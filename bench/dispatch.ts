@@ -10,15 +10,15 @@
  *   BENCH_N=20000 BENCH_ROUNDS=5 npm run bench:dispatch
  *   BENCH_STORES=sqlite npm run bench:dispatch
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
-import pg from 'pg';
 import { createApp } from '../src/app.js';
+import { cleanUp, percentile, POSTGRES_URL } from './bench-support.js';
 import { parseConfig } from '../src/config/config.js';
 import { DEFAULTS } from '../src/config/defaults.js';
 import { USER_AGENT } from '../src/version.js';
@@ -31,7 +31,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const TRIGGER_CONCURRENCY = Number(process.env.BENCH_TRIGGER_CONCURRENCY ?? 64);
 /** The bare loop keeps as many requests in flight as the worker does. */
 const CALL_CONCURRENCY = DEFAULTS.worker.concurrency;
-const POSTGRES_URL = process.env.HOOKLINE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const BODY = JSON.stringify({ event: 'bench', payload: 'x'.repeat(200) });
 
@@ -60,9 +59,6 @@ async function startReceiver(): Promise<Receiver> {
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -146,9 +142,7 @@ async function main() {
     console.log(`dispatch/bare ratio: ${median(ratios).toFixed(2)}`);
   } finally {
     await receiver.close();
-    rmSync(dir, { recursive: true, force: true });
-    const c = new pg.Client(POSTGRES_URL);
-    await c.connect().then(() => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).finally(() => c.end());
+    await cleanUp(dir, schema);
   }
 }
 

@@ -18,8 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createJobCodec } from '../src/jobs/job-codec.js';
+import { cleanUp, percentile, POSTGRES_URL } from './bench-support.js';
 import { jobSchema } from '../src/jobs/job-schema.js';
 import { createSealer, newSecretKey } from '../src/secrets/sealer.js';
 import { openStore } from '../src/store/open-store.js';
@@ -27,7 +27,6 @@ import { openStore } from '../src/store/open-store.js';
 const JOBS = Number(process.env.BENCH_JOBS ?? 100_000);
 const WINDOW_MS = Number(process.env.BENCH_SECONDS ?? 120) * 1000;
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
-const POSTGRES_URL = process.env.HOOKLINE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BIN = fileURLToPath(new URL('../bin/hookline.js', import.meta.url));
 const SEED_CONCURRENCY = 256;
 /** BENCH_ALIGN=1 starts every interval on a whole second, so their ticks come in bursts: a worst case. */
@@ -129,7 +128,6 @@ async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: C
   return { child, startupMs: performance.now() - started, api: `http://127.0.0.1:${port}` };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function run(name: string, receiver: Receiver, database: string, schema?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
@@ -181,9 +179,7 @@ async function main() {
     console.log(`sqlite lateness p99 ms: ${sqlite.p99}, rss MB: ${sqlite.rss.toFixed(0)}`);
   } finally {
     await receiver.close();
-    rmSync(dir, { recursive: true, force: true });
-    const c = new pg.Client(POSTGRES_URL);
-    await c.connect().then(() => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).finally(() => c.end());
+    await cleanUp(dir, schema);
   }
 }
 
