@@ -1,6 +1,10 @@
-/** What the benchmarks share: where PostgreSQL is, percentiles, and cleaning up after a run. */
+/** What the benchmarks share: where PostgreSQL is, percentiles, a served node, and cleaning up after a run. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+
+const BIN = fileURLToPath(new URL('../bin/hookline.js', import.meta.url));
 
 export const POSTGRES_URL = process.env.HOOKLINE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -14,4 +18,25 @@ export async function cleanUp(dir: string, schema: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   const client = new pg.Client(POSTGRES_URL);
   await client.connect().then(() => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).finally(() => client.end());
+}
+
+/** Starts `hookline serve` (the built package) on a free-looking port and waits until it answers. */
+export async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; startupMs: number; api: string }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...args], { env: { ...process.env, HOOKLINE_LOG_LEVEL: 'error', ...env }, stdio: 'inherit' });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('hookline exited at start');
+    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, startupMs: performance.now() - started, api: `http://127.0.0.1:${port}` };
+}
+
+/** Stops a served node with SIGTERM and waits until it has exited. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }

@@ -11,15 +11,13 @@
  *   BENCH_JOBS=20000 BENCH_SECONDS=60 BENCH_STORES=sqlite npm run bench:scheduler
  *   BENCH_ALIGN=1 npm run bench:scheduler    # every interval on whole seconds: ticks in bursts
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createJobCodec } from '../src/jobs/job-codec.js';
-import { cleanUp, percentile, POSTGRES_URL } from './bench-support.js';
+import { cleanUp, percentile, POSTGRES_URL, serve, stop } from './bench-support.js';
 import { jobSchema } from '../src/jobs/job-schema.js';
 import { createSealer, newSecretKey } from '../src/secrets/sealer.js';
 import { openStore } from '../src/store/open-store.js';
@@ -27,7 +25,6 @@ import { openStore } from '../src/store/open-store.js';
 const JOBS = Number(process.env.BENCH_JOBS ?? 100_000);
 const WINDOW_MS = Number(process.env.BENCH_SECONDS ?? 120) * 1000;
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
-const BIN = fileURLToPath(new URL('../bin/hookline.js', import.meta.url));
 const SEED_CONCURRENCY = 256;
 /** BENCH_ALIGN=1 starts every interval on a whole second, so their ticks come in bursts: a worst case. */
 const ALIGN = process.env.BENCH_ALIGN === '1';
@@ -116,19 +113,6 @@ async function lateness(api: string, calls: Call[]): Promise<{ fired: number[]; 
   return { fired: fired.sort(byValue), received: received.sort(byValue) };
 }
 
-async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; startupMs: number; api: string }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...args], { env: { ...process.env, HOOKLINE_LOG_LEVEL: 'error', ...env }, stdio: 'inherit' });
-  for (;;) {
-    if (child.exitCode !== null) throw new Error('hookline exited at start');
-    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return { child, startupMs: performance.now() - started, api: `http://127.0.0.1:${port}` };
-}
-
-
 async function run(name: string, receiver: Receiver, database: string, schema?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
   const key = newSecretKey();
@@ -153,8 +137,7 @@ async function run(name: string, receiver: Receiver, database: string, schema?: 
       late = await lateness(api, receiver.calls);
     } finally {
       clearInterval(sampler);
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await stop(child);
     }
     const { fired, received } = late;
     const result = { startupMs, rss, p50: percentile(fired, 50), p99: percentile(fired, 99) };

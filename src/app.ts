@@ -4,13 +4,18 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { executionRoutes } from './api/executions-routes.js';
 import { jobRoutes } from './api/jobs-routes.js';
+import { createHookCalls } from './hooks/hook-calls.js';
+import { hooksRoutes } from './hooks/hooks-routes.js';
 import { inboundRoutes, isHookUrl } from './hooks/inbound-route.js';
+import { createExecutionWaiter } from './jobs/execution-waiter.js';
+import { createSpecCache } from './jobs/spec-cache.js';
+import { createPruner, type Pruner } from './retention/pruner.js';
 import { scheduleRoutes } from './api/schedule-routes.js';
 import { buildServer } from './api/server.js';
 import { webhookTestRoute } from './api/webhook-test-route.js';
 import { systemClock, type Clock } from './clock.js';
 import { ms, type Config } from './config/config.js';
-import { DEFAULTS } from './config/defaults.js';
+import { DEFAULTS, type Role } from './config/defaults.js';
 import { createDatabaseClock } from './database-clock.js';
 import { createAgents } from './http/agents.js';
 import { createCaller } from './http/caller.js';
@@ -23,7 +28,7 @@ import { createSealer } from './secrets/sealer.js';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.js';
 import { createGroupCommit } from './store/group-commit.js';
 import { isPostgresUrl, openStore } from './store/open-store.js';
-import type { CreatedExecution, NewExecution, Store } from './store/store.js';
+import type { CreatedExecution, InvocationOutcome, NewExecution, NewInvocation, Store } from './store/store.js';
 import { createWorker, type Worker } from './worker/worker.js';
 
 export interface App {
@@ -32,6 +37,8 @@ export interface App {
   server: FastifyInstance;
   worker: Worker;
   scheduler: Scheduler;
+  /** Deletes what is older than the retention. */
+  pruner: Pruner;
   /** Starts an execution of a job; resolves once it is committed. */
   trigger: Trigger;
   log: Logger;
@@ -54,7 +61,9 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const egress = createEgressPolicy(config.egress);
   const agents = createAgents({ egress, caFile: config.tls.ca_file });
   const caller = createCaller(agents, () => clock.now());
+  const waiter = createExecutionWaiter({ store, clock, pollIntervalMs: ms(config.worker.poll_interval) });
   const worker = createWorker({
+    onFinished: waiter.finished,
     store,
     caller,
     codec,
@@ -71,6 +80,9 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const executions = createGroupCommit<NewExecution, CreatedExecution>((items) =>
     store.createExecutions(items, DEFAULTS.idempotency_window_ms),
   );
+  const invocations = createGroupCommit<NewInvocation, InvocationOutcome>((items) =>
+    store.recordInvocations(items, DEFAULTS.idempotency_window_ms),
+  );
   const trigger = createTrigger({ store, clock, commit: executions, onCommitted: worker.wake });
   const scheduler = createScheduler({
     store,
@@ -84,19 +96,54 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       misfireThresholdMs: ms(config.scheduler.misfire_threshold),
     },
   });
+  const pruner = createPruner({
+    store,
+    clock,
+    log,
+    options: {
+      retentionMs: config.retention === 'off' ? undefined : ms(config.retention),
+      intervalMs: ms(config.prune_interval),
+      batch: DEFAULTS.prune_batch,
+    },
+  });
+  const hookCalls = createHookCalls({
+    store,
+    clock,
+    openSpec: createSpecCache(codec),
+    invocations,
+    bodyLogLimit: DEFAULTS.invocation_body_limit_bytes,
+    onStarted: worker.wake,
+  });
   const server = await buildServer({
     log,
     bodyLimit: DEFAULTS.body_limit_bytes,
     apiToken: config.api_token,
     isPublic: isHookUrl,
+    trustedProxies: config.trusted_proxies,
+    timeouts: {
+      headers: ms(config.http.headers_timeout),
+      request: ms(config.http.request_timeout),
+      idle: ms(config.http.idle_timeout),
+      keepAlive: ms(config.http.keep_alive_timeout),
+    },
     routes: [
-      inboundRoutes({ store, codec, trigger, clock, bodyLimit: DEFAULTS.body_limit_bytes }),
+      inboundRoutes({
+        clock,
+        calls: hookCalls,
+        waiter,
+        log,
+        bodyLimit: config.hooks.body_limit,
+        rateLimits: config.hooks.rate_limit,
+        waitTimeoutMs: ms(config.hooks.wait_timeout),
+      }),
+      hooksRoutes({ store, clock, calls: hookCalls }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
       executionRoutes({ store }),
       webhookTestRoute({ caller }),
     ],
   });
+  const runs = (role: Role) => config.roles.includes(role);
 
   return {
     config,
@@ -104,21 +151,27 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     server,
     worker,
     scheduler,
+    pruner,
     trigger,
     log,
     async listen() {
       // Work starts first, so that a node answering health checks is one that works.
-      await worker.start();
-      scheduler.start();
+      if (runs('worker')) await worker.start();
+      if (runs('scheduler')) {
+        scheduler.start();
+        pruner.start();
+      }
       const address = await server.listen({ host: config.host, port: config.port });
-      log.info({ address, store: store.dialect.name }, 'hookline is serving');
+      log.info({ address, store: store.dialect.name, roles: config.roles }, 'hookline is serving');
       return address;
     },
     async close() {
       await server.close();
       await scheduler.stop();
+      await pruner.stop();
       sharedClock?.stop();
       await executions.settle();
+      await invocations.settle();
       await worker.stop(ms(config.worker.shutdown_grace));
       await agents.close();
       await store.close();

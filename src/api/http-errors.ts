@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { HttpError } from '../errors.js';
 
 /** Maps Fastify's own errors onto Hookline's one error shape. */
-function fromFastify(err: FastifyError): HttpError | undefined {
+export function fromFastify(err: FastifyError): HttpError | undefined {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HttpError(413, 'BODY_TOO_LARGE', 'the request body is larger than the limit', 'body');

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { jobView, type JobCodec } from '../jobs/job-codec.js';
+import type { JobCodec } from '../jobs/job-codec.js';
+import { jobViews, oneJobView } from './job-views.js';
 import type { Trigger } from '../jobs/trigger.js';
 import { validateJob } from '../jobs/validate.js';
 import type { JobRow, Store } from '../store/store.js';
@@ -36,7 +37,7 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
       const row = codec.toRow(spec, undefined, now);
       if (!(await store.insertJob(row))) throw conflict(`job ${spec.id} already exists; PUT /api/v1/jobs/${spec.id} replaces it`, 'id');
       if (row.next_run_at !== null) deps.onScheduleChange();
-      return reply.code(201).header('location', `/api/v1/jobs/${spec.id}`).send(jobView(row, revealedKeys(row)));
+      return reply.code(201).header('location', `/api/v1/jobs/${spec.id}`).send(await oneJobView(store, row, revealedKeys(row)));
     });
 
     app.put<{ Params: Params }>('/api/v1/jobs/:id', async (request, reply) => {
@@ -47,19 +48,19 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
       const result = await store.upsertJob(row);
       if (row.next_run_at !== null) deps.onScheduleChange();
       const shown = { ...row, last_run_at: previous?.last_run_at ?? null, created_at: previous?.created_at ?? row.created_at };
-      return reply.code(result === 'created' ? 201 : 200).send(jobView(shown, revealedKeys(row)));
+      return reply.code(result === 'created' ? 201 : 200).send(await oneJobView(store, shown, revealedKeys(row)));
     });
 
     app.get<{ Querystring: Query }>('/api/v1/jobs', async (request) => {
       const { limit, cursor } = readPage<string>(request.query);
       const rows = await store.listJobs(limit, cursor, readEnabled(request.query.enabled));
-      return page(rows.map((row) => jobView(row)), limit, (last) => last.id);
+      return page(await jobViews(store, rows), limit, (last) => last.id);
     });
 
     app.get<{ Params: Params }>('/api/v1/jobs/:id', async (request) => {
       const row = await store.getJob(request.params.id);
       if (!row) throw notFound(`job ${request.params.id}`);
-      return jobView(row);
+      return oneJobView(store, row);
     });
 
     app.delete<{ Params: Params }>('/api/v1/jobs/:id', async (request, reply) => {

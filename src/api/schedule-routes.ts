@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import { badRequest, notFound } from '../errors.js';
-import { jobView, parseSpec } from '../jobs/job-codec.js';
+import { parseSpec } from '../jobs/job-codec.js';
+import { oneJobView } from './job-views.js';
 import { firstTick } from '../scheduler/schedule.js';
 import type { Store, TickRow } from '../store/store.js';
 import { page, readPage } from './pagination.js';
@@ -31,7 +32,7 @@ export function scheduleRoutes(deps: { store: Store; clock: Clock; onScheduleCha
       if (!job) throw notFound(`job ${request.params.id}`);
       const now = clock.now();
       await store.setJobEnabled(job.id, false, null, now);
-      return jobView({ ...job, enabled: 0, next_run_at: null, updated_at: now });
+      return oneJobView(store, { ...job, enabled: 0, next_run_at: null, updated_at: now });
     });
 
     /** Ticks that came while the job was paused are not missed ones: it starts again from now. */
@@ -43,7 +44,7 @@ export function scheduleRoutes(deps: { store: Store; clock: Clock; onScheduleCha
       const next = spec.schedule ? (firstTick(spec.schedule, now) ?? null) : null;
       await store.setJobEnabled(job.id, true, next, now);
       if (next !== null) deps.onScheduleChange();
-      return jobView({ ...job, enabled: 1, next_run_at: next, updated_at: now });
+      return oneJobView(store, { ...job, enabled: 1, next_run_at: next, updated_at: now });
     });
 
     app.get<{ Params: Params; Querystring: Query }>('/api/v1/jobs/:id/ticks', async (request) => {

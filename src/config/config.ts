@@ -1,9 +1,15 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
 import { parseDuration } from '../duration.js';
 
 const duration = z.string().refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 5m or 1h30m');
-const cidrList = z.array(z.string()).default([]);
+const isCidr = (v: string) => ipaddr.isValid(v) || (v.includes('/') && isValidCidr(v));
+const cidrList = z.array(z.string().refine(isCidr, 'must be an IP address or a CIDR block')).default([]);
+const ROLES = ['api', 'scheduler', 'worker'] as const;
+/** A list given as `a,b` (environment) or as a YAML list. */
+const commaList = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v);
+const calls = z.coerce.number().int().min(1).max(1_000_000_000);
 
 /** The configuration file's shape (`hookline.yaml`); flags and HOOKLINE_* variables fill the same keys. */
 export const configSchema = z
@@ -16,6 +22,34 @@ export const configSchema = z
     api_token: z.string().min(1).optional(),
     secret_key: z.string().min(16).optional(),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    roles: z.preprocess(commaList, z.array(z.enum(ROLES)).min(1)).default([...DEFAULTS.roles]),
+    trusted_proxies: z.preprocess(commaList, cidrList),
+    retention: z.union([z.literal('off'), duration]).default(DEFAULTS.retention),
+    prune_interval: duration.default(DEFAULTS.prune_interval),
+    http: z
+      .object({
+        headers_timeout: duration.default(DEFAULTS.http.headers_timeout),
+        request_timeout: duration.default(DEFAULTS.http.request_timeout),
+        idle_timeout: duration.default(DEFAULTS.http.idle_timeout),
+        keep_alive_timeout: duration.default(DEFAULTS.http.keep_alive_timeout),
+      })
+      .strict()
+      .prefault({}),
+    hooks: z
+      .object({
+        body_limit: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(DEFAULTS.hooks.body_limit),
+        rate_limit: z
+          .object({
+            per_hook: calls.default(DEFAULTS.hooks.rate_limit.per_hook),
+            per_namespace: calls.default(DEFAULTS.hooks.rate_limit.per_namespace),
+            window: duration.default(DEFAULTS.hooks.rate_limit.window),
+          })
+          .strict()
+          .prefault({}),
+        wait_timeout: duration.default(DEFAULTS.hooks.wait_timeout),
+      })
+      .strict()
+      .prefault({}),
     tls: z.object({ ca_file: z.string().optional() }).strict().prefault({}),
     egress: z.object({ allow: cidrList, deny: cidrList }).strict().prefault({}),
     worker: z
@@ -48,6 +82,15 @@ export function parseConfig(input: unknown): Config {
     throw new Error(`invalid configuration at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   return result.data;
+}
+
+function isValidCidr(v: string): boolean {
+  try {
+    ipaddr.parseCIDR(v);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const ms = (d: string): number => parseDuration(d) as number;

@@ -1,3 +1,6 @@
+/** The parts a node can run. */
+export type Role = 'api' | 'scheduler' | 'worker';
+
 /** Every default of Hookline, in one typed place. */
 export const DEFAULTS = {
   host: '127.0.0.1',
@@ -6,6 +9,42 @@ export const DEFAULTS = {
   durability: 'normal' as 'normal' | 'full',
   log_level: 'info',
   body_limit_bytes: 1024 * 1024,
+  /** What a node runs: the HTTP API and hooks, the scheduler (with retention pruning), the worker. */
+  roles: ['api', 'scheduler', 'worker'] as Role[],
+  /** Proxies (CIDRs) whose X-Forwarded-For is believed for a caller's address; none by default. */
+  trusted_proxies: [] as string[],
+  /** Finished executions, invocation logs and schedule ticks older than this are deleted; `off` keeps them. */
+  retention: '30d',
+  /** How often retention pruning runs. */
+  prune_interval: '1h',
+  /** Rows deleted per statement while pruning, so no transaction holds locks for long. */
+  prune_batch: 1000,
+  /** Server timeouts: slow clients (slowloris) cannot hold connections open. */
+  http: {
+    /** Time to receive a request's headers. */
+    headers_timeout: '10s',
+    /** Time to receive a whole request, body included. */
+    request_timeout: '30s',
+    /** A connection with no traffic for this long is closed. */
+    idle_timeout: '60s',
+    /** An idle keep-alive connection is closed after this. */
+    keep_alive_timeout: '5s',
+  },
+  hooks: {
+    /** Largest hook request body (bytes); a larger one is refused with 413. */
+    body_limit: 1024 * 1024,
+    rate_limit: {
+      /** Calls a hook takes per window, unless its trigger sets its own `rate_limit`. */
+      per_hook: 100,
+      /** Calls all hooks of one namespace take together per window. */
+      per_namespace: 1000,
+      window: '1m',
+    },
+    /** How long a hook call with `wait` is held for its execution to end before it is answered 202. */
+    wait_timeout: '30s',
+  },
+  /** Invocation log: request bodies are kept up to this many bytes. */
+  invocation_body_limit_bytes: 64 * 1024,
   tls: { ca_file: undefined as string | undefined },
   egress: {
     allow: [] as string[],

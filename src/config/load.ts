@@ -19,6 +19,9 @@ const ENV_KEYS: Record<string, string> = {
   HOOKLINE_API_TOKEN: 'api_token',
   HOOKLINE_SECRET_KEY: 'secret_key',
   HOOKLINE_LOG_LEVEL: 'log_level',
+  HOOKLINE_ROLES: 'roles',
+  HOOKLINE_TRUSTED_PROXIES: 'trusted_proxies',
+  HOOKLINE_RETENTION: 'retention',
 };
 
 /** Defaults < config file < HOOKLINE_* environment < command-line flags. */

@@ -1,17 +1,21 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError, unavailable } from '../errors.js';
-import type { JobCodec } from '../jobs/job-codec.js';
-import type { Trigger } from '../jobs/trigger.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import { fromFastify } from '../api/http-errors.js';
+import { HttpError } from '../errors.js';
+import type { ExecutionWaiter } from '../jobs/execution-waiter.js';
 import { redactHeaders } from '../secrets/redact.js';
 import { safeEqual } from '../secrets/safe-equal.js';
-import type { JobRow, Store } from '../store/store.js';
-import type { Clock } from '../clock.js';
+import type { InvocationOutcome } from '../store/store.js';
 import { evaluateConditions } from './conditions.js';
+import { conditionsVerdict, hookSecrets, type HookCall, type HookCalls, type HookTarget } from './hook-calls.js';
+import { limitsFor, retryAfterSeconds, type RateLimitSettings } from './rate-limits.js';
 import { checkContentEncoding, parseHookBody } from './request-body.js';
 import { signatureProblem } from './signatures.js';
-import type { WebhookTrigger } from './trigger-schema.js';
+import { waitedAnswer } from './waited-answer.js';
 
 type Params = { namespace: string; job: string; key: string };
+type HookRequest = FastifyRequest<{ Params: Params; Querystring: Record<string, unknown> }>;
 
 export const HOOK_ROUTE = '/api/v1/executions/webhook/:namespace/:job/:key';
 export const isHookUrl = (url: string): boolean => url.startsWith('/api/v1/executions/webhook/');
@@ -20,70 +24,178 @@ export const isHookUrl = (url: string): boolean => url.startsWith('/api/v1/execu
 const NO_SUCH_HOOK = new HttpError(404, 'NOT_FOUND', 'no such hook');
 const SECRET_HEADER = 'x-webhook-secret';
 
+/** What the route learns of a call as it goes, for logging a refusal once the answer is known. */
+interface CallState {
+  call: HookCall;
+  target?: HookTarget;
+  /** The invocation is written already (accepted, filtered or rate limited). */
+  recorded?: boolean;
+  /** Why the call was refused, in more detail than its answer gives. */
+  reason?: string;
+}
+
+export interface InboundOptions {
+  clock: Clock;
+  calls: HookCalls;
+  waiter: ExecutionWaiter;
+  log: Logger;
+  bodyLimit: number;
+  rateLimits: RateLimitSettings;
+  waitTimeoutMs: number;
+}
+
 /**
- * The secret URLs that start jobs (Kestra's path and answers): 404 for anything unknown, 401 for a
- * wrong or missing secret, 200 with the execution once it is committed.
+ * The secret URLs that start jobs (Kestra's path and answers): 404 for anything unknown, 403 for a
+ * disabled hook, 401 for a wrong secret or signature, 429 over a rate limit, 204 when conditions
+ * are false, 200 with the execution once it is committed. Every call to a known hook is logged.
  */
-export function inboundRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigger; clock: Clock; bodyLimit: number }) {
-  async function findHook(params: Params): Promise<{ hook: WebhookTrigger; job: JobRow } | undefined> {
-    const job = await deps.store.getJob(params.job).catch((err) => {
-      throw unavailable(`the store is unavailable: ${(err as Error).message}`);
-    });
-    if (!job || job.namespace !== params.namespace) return undefined;
-    const triggers = deps.codec.open(job.spec).triggers ?? [];
-    // Every key is compared, in constant time, whichever matches.
-    let found: WebhookTrigger | undefined;
-    for (const t of triggers) if (safeEqual(params.key, t.key!) && !found) found = t;
-    return found && { hook: found, job };
+export function inboundRoutes(options: InboundOptions) {
+  const { clock, calls } = options;
+  const states = new WeakMap<FastifyRequest, CallState>();
+
+  function stateOf(request: FastifyRequest): CallState {
+    let state = states.get(request);
+    if (!state) {
+      state = { call: callOf(request, clock.now()) };
+      states.set(request, state);
+    }
+    return state;
   }
 
-  async function accept(request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
-    const found = await findHook(request.params);
-    if (!found) throw NO_SUCH_HOOK;
-    const { hook, job } = found;
-    if (hook.enabled === false) throw new HttpError(403, 'HOOK_DISABLED', 'this hook is disabled');
-    const given = request.headers[SECRET_HEADER];
-    if (hook.secret !== undefined && (typeof given !== 'string' || !safeEqual(given, hook.secret))) {
-      throw new HttpError(401, 'UNAUTHORIZED', `a valid ${SECRET_HEADER} header is required`);
+  /** The call's hook is known: its secrets leave the headers kept and shown. */
+  function know(state: CallState, target: HookTarget): void {
+    if (state.target) return;
+    state.target = target;
+    state.call.headers = redactHeaders(state.call.headers, hookSecrets(target.trigger));
+  }
+
+  /** Refuses the call: `reason` goes to the invocation log, the error to the caller. */
+  function refuse(state: CallState, error: HttpError, reason = error.message): never {
+    state.reason = reason;
+    throw error;
+  }
+
+  async function accept(request: HookRequest, reply: FastifyReply) {
+    const state = stateOf(request);
+    const { namespace, job, key } = request.params;
+    const target = await calls.find(namespace, job, key);
+    if (!target) throw NO_SUCH_HOOK;
+    know(state, target);
+    const { hook, trigger } = target;
+    if (hook.enabled !== 1) {
+      refuse(state, new HttpError(403, 'HOOK_DISABLED', 'this hook is disabled'), hook.disabled_reason ?? 'the hook is disabled');
     }
-    const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-    if (hook.verify) {
-      const problem = signatureProblem(hook.verify, request.headers, raw, deps.clock.now());
-      if (problem) {
-        request.log.warn({ job: request.params.job, hook: hook.id, reason: problem }, 'hook call refused: its signature does not verify');
-        throw new HttpError(401, 'UNAUTHORIZED', 'the request signature does not verify');
-      }
-    }
+    authenticate(state, request);
     checkContentEncoding(request.headers['content-encoding']);
-    const secrets = [hook.secret, hook.verify?.secret].filter((s): s is string => s !== undefined);
-    const call = {
-      body: parseHookBody(request.headers['content-type'], raw),
-      headers: redactHeaders(flatHeaders(request.headers), secrets),
-      parameters: request.query as Record<string, unknown>,
-    };
-    const conditions = evaluateConditions(hook.conditions ?? [], call);
-    if (!conditions.met) {
-      const fields = { job: request.params.job, hook: hook.id, condition: conditions.condition, error: conditions.error };
-      if (conditions.error) request.log.warn(fields, 'hook call not started: a condition could not be evaluated');
-      else request.log.info(fields, 'hook call not started: a condition is false');
-      return reply.code(204).send();
+    const call = state.call;
+    call.body = parseHookBody(request.headers['content-type'], call.raw);
+    call.parameters = request.query;
+    const conditions = evaluateConditions(trigger.conditions ?? [], { body: call.body, headers: call.headers, parameters: call.parameters });
+    if (!conditions.met) logFiltered(request, target, conditions);
+    const limits = limitsFor(hook, trigger, options.rateLimits, call.receivedAt);
+    const outcome = await calls.commit(target, call, conditionsVerdict(conditions), limits);
+    state.recorded = true;
+    return answer(request, reply, target, outcome);
+  }
+
+  /** X-Webhook-Secret and the provider signature, each when the trigger asks for it. */
+  function authenticate(state: CallState, request: HookRequest): void {
+    const { trigger } = state.target!;
+    const given = request.headers[SECRET_HEADER];
+    if (trigger.secret !== undefined && (typeof given !== 'string' || !safeEqual(given, trigger.secret))) {
+      refuse(state, new HttpError(401, 'UNAUTHORIZED', `a valid ${SECRET_HEADER} header is required`));
     }
-    const created = await deps.trigger(job.id, { type: 'webhook', ...call, idempotencyKey: deliveryId(request.headers) }, job);
-    return {
-      id: created.id,
-      namespace: created.namespace,
-      job: created.job_id,
-      state: 'pending',
-      url: `/api/v1/jobs/${created.job_id}/executions/${created.id}`,
+    if (!trigger.verify) return;
+    const problem = signatureProblem(trigger.verify, request.headers, state.call.raw ?? Buffer.alloc(0), clock.now());
+    if (problem) refuse(state, new HttpError(401, 'UNAUTHORIZED', 'the request signature does not verify'), problem);
+  }
+
+  async function answer(request: HookRequest, reply: FastifyReply, target: HookTarget, outcome: InvocationOutcome) {
+    if (outcome.result === 'rate_limited') {
+      const limit = outcome.limited!;
+      const retryAfter = String(retryAfterSeconds(limit, clock.now()));
+      throw new HttpError(429, 'RATE_LIMITED', limit.reason, undefined, { 'retry-after': retryAfter });
+    }
+    if (outcome.result === 'filtered') return reply.code(204).send();
+    const execution = outcome.execution!;
+    const base = {
+      id: execution.id,
+      namespace: target.job.namespace,
+      job: target.job.id,
+      url: `/api/v1/jobs/${target.job.id}/executions/${execution.id}`,
     };
+    if (!wantsWait(request, target)) return { ...base, state: 'pending' };
+    const ended = await options.waiter.wait(target.job.id, execution.id, options.waitTimeoutMs);
+    const waited = waitedAnswer(base, ended);
+    return reply.code(waited.status).send(waited.body);
+  }
+
+  function logFiltered(request: HookRequest, target: HookTarget, conditions: ReturnType<typeof evaluateConditions>): void {
+    if (conditions.met) return;
+    const fields = { job: target.job.id, hook: target.hook.id, condition: conditions.condition, error: conditions.error };
+    if (conditions.error) request.log.warn(fields, 'hook call not started: a condition could not be evaluated');
+    else request.log.info(fields, 'hook call not started: a condition is false');
+  }
+
+  /**
+   * Once a refused call is answered, its invocation is logged: the refusals the handler made and
+   * those Fastify made before it (a body over the limit, a bad length). Unknown hooks (404) and
+   * the store's own failures (5xx) leave no invocation.
+   */
+  async function logRefusal(request: HookRequest, reply: FastifyReply): Promise<void> {
+    const status = reply.statusCode;
+    const state = stateOf(request);
+    if (state.recorded || status < 400 || status >= 500 || status === 404) return;
+    try {
+      const { namespace, job, key } = request.params;
+      const target = state.target ?? (await calls.find(namespace, job, key));
+      if (!target) return;
+      know(state, target);
+      const reason = state.reason ?? 'refused';
+      await calls.reject(target, state.call, { result: 'rejected', status, reason });
+    } catch (err) {
+      options.log.error({ err: (err as Error).message }, 'logging a refused hook call failed');
+    }
   }
 
   return async function register(app: FastifyInstance): Promise<void> {
     // Bodies arrive as raw bytes, whatever their type: parsed here, after the hook is known.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimit }, (_request, body, done) => done(null, body));
-    app.route<{ Params: Params }>({ method: ['GET', 'POST', 'PUT'], url: HOOK_ROUTE, handler: accept });
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (request, body, done) => {
+      stateOf(request).call.raw = body as Buffer;
+      done(null, body);
+    });
+    app.route<{ Params: Params; Querystring: Record<string, unknown> }>({
+      method: ['GET', 'POST', 'PUT'],
+      url: HOOK_ROUTE,
+      onRequest: async (request) => void stateOf(request),
+      onError: async (request, _reply, error: FastifyError) => {
+        stateOf(request).reason ??= (error instanceof HttpError ? error : fromFastify(error))?.message ?? error.message;
+      },
+      onResponse: logRefusal,
+      handler: accept,
+    });
   };
+
+  /** A call to a hook ?wait=true, or to one whose trigger says `wait: true`, is held for its end. */
+  function wantsWait(request: HookRequest, target: HookTarget): boolean {
+    const asked = request.query.wait;
+    return asked === undefined ? target.trigger.wait === true : asked === 'true' || asked === '';
+  }
+
+  /** The call as received; its body is added as it is read, its secrets taken out once the hook is known. */
+  function callOf(request: FastifyRequest, receivedAt: number): HookCall {
+    const query = request.url.indexOf('?');
+    return {
+      receivedAt,
+      sourceIp: request.ip ?? null,
+      method: request.method,
+      query: query < 0 ? null : request.url.slice(query + 1),
+      headers: redactHeaders(flatHeaders(request.headers), []),
+      raw: undefined,
+      idempotencyKey: deliveryId(request.headers),
+    };
+  }
 }
 
 /** Headers that name one delivery: a repeat within 24 h returns the first execution. */
@@ -104,4 +216,3 @@ function flatHeaders(headers: FastifyRequest['headers']): Record<string, string>
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
-

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import { durationString } from '../jobs/webhook-schema.js';
+import type { RunStatus } from '../store/store.js';
 import { REDACTED } from '../secrets/redact.js';
 import { conditionProblem } from './conditions.js';
 import { verifySchema } from './signatures.js';
@@ -33,9 +36,40 @@ export const webhookTriggerSchema = z
       .optional(),
     /** A provider's signature over the raw body that every call must carry. */
     verify: verifySchema.optional(),
+    /** Left out, a hook keeps its state (new hooks start enabled); given, the hook is set so. */
     enabled: z.boolean().optional(),
+    /** Execution statuses after which the hook disables itself (Kestra's SUCCESS and FAILED are read as succeeded and failed). */
+    stopAfter: z
+      .array(z.string().transform((s, ctx) => stopStatus(s, ctx)))
+      .max(2)
+      .transform((list) => [...new Set(list)])
+      .optional(),
+    /** At most `requests` calls per `per`; the configured per-hook limit applies otherwise. */
+    rate_limit: z
+      .object({
+        requests: z.number().int().min(1).max(1_000_000_000),
+        per: durationString.refine((d) => within(d, 1000, DAY_MS), 'must be from 1s to 1d'),
+      })
+      .strict()
+      .optional(),
+    /** Hold each call's answer until its execution ends (at most hooks.wait_timeout), and report how it ended. */
+    wait: z.boolean().optional(),
   })
   .strict();
+
+const STOP_STATUSES: Record<string, RunStatus> = { succeeded: 'succeeded', failed: 'failed', SUCCESS: 'succeeded', FAILED: 'failed' };
+const DAY_MS = 86_400_000;
+
+function stopStatus(value: string, ctx: z.RefinementCtx): RunStatus {
+  const status = STOP_STATUSES[value];
+  if (!status) ctx.addIssue({ code: 'custom', message: 'must be succeeded or failed (or SUCCESS, FAILED)' });
+  return status ?? 'failed';
+}
+
+function within(duration: string, min: number, max: number): boolean {
+  const ms = parseDuration(duration);
+  return ms !== undefined && ms >= min && ms <= max;
+}
 
 export const triggersSchema = z
   .array(webhookTriggerSchema)

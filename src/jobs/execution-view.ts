@@ -5,7 +5,7 @@ const json = (text: string | null) => (text === null ? null : JSON.parse(text));
 
 /** An execution in the Chronos shape, `{id, status, attempts, last_error, request, response}`, and more. */
 export function executionView(row: ExecutionRow, attempts?: AttemptRow[]) {
-  const trigger = JSON.parse(row.trigger) as { type: string; body?: unknown; headers?: unknown; parameters?: unknown };
+  const trigger = JSON.parse(row.trigger) as { type: string; hook?: string; test?: boolean; body?: unknown; headers?: unknown; parameters?: unknown };
   return {
     id: row.id,
     job_id: row.job_id,
@@ -17,6 +17,8 @@ export function executionView(row: ExecutionRow, attempts?: AttemptRow[]) {
     response: json(row.response),
     trigger: {
       type: trigger.type,
+      ...(trigger.hook ? { hook: trigger.hook } : {}),
+      ...(trigger.test ? { test: true } : {}),
       body: trigger.body ?? null,
       ...(trigger.headers ? { headers: trigger.headers, parameters: trigger.parameters ?? {} } : {}),
     },

@@ -1,5 +1,6 @@
 import type { Sealer } from '../secrets/sealer.js';
-import type { JobRow } from '../store/store.js';
+import { v7 as uuidv7 } from 'uuid';
+import type { HookRow, JobRow } from '../store/store.js';
 import type { Job, JobSpec } from './job-schema.js';
 import { keepRedactedSecrets, mapSecrets, redactSecrets } from './secrets.js';
 import { badRequest } from '../errors.js';
@@ -20,9 +21,11 @@ export function createJobCodec(sealer: Sealer) {
       }
       const { triggers, generated } = resolveTriggers(spec.triggers, stored?.triggers);
       const { enabled: _enabled, triggers: _triggers, ...rest } = spec;
+      // A hook's state lives in its own row: the stored triggers say how it works, not whether it is on.
+      const storedTriggers = triggers?.map(({ enabled: _on, ...t }) => t);
       const sealed: JobSpec = {
         ...rest,
-        ...(triggers ? { triggers: mapTriggerSecrets(triggers, (v) => sealer.seal(v)) } : {}),
+        ...(storedTriggers ? { triggers: mapTriggerSecrets(storedTriggers, (v) => sealer.seal(v)) } : {}),
         webhook: mapSecrets(kept.webhook, (v) => sealer.seal(v)),
       };
       const before = previous && { spec: stored!, enabled: previous.enabled, next_run_at: previous.next_run_at };
@@ -35,6 +38,7 @@ export function createJobCodec(sealer: Sealer) {
         ...scheduleState(spec, before, now),
         created_at: previous?.created_at ?? now,
         updated_at: now,
+        hooks: (triggers ?? []).map((t) => ({ id: uuidv7(), trigger_id: t.id, enabled: t.enabled, stop_after: t.stopAfter ?? [] })),
       };
     },
 
@@ -62,15 +66,21 @@ export function hookPath(namespace: string, jobId: string, key: string = REDACTE
 }
 
 /**
- * The job as the API shows it: every secret as `***` (hook keys too), and where its schedule
- * stands. `revealed` holds the hook keys made for this very request, shown once in its answer.
+ * The job as the API shows it: every secret as `***` (hook keys too), where its schedule stands,
+ * and its hooks' ids and states. `revealed` holds the hook keys made for this very request, shown
+ * once in its answer.
  */
-export function jobView(row: JobRow, revealed: Record<string, string> = {}): Job {
+export function jobView(row: JobRow, hooks: readonly HookRow[] = [], revealed: Record<string, string> = {}): Job {
   const spec = parseSpec(row.spec);
-  const triggers = spec.triggers?.map((t) => ({
-    ...mapTriggerSecrets([t], () => REDACTED)[0],
-    url: hookPath(row.namespace, row.id, revealed[t.id!]),
-  }));
+  const triggers = spec.triggers?.map((t) => {
+    const hook = hooks.find((h) => h.trigger_id === t.id);
+    return {
+      ...mapTriggerSecrets([t], () => REDACTED)[0],
+      enabled: hook ? hook.enabled === 1 : t.enabled !== false,
+      ...(hook ? { hook_id: hook.id } : {}),
+      url: hookPath(row.namespace, row.id, revealed[t.id!]),
+    };
+  });
   return {
     ...spec,
     ...(triggers ? { triggers } : {}),

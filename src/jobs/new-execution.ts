@@ -6,6 +6,19 @@ import { callTimeoutMs } from './timeouts.js';
 
 export type TriggerType = 'manual' | 'schedule' | 'webhook';
 
+/** What started an execution, and what its templates see as `trigger`. */
+export interface ExecutionTrigger {
+  type: TriggerType;
+  body: unknown;
+  headers?: Record<string, string>;
+  parameters?: Record<string, unknown>;
+  idempotencyKey?: string;
+  /** The hook a call came through. */
+  hook?: { id: string; trigger_id: string };
+  /** A test event sent from the hooks API. */
+  test?: boolean;
+}
+
 /**
  * A new execution of a job, with its run, from the job's stored row: the execution keeps the
  * spec it was started with, so a later edit of the job does not change it.
@@ -13,7 +26,7 @@ export type TriggerType = 'manual' | 'schedule' | 'webhook';
 export function newExecution(
   job: { id: string; namespace: string; spec: string },
   spec: JobSpec,
-  trigger: { type: TriggerType; body: unknown; headers?: Record<string, string>; parameters?: Record<string, unknown>; idempotencyKey?: string },
+  trigger: ExecutionTrigger,
   scheduledTime: number,
   now: number,
 ): NewExecution {
@@ -25,6 +38,8 @@ export function newExecution(
     trigger_type: trigger.type,
     trigger: JSON.stringify({
       type: trigger.type,
+      ...(trigger.hook ? { hook: trigger.hook.trigger_id } : {}),
+      ...(trigger.test ? { test: true } : {}),
       body: trigger.body ?? null,
       ...(trigger.headers ? { headers: trigger.headers } : {}),
       ...(trigger.parameters ? { parameters: trigger.parameters } : {}),
@@ -32,6 +47,7 @@ export function newExecution(
     spec: job.spec,
     scheduled_time: scheduledTime,
     idempotency_key: trigger.idempotencyKey,
+    hook_id: trigger.hook?.id,
     created_at: now,
     runs: [
       {

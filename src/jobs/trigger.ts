@@ -2,7 +2,7 @@ import { notFound, unavailable, HttpError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { CreatedExecution, JobRow, NewExecution, Store } from '../store/store.js';
-import { JobGoneError } from '../store/sql-store.js';
+import { JobGoneError } from '../store/insert-execution.js';
 import { parseSpec } from './job-codec.js';
 import { newExecution } from './new-execution.js';
 

@@ -50,8 +50,8 @@ function withoutReadOnly(input: Record<string, unknown>): Record<string, unknown
   return out;
 }
 
-/** A trigger's `url` is shown, not set. */
-function omitUrl({ url: _url, ...rest }: Record<string, unknown>): Record<string, unknown> {
+/** A trigger's `url` and `hook_id` are shown, not set. */
+function omitUrl({ url: _url, hook_id: _hookId, ...rest }: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 

@@ -151,6 +151,7 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
       spec: execution.spec,
       trigger: execution.trigger,
       scheduled_time: execution.scheduled_time,
+      hook_id: null,
     };
   }
 

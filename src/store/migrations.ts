@@ -1,8 +1,15 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Driver } from './driver.js';
+import { syncHooks } from './hook-store.js';
+
+/** A step of the schema: SQL, or code for what SQL cannot say in both dialects. */
+export type Migration = string | ((tx: Driver) => Promise<void>);
+
 /**
  * Hookline's schema, in SQL that SQLite and PostgreSQL both accept. Times are epoch
  * milliseconds (BIGINT); JSON documents are TEXT. Append new migrations; never edit one.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `
 CREATE TABLE jobs (
   id TEXT PRIMARY KEY,
@@ -98,7 +105,67 @@ CREATE TABLE ticks (
   PRIMARY KEY (job_id, scheduled_for)
 );
 `,
+  `
+CREATE TABLE hooks (
+  id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  trigger_id TEXT NOT NULL,
+  namespace TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  disabled_reason TEXT,
+  stop_after TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  last_triggered_at BIGINT,
+  UNIQUE (job_id, trigger_id)
+);
+CREATE INDEX hooks_namespace ON hooks (namespace, id);
+
+CREATE TABLE invocations (
+  id TEXT PRIMARY KEY,
+  hook_id TEXT NOT NULL REFERENCES hooks (id) ON DELETE CASCADE,
+  received_at BIGINT NOT NULL,
+  source_ip TEXT,
+  method TEXT NOT NULL,
+  query TEXT,
+  headers TEXT NOT NULL,
+  body TEXT,
+  body_size INTEGER NOT NULL DEFAULT 0,
+  body_truncated INTEGER NOT NULL DEFAULT 0,
+  result TEXT NOT NULL,
+  reason TEXT,
+  status_code INTEGER NOT NULL,
+  execution_id TEXT,
+  test INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX invocations_hook ON invocations (hook_id, received_at, id);
+CREATE INDEX invocations_received ON invocations (received_at);
+
+CREATE TABLE rate_counts (
+  scope TEXT NOT NULL,
+  window_start BIGINT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (scope, window_start)
+);
+CREATE INDEX rate_counts_window ON rate_counts (window_start);
+
+ALTER TABLE executions ADD COLUMN hook_id TEXT;
+CREATE INDEX executions_finished ON executions (finished_at) WHERE finished_at IS NOT NULL;
+CREATE INDEX ticks_time ON ticks (scheduled_for);
+`,
+  backfillHooks,
 ];
+
+/** Jobs stored with triggers before hooks had rows of their own get them, in the state their specs say. */
+async function backfillHooks(tx: Driver): Promise<void> {
+  type Stored = { id: string; namespace: string; spec: string; updated_at: number };
+  const jobs = await tx.query<Stored>(`SELECT id, namespace, spec, updated_at FROM jobs WHERE spec LIKE '%"triggers"%'`);
+  for (const job of jobs) {
+    const triggers = (JSON.parse(job.spec) as { triggers?: Array<{ id: string; enabled?: boolean }> }).triggers ?? [];
+    const declared = triggers.map((t) => ({ id: uuidv7(), trigger_id: t.id, enabled: t.enabled, stop_after: [] }));
+    await syncHooks(tx, job, declared);
+  }
+}
 
 export const CREATE_MIGRATIONS_TABLE = `
 CREATE TABLE IF NOT EXISTS hookline_migrations (

@@ -54,8 +54,8 @@ export const FORGET_IDEMPOTENCY_KEY = `UPDATE executions SET idempotency_key = N
 
 export const INSERT_EXECUTION = `
 INSERT INTO executions (id, job_id, namespace, status, trigger_type, trigger, spec, scheduled_time,
-  idempotency_key, created_at, started_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  idempotency_key, created_at, started_at, hook_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /** A run is born pending, or already running under a lease when it is handed to a local worker. */
 export const INSERT_RUN = `
@@ -99,7 +99,7 @@ WHERE id IN (SELECT id FROM (SELECT id FROM lapsed UNION ALL SELECT id FROM due)
 RETURNING id, execution_id, name, attempt, max_attempts, timeout_ms, message_id, lease_owner`;
 
 export const claimedExecutions = (count: number) => `
-SELECT id, job_id, namespace, spec, trigger, scheduled_time FROM executions WHERE id IN (${marks(count)})`;
+SELECT id, job_id, namespace, spec, trigger, scheduled_time, hook_id FROM executions WHERE id IN (${marks(count)})`;
 
 export const markExecutionsRunning = (count: number) => `
 UPDATE executions SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id IN (${marks(count)})`;

@@ -1,6 +1,8 @@
 import type { Dialect, Driver } from './driver.js';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
 import * as q from './queries.js';
+import { insertExecution } from './insert-execution.js';
+import * as hooks from './hook-store.js';
 import type {
   AttemptRow,
   ClaimedRun,
@@ -35,13 +37,17 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
       return rows[0].value;
     },
 
-    async insertJob(job) {
-      return (await db.execute(q.INSERT_JOB, jobParams(job))) === 1;
-    },
+    insertJob: (job) =>
+      db.transaction(async (tx) => {
+        if ((await tx.execute(q.INSERT_JOB, jobParams(job))) !== 1) return false;
+        await hooks.syncHooks(tx, job, job.hooks ?? []);
+        return true;
+      }),
     upsertJob: (job) =>
       db.transaction(async (tx) => {
         const existed = (await tx.query(q.JOB_EXISTS, [job.id])).length > 0;
         await tx.execute(q.UPSERT_JOB, jobParams(job));
+        await hooks.syncHooks(tx, job, job.hooks ?? []);
         return existed ? 'updated' : 'created';
       }),
     async getJob(id) {
@@ -106,6 +112,18 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
       const [row] = await db.query<{ now: number }>(dialect.nowSql);
       return Number(row.now);
     },
+
+    async getHookTarget(jobId) {
+      const job = (await db.query<JobRow>(q.GET_JOB, [jobId]))[0];
+      return job && { job, hooks: await hooks.hooksOfJob(db, jobId) };
+    },
+    getHook: (id) => hooks.getHook(db, id),
+    listHooks: (filter, limit, afterId) => hooks.listHooks(db, filter, limit, afterId),
+    hooksOfJobs: (jobIds) => hooks.hooksOfJobs(db, jobIds),
+    setHookEnabled: (id, enabled, now) => db.transaction((tx) => hooks.setHookEnabled(tx, id, enabled, now)),
+    recordInvocations: (items, windowMs) => db.transaction((tx) => hooks.recordInvocations(tx, items, windowMs)),
+    listInvocations: (hookId, limit, before, result) => hooks.listInvocations(db, hookId, limit, before, result),
+    prune: (cutoff, batch) => hooks.prune(db, cutoff, batch),
   };
 }
 
@@ -119,35 +137,14 @@ async function migrate(db: Driver, lock?: string): Promise<void> {
     await tx.script(CREATE_MIGRATIONS_TABLE);
     const done = await tx.query<{ version: number }>('SELECT version FROM hookline_migrations');
     const applied = new Set(done.map((r) => Number(r.version)));
-    for (const [index, sql] of MIGRATIONS.entries()) {
+    for (const [index, step] of MIGRATIONS.entries()) {
       const version = index + 1;
       if (applied.has(version)) continue;
-      await tx.script(sql);
+      if (typeof step === 'string') await tx.script(step);
+      else await step(tx);
       await tx.execute('INSERT INTO hookline_migrations (version, applied_at) VALUES (?, ?)', [version, Date.now()]);
     }
   });
-}
-
-async function insertExecution(tx: Driver, item: NewExecution, windowMs: number, jobKnown = false): Promise<CreatedExecution> {
-  if (!jobKnown && (await tx.query(q.JOB_EXISTS, [item.job_id])).length === 0) throw new JobGoneError(item.job_id);
-  if (item.idempotency_key !== undefined) {
-    const [seen] = await tx.query<{ id: string; created_at: number }>(q.FIND_IDEMPOTENT, [item.job_id, item.idempotency_key]);
-    if (seen && seen.created_at >= item.created_at - windowMs) return { id: seen.id, reused: true };
-    if (seen) await tx.execute(q.FORGET_IDEMPOTENCY_KEY, [seen.id]);
-  }
-  const leased = item.runs.some((run) => run.lease);
-  await tx.execute(q.INSERT_EXECUTION, [
-    item.id, item.job_id, item.namespace, leased ? 'running' : 'pending', item.trigger_type, item.trigger, item.spec,
-    item.scheduled_time, item.idempotency_key ?? null, item.created_at, leased ? item.created_at : null,
-  ]);
-  for (const run of item.runs) {
-    await tx.execute(q.INSERT_RUN, [
-      run.id, item.id, run.kind, run.name, run.lease ? 'running' : 'pending', run.lease ? 1 : 0, run.max_attempts,
-      run.timeout_ms, item.created_at, run.lease?.owner ?? null, run.lease?.until ?? null, run.message_id,
-      item.created_at, item.created_at,
-    ]);
-  }
-  return { id: item.id, reused: false };
 }
 
 async function claim(
@@ -158,11 +155,11 @@ async function claim(
   limit: number,
   leaseMarginMs: number,
 ): Promise<ClaimedRun[]> {
-  type Claimed = Omit<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time'>;
+  type Claimed = Omit<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time' | 'hook_id'>;
   const runs = await tx.query<Claimed>(sql, [now, limit, now, limit, owner, now, leaseMarginMs, now, limit]);
   if (runs.length === 0) return [];
   const ids = [...new Set(runs.map((r) => r.execution_id))];
-  type ExecutionPart = Pick<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time'> & { id: string };
+  type ExecutionPart = Pick<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time' | 'hook_id'> & { id: string };
   const executions = await tx.query<ExecutionPart>(q.claimedExecutions(ids.length), ids);
   await tx.execute(q.markExecutionsRunning(ids.length), [now, ...ids]);
   const byId = new Map(executions.map((e) => [e.id, e]));
@@ -188,6 +185,7 @@ async function complete(tx: Driver, item: RunCompletion): Promise<void> {
     retry ? 'retrying' : item.outcome, a.attempt, item.error, item.request, item.response, retry ? null : item.now,
     item.execution_id,
   ]);
+  if (!retry && item.hook_id) await hooks.stopHookAfter(tx, item.hook_id, item.execution_id, item.outcome, item.now);
 }
 
 /** Fires one job's planned ticks, adding what it started and skipped to `result`. */
@@ -217,11 +215,4 @@ async function release(tx: Driver, owner: string, runIds: string[], now: number)
     now, now, owner, ...runIds,
   ]);
   for (const row of rows) await tx.execute(q.SET_EXECUTION_STATUS, [row.attempt > 0 ? 'retrying' : 'pending', row.execution_id]);
-}
-
-/** The job was deleted between the request's checks and its commit. */
-export class JobGoneError extends Error {
-  constructor(readonly jobId: string) {
-    super(`job ${jobId} no longer exists`);
-  }
 }

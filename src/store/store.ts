@@ -17,6 +17,132 @@ export interface JobRow {
   last_run_at?: number | null;
   created_at: number;
   updated_at: number;
+  /** On writes: the job's hooks, written with it in one transaction. Hooks the list leaves out are deleted. */
+  hooks?: HookDeclaration[];
+}
+
+/** A hook as the job that owns it declares it. */
+export interface HookDeclaration {
+  /** Used when the hook is new; an existing hook (same job, same trigger id) keeps its id. */
+  id: string;
+  trigger_id: string;
+  /** Given: the hook is set so. Left out: an existing hook keeps its state, a new one starts enabled. */
+  enabled?: boolean;
+  /** Execution statuses after which the hook disables itself. */
+  stop_after: RunStatus[];
+}
+
+/** A hook's state: its identity, whether it takes calls, and when it was last called. */
+export interface HookRow {
+  id: string;
+  job_id: string;
+  trigger_id: string;
+  namespace: string;
+  enabled: number;
+  /** Why the hook was disabled by Hookline itself (stopAfter); null when a user disabled it. */
+  disabled_reason: string | null;
+  /** `,failed,succeeded,`: the statuses after which the hook disables itself, or null. */
+  stop_after: string | null;
+  created_at: number;
+  updated_at: number;
+  last_triggered_at: number | null;
+}
+
+export interface HookFilter {
+  namespace?: string;
+  job_id?: string;
+  enabled?: boolean;
+}
+
+export type InvocationResult = 'accepted' | 'filtered' | 'rejected' | 'rate_limited';
+
+/** The status a rate-limited call is answered with, as its invocation records it. */
+export const RATE_LIMITED_STATUS = 429;
+
+/** One counter of calls: at most `limit` in the window of `window_ms` starting at `window_start`. */
+export interface RateLimit {
+  scope: string;
+  limit: number;
+  window_start: number;
+  window_ms: number;
+  /** Recorded as the invocation's reason when this limit refuses it. */
+  reason: string;
+}
+
+/** One call to a hook, as the invocation log keeps it, with what it should start. */
+export interface NewInvocation {
+  id: string;
+  hook_id: string;
+  received_at: number;
+  source_ip: string | null;
+  method: string;
+  query: string | null;
+  headers: string;
+  body: string | null;
+  body_size: number;
+  body_truncated: number;
+  result: InvocationResult;
+  reason: string | null;
+  status_code: number;
+  test: boolean;
+  /** Checked in order before anything is started: the first one full makes the call rate_limited. */
+  limits: RateLimit[];
+  /** Started when the call is accepted and within its limits. */
+  execution?: NewExecution;
+}
+
+export interface InvocationOutcome {
+  result: InvocationResult;
+  status_code: number;
+  /** The execution started (or, for a repeated delivery, the first one). */
+  execution?: CreatedExecution;
+  /** The limit that refused the call. */
+  limited?: RateLimit;
+}
+
+export interface InvocationRow {
+  id: string;
+  hook_id: string;
+  received_at: number;
+  source_ip: string | null;
+  method: string;
+  query: string | null;
+  headers: string;
+  body: string | null;
+  body_size: number;
+  body_truncated: number;
+  result: InvocationResult;
+  reason: string | null;
+  status_code: number;
+  execution_id: string | null;
+  test: number;
+  job_id: string;
+  /** The status of the execution the call started, while that execution is kept. */
+  execution_status: RunStatus | null;
+}
+
+export interface InvocationCursor {
+  received_at: number;
+  id: string;
+}
+
+/** What retention pruning removes: everything older than these times. */
+export interface PruneCutoff {
+  /** Executions finished before this, with their runs and attempts. */
+  finished_before: number;
+  /** Invocations received before this. */
+  received_before: number;
+  /** Schedule ticks due before this. */
+  ticks_before: number;
+  /** Rate counters of windows that started before this. */
+  windows_before: number;
+}
+
+export interface PruneCounts {
+  executions: number;
+  invocations: number;
+  ticks: number;
+  rate_counts: number;
 }
 
 /** An enabled job whose next tick has come. */
@@ -82,6 +208,8 @@ export interface NewExecution {
   spec: string;
   scheduled_time: number;
   idempotency_key?: string;
+  /** The hook that started it, if one did. */
+  hook_id?: string;
   created_at: number;
   runs: NewRun[];
 }
@@ -136,6 +264,8 @@ export interface ClaimedRun {
   spec: string;
   trigger: string;
   scheduled_time: number;
+  /** The hook that started the execution, if one did. */
+  hook_id: string | null;
 }
 
 /** What a worker writes when an attempt ends: the attempt row and where the run goes next. */
@@ -151,6 +281,8 @@ export interface RunCompletion {
   request: string;
   response: string;
   now: number;
+  /** The hook that started the execution: a final outcome it lists in stopAfter disables it. */
+  hook_id: string | null;
 }
 
 export interface ExecutionCursor {
@@ -209,6 +341,23 @@ export interface Store {
   /** The soonest next tick of any enabled job. */
   nextTickAt(): Promise<number | undefined>;
   listTicks(jobId: string, limit: number, before?: number): Promise<TickRow[]>;
+
+  /** A job with its hooks, for a call to one of them. */
+  getHookTarget(jobId: string): Promise<{ job: JobRow; hooks: HookRow[] } | undefined>;
+  getHook(id: string): Promise<HookRow | undefined>;
+  listHooks(filter: HookFilter, limit: number, afterId?: string): Promise<HookRow[]>;
+  hooksOfJobs(jobIds: string[]): Promise<HookRow[]>;
+  /** Enables or disables a hook by hand; returns it as it now is. */
+  setHookEnabled(id: string, enabled: boolean, now: number): Promise<HookRow | undefined>;
+  /**
+   * Writes hook calls in one transaction: each counts against its rate limits, starts its execution
+   * when accepted and within them, and is logged with its outcome; its hook's last call time moves.
+   */
+  recordInvocations(items: NewInvocation[], idempotencyWindowMs: number): Promise<InvocationOutcome[]>;
+  /** A hook's invocations, newest first; `result` keeps only those with that outcome. */
+  listInvocations(hookId: string, limit: number, before?: InvocationCursor, result?: InvocationResult): Promise<InvocationRow[]>;
+  /** Deletes up to `batch` rows of each kind older than the cutoff; returns how many went. */
+  prune(cutoff: PruneCutoff, batch: number): Promise<PruneCounts>;
   /** The database's own clock, in epoch milliseconds. */
   databaseNow(): Promise<number>;
 }

@@ -19,6 +19,7 @@ export function completionFor(run: ClaimedRun, outcome: CallOutcome, policy: Ret
     request,
     response: JSON.stringify({ status_code: result.statusCode ?? 0, error: outcome.error }),
     now,
+    hook_id: run.hook_id,
     attempt: {
       id: uuidv7(),
       run_id: run.id,

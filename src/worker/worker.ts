@@ -6,7 +6,7 @@ import type { JobCodec } from '../jobs/job-codec.js';
 import { createGroupCommit } from '../store/group-commit.js';
 import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
 import { completionFor } from './attempt-record.js';
-import { createSpecCache } from './spec-cache.js';
+import { createSpecCache } from '../jobs/spec-cache.js';
 import { createSleeper } from '../sleeper.js';
 
 export interface WorkerOptions {
@@ -50,7 +50,16 @@ interface InFlight {
  * (in group commits) before acting on it further. Wakes on local triggers, on a clock jump,
  * and every poll interval for work other nodes committed.
  */
-export function createWorker(deps: { store: Store; caller: Caller; codec: JobCodec; clock: Clock; log: Logger; options: WorkerOptions }) {
+export function createWorker(deps: {
+  store: Store;
+  caller: Caller;
+  codec: JobCodec;
+  clock: Clock;
+  log: Logger;
+  options: WorkerOptions;
+  /** Told of each execution this worker ended, once its end is committed. */
+  onFinished?: (executionId: string) => void;
+}) {
   const { store, clock, log, options } = deps;
   const openSpec = createSpecCache(deps.codec);
   const inFlight = new Map<string, InFlight>();
@@ -134,7 +143,10 @@ export function createWorker(deps: { store: Store; caller: Caller; codec: JobCod
    */
   function record(run: ClaimedRun, completion: RunCompletion): void {
     completions.add(completion).then(
-      () => logAttempt(run, completion),
+      () => {
+        logAttempt(run, completion);
+        if (completion.outcome !== 'retry') deps.onFinished?.(completion.execution_id);
+      },
       (err) => log.error({ run: run.id, err: (err as Error).message }, 'recording an attempt failed; the run is retried when its lease lapses'),
     );
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
 import { DIALECTS } from '../../src/store/dialects.js';
-import { JobGoneError } from '../../src/store/sql-store.js';
+import { JobGoneError } from '../../src/store/insert-execution.js';
 import type { JobRow, NewExecution, RunCompletion } from '../../src/store/store.js';
 import { STORE_KINDS, openTestStore, storePerTest } from '../support/stores.js';
 
@@ -41,6 +41,7 @@ function execution(jobId: string, options: { at?: number; key?: string; runs?: n
 function completion(run: { id: string; execution_id: string; lease_owner: string; attempt: number }, outcome: RunCompletion['outcome'], now: number, dueAt?: number): RunCompletion {
   const request = '{"url":"http://127.0.0.1/","method":"POST","headers":{}}';
   return {
+    hook_id: null,
     run_id: run.id,
     execution_id: run.execution_id,
     owner: run.lease_owner,

@@ -1,4 +1,4 @@
-import { JobGoneError } from '../sql-store.js';
+import { JobGoneError } from '../insert-execution.js';
 import type { Store } from '../store.js';
 
 export type StoreMethod = { [K in keyof Store]: Store[K] extends (...args: never[]) => Promise<unknown> ? K : never }[keyof Store];

@@ -68,6 +68,14 @@ export function openThreadStore(options: SqliteOptions): Store {
     nextTickAt: forward('nextTickAt'),
     listTicks: forward('listTicks'),
     databaseNow: forward('databaseNow'),
+    getHookTarget: forward('getHookTarget'),
+    getHook: forward('getHook'),
+    listHooks: forward('listHooks'),
+    hooksOfJobs: forward('hooksOfJobs'),
+    setHookEnabled: forward('setHookEnabled'),
+    recordInvocations: forward('recordInvocations'),
+    listInvocations: forward('listInvocations'),
+    prune: forward('prune'),
   };
 }
 

@@ -1,6 +1,6 @@
 import { resolveRetryPolicy, type RetryPolicy } from '../http/retry-policy.js';
-import type { JobCodec } from '../jobs/job-codec.js';
-import type { JobSpec } from '../jobs/job-schema.js';
+import type { JobCodec } from './job-codec.js';
+import type { JobSpec } from './job-schema.js';
 
 /** A job spec as a run carries it, opened once: secrets in the clear and the retry policy resolved. */
 export interface OpenedSpec {

@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { page, readPage } from '../api/pagination.js';
+import type { Clock } from '../clock.js';
+import { badRequest, notFound } from '../errors.js';
+import { zodToHttpError } from '../jobs/validate.js';
+import { redactHeaders } from '../secrets/redact.js';
+import type { InvocationCursor, InvocationResult, Store } from '../store/store.js';
+import { evaluateConditions } from './conditions.js';
+import { conditionsVerdict, hookSecrets, type HookCalls } from './hook-calls.js';
+import { hookView, invocationView } from './hook-view.js';
+
+type Params = { id: string };
+type Query = Record<string, string | undefined>;
+
+const patchSchema = z.object({ enabled: z.boolean() }).strict();
+const testSchema = z
+  .object({
+    body: z.unknown().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    parameters: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+/** What a test event carries when the request names no body: Kubiya's shape, a `message`. */
+export const DEFAULT_TEST_BODY = { message: 'Test event from Hookline', test: true };
+const RESULTS: readonly InvocationResult[] = ['accepted', 'filtered', 'rejected', 'rate_limited'];
+
+function readBool(value: string | undefined, field: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw badRequest(`${field} must be true or false`, field);
+}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input ?? {});
+  if (!parsed.success) throw zodToHttpError(parsed.error);
+  return parsed.data;
+}
+
+/** The hooks API: every hook with its status, enabling and disabling, test events, the invocation log. */
+export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls }) {
+  const { store, clock, calls } = deps;
+
+  async function hookOr404(id: string) {
+    const row = await store.getHook(id);
+    if (!row) throw notFound(`hook ${id}`);
+    return row;
+  }
+
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.get<{ Querystring: Query }>('/api/v1/hooks', async (request) => {
+      const { limit, cursor } = readPage<string>(request.query);
+      const { namespace, job } = request.query;
+      const filter = { namespace, job_id: job, enabled: readBool(request.query.enabled, 'enabled') };
+      const rows = await store.listHooks(filter, limit, cursor);
+      return page(rows.map(hookView), limit, (last) => last.id);
+    });
+
+    app.get<{ Params: Params }>('/api/v1/hooks/:id', async (request) => hookView(await hookOr404(request.params.id)));
+
+    app.patch<{ Params: Params }>('/api/v1/hooks/:id', async (request) => {
+      const { enabled } = parse(patchSchema, request.body);
+      const row = await store.setHookEnabled(request.params.id, enabled, clock.now());
+      if (!row) throw notFound(`hook ${request.params.id}`);
+      return hookView(row);
+    });
+
+    /**
+     * A test event: it goes through the hook's conditions and, when they hold, starts an execution
+     * marked as a test. The API token stands in for the hook's secret and signature; rate limits
+     * and the hook's enabled switch do not apply.
+     */
+    app.post<{ Params: Params }>('/api/v1/hooks/:id/test', async (request) => {
+      const input = parse(testSchema, request.body);
+      const target = await calls.byId(request.params.id);
+      if (!target) throw notFound(`hook ${request.params.id}`);
+      const body = input.body === undefined ? DEFAULT_TEST_BODY : input.body;
+      const headers = redactHeaders(lowerCased(input.headers ?? {}), hookSecrets(target.trigger));
+      const parameters = input.parameters ?? {};
+      const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+      const call = { receivedAt: clock.now(), sourceIp: request.ip, method: 'POST', query: null, headers, raw, body, parameters, test: true };
+      const verdict = conditionsVerdict(evaluateConditions(target.trigger.conditions ?? [], { body, headers, parameters }));
+      const outcome = await calls.commit(target, call, verdict, []);
+      const id = outcome.execution?.id;
+      const execution = id && { id, namespace: target.job.namespace, job: target.job.id, state: 'pending', url: `/api/v1/jobs/${target.job.id}/executions/${id}` };
+      return { result: outcome.result, reason: verdict.reason, execution: execution ?? null };
+    });
+
+    app.get<{ Params: Params; Querystring: Query }>('/api/v1/hooks/:id/invocations', async (request) => {
+      const { limit, cursor } = readPage<[number, string]>(request.query);
+      const result = request.query.result as InvocationResult | undefined;
+      if (result !== undefined && !RESULTS.includes(result)) throw badRequest(`result must be one of ${RESULTS.join(', ')}`, 'result');
+      await hookOr404(request.params.id);
+      const before: InvocationCursor | undefined = cursor && { received_at: cursor[0], id: cursor[1] };
+      const rows = await store.listInvocations(request.params.id, limit, before, result);
+      return page(rows.map(invocationView), limit, (last) => [Date.parse(last.received_at!), last.id]);
+    });
+  };
+}
+
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}

@@ -1,0 +1,91 @@
+/** The SQL of hooks, their invocations, rate counters and retention, as plain SQL with `?` placeholders. */
+import { marks } from './queries.js';
+
+export const HOOK_COLUMNS =
+  'id, job_id, trigger_id, namespace, enabled, disabled_reason, stop_after, created_at, updated_at, last_triggered_at';
+
+/**
+ * A job's hook, written with the job. An existing hook keeps its id, creation time and last call;
+ * its state changes only when the job says `enabled` (the 5th and 9th parameters), which also
+ * clears a reason Hookline gave for disabling it.
+ */
+export const UPSERT_HOOK = `
+INSERT INTO hooks (id, job_id, trigger_id, namespace, enabled, stop_after, created_at, updated_at)
+VALUES (?, ?, ?, ?, COALESCE(CAST(? AS INTEGER), 1), ?, ?, ?)
+ON CONFLICT (job_id, trigger_id) DO UPDATE SET namespace = excluded.namespace, stop_after = excluded.stop_after,
+  enabled = COALESCE(CAST(? AS INTEGER), hooks.enabled),
+  disabled_reason = CASE WHEN CAST(? AS INTEGER) IS NULL THEN hooks.disabled_reason ELSE NULL END,
+  updated_at = excluded.updated_at`;
+
+export const HOOK_TRIGGER_IDS = `SELECT trigger_id FROM hooks WHERE job_id = ?`;
+export const DELETE_HOOK = `DELETE FROM hooks WHERE job_id = ? AND trigger_id = ?`;
+
+export const GET_HOOK = `SELECT ${HOOK_COLUMNS} FROM hooks WHERE id = ?`;
+export const HOOKS_OF_JOB = `SELECT ${HOOK_COLUMNS} FROM hooks WHERE job_id = ? ORDER BY trigger_id`;
+export const hooksOfJobs = (count: number) => `SELECT ${HOOK_COLUMNS} FROM hooks WHERE job_id IN (${marks(count)})`;
+
+/** Hooks by id, each filter applying when given (namespace, job, enabled: each parameter twice). */
+export const LIST_HOOKS = `
+SELECT ${HOOK_COLUMNS} FROM hooks
+WHERE id > ?
+  AND (CAST(? AS TEXT) IS NULL OR namespace = ?)
+  AND (CAST(? AS TEXT) IS NULL OR job_id = ?)
+  AND (CAST(? AS INTEGER) IS NULL OR enabled = ?)
+ORDER BY id LIMIT ?`;
+
+export const SET_HOOK_ENABLED = `UPDATE hooks SET enabled = ?, disabled_reason = NULL, updated_at = ? WHERE id = ?`;
+
+/** stopAfter: the hook disables itself when an execution it started ends in a status it lists. */
+export const STOP_HOOK = `
+UPDATE hooks SET enabled = 0, disabled_reason = ?, updated_at = ?
+WHERE id = ? AND enabled = 1 AND stop_after LIKE ?`;
+
+/**
+ * Takes the lock of a rate counter without counting: a batch takes its counters in one order
+ * first, so two nodes' batches cannot each hold one the other waits for.
+ */
+export const TOUCH_RATE_COUNT = `
+INSERT INTO rate_counts (scope, window_start, count) VALUES (?, ?, 0)
+ON CONFLICT (scope, window_start) DO UPDATE SET count = rate_counts.count`;
+
+/** Counts one call if the window has room: a row comes back only then. */
+export const TAKE_RATE_COUNT = `
+UPDATE rate_counts SET count = count + 1 WHERE scope = ? AND window_start = ? AND count < ?
+RETURNING count`;
+
+export const GIVE_BACK_RATE_COUNT = `UPDATE rate_counts SET count = count - 1 WHERE scope = ? AND window_start = ?`;
+
+export const INSERT_INVOCATION = `
+INSERT INTO invocations (id, hook_id, received_at, source_ip, method, query, headers, body, body_size, body_truncated,
+  result, reason, status_code, execution_id, test)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export const TOUCH_HOOK = `
+UPDATE hooks SET last_triggered_at = ? WHERE id = ? AND (last_triggered_at IS NULL OR last_triggered_at < ?)`;
+
+const INVOCATION_COLUMNS = `i.id, i.hook_id, i.received_at, i.source_ip, i.method, i.query, i.headers, i.body, i.body_size,
+  i.body_truncated, i.result, i.reason, i.status_code, i.execution_id, i.test, h.job_id, e.status AS execution_status`;
+
+const INVOCATIONS_FROM = `
+FROM invocations i JOIN hooks h ON h.id = i.hook_id LEFT JOIN executions e ON e.id = i.execution_id`;
+
+/** A hook's invocations, newest first, after the cursor (each cursor part given twice), of one result if given. */
+export const LIST_INVOCATIONS = `
+SELECT ${INVOCATION_COLUMNS} ${INVOCATIONS_FROM}
+WHERE i.hook_id = ?
+  AND (CAST(? AS BIGINT) IS NULL OR i.received_at < ? OR (i.received_at = ? AND i.id < ?))
+  AND (CAST(? AS TEXT) IS NULL OR i.result = ?)
+ORDER BY i.received_at DESC, i.id DESC LIMIT ?`;
+
+/** Retention: each deletes at most a batch, oldest first. */
+export const PRUNE_EXECUTIONS = `
+DELETE FROM executions WHERE id IN (
+  SELECT id FROM executions WHERE finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at LIMIT ?)`;
+export const PRUNE_INVOCATIONS = `
+DELETE FROM invocations WHERE id IN (SELECT id FROM invocations WHERE received_at < ? ORDER BY received_at LIMIT ?)`;
+export const PRUNE_TICKS = `
+DELETE FROM ticks WHERE (job_id, scheduled_for) IN (
+  SELECT job_id, scheduled_for FROM ticks WHERE scheduled_for < ? ORDER BY scheduled_for LIMIT ?)`;
+export const PRUNE_RATE_COUNTS = `
+DELETE FROM rate_counts WHERE (scope, window_start) IN (
+  SELECT scope, window_start FROM rate_counts WHERE window_start < ? ORDER BY window_start LIMIT ?)`;

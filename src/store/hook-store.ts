@@ -1,0 +1,140 @@
+/** The store's side of hooks: their rows written with their jobs, invocations, rate counters, retention. */
+import type { Driver } from './driver.js';
+import * as q from './hook-queries.js';
+import { insertExecution } from './insert-execution.js';
+import {
+  RATE_LIMITED_STATUS,
+  type HookDeclaration,
+  type HookFilter,
+  type HookRow,
+  type InvocationCursor,
+  type InvocationOutcome,
+  type InvocationResult,
+  type InvocationRow,
+  type NewInvocation,
+  type PruneCounts,
+  type PruneCutoff,
+  type RateLimit,
+} from './store.js';
+
+const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+
+/** `,failed,succeeded,`: matched with LIKE when an execution ends. */
+export const stopAfterText = (statuses: readonly string[]) => (statuses.length === 0 ? null : `,${statuses.join(',')},`);
+
+/** Brings a job's hooks in line with its triggers: new ones made, listed ones updated, the rest deleted. */
+export async function syncHooks(tx: Driver, job: { id: string; namespace: string; updated_at: number }, declared: HookDeclaration[]): Promise<void> {
+  const keep = new Set(declared.map((h) => h.trigger_id));
+  for (const { trigger_id } of await tx.query<{ trigger_id: string }>(q.HOOK_TRIGGER_IDS, [job.id])) {
+    if (!keep.has(trigger_id)) await tx.execute(q.DELETE_HOOK, [job.id, trigger_id]);
+  }
+  for (const h of declared) {
+    const enabled = flag(h.enabled);
+    await tx.execute(q.UPSERT_HOOK, [
+      h.id, job.id, h.trigger_id, job.namespace, enabled, stopAfterText(h.stop_after), job.updated_at, job.updated_at, enabled, enabled,
+    ]);
+  }
+}
+
+export const hooksOfJob = (db: Driver, jobId: string) => db.query<HookRow>(q.HOOKS_OF_JOB, [jobId]);
+
+export async function getHook(db: Driver, id: string): Promise<HookRow | undefined> {
+  return (await db.query<HookRow>(q.GET_HOOK, [id]))[0];
+}
+
+export function listHooks(db: Driver, filter: HookFilter, limit: number, afterId = ''): Promise<HookRow[]> {
+  const ns = filter.namespace ?? null;
+  const job = filter.job_id ?? null;
+  const enabled = flag(filter.enabled);
+  return db.query<HookRow>(q.LIST_HOOKS, [afterId, ns, ns, job, job, enabled, enabled, limit]);
+}
+
+export function hooksOfJobs(db: Driver, jobIds: string[]): Promise<HookRow[]> {
+  return jobIds.length === 0 ? Promise.resolve([]) : db.query<HookRow>(q.hooksOfJobs(jobIds.length), jobIds);
+}
+
+export async function setHookEnabled(tx: Driver, id: string, enabled: boolean, now: number): Promise<HookRow | undefined> {
+  if ((await tx.execute(q.SET_HOOK_ENABLED, [enabled ? 1 : 0, now, id])) === 0) return undefined;
+  return getHook(tx, id);
+}
+
+/** stopAfter: after an execution a hook started ends as `status`, the hook disables itself if it says so. */
+export async function stopHookAfter(tx: Driver, hookId: string, executionId: string, status: string, now: number): Promise<void> {
+  await tx.execute(q.STOP_HOOK, [`stopAfter: execution ${executionId} ${status}`, now, hookId, `%,${status},%`]);
+}
+
+/** Writes a batch of hook calls; see Store.recordInvocations. */
+export async function recordInvocations(tx: Driver, items: NewInvocation[], windowMs: number): Promise<InvocationOutcome[]> {
+  await lockCounters(tx, items);
+  const outcomes: InvocationOutcome[] = [];
+  const lastCall = new Map<string, number>();
+  for (const item of items) {
+    const outcome = await recordOne(tx, item, windowMs);
+    outcomes.push(outcome);
+    lastCall.set(item.hook_id, Math.max(lastCall.get(item.hook_id) ?? 0, item.received_at));
+  }
+  for (const [hookId, at] of [...lastCall].sort(([a], [b]) => (a < b ? -1 : 1))) await tx.execute(q.TOUCH_HOOK, [at, hookId, at]);
+  return outcomes;
+}
+
+/** Every counter the batch uses, locked in one order before any is counted. */
+async function lockCounters(tx: Driver, items: NewInvocation[]): Promise<void> {
+  const counters = new Map<string, RateLimit>();
+  for (const item of items) for (const l of item.limits) counters.set(`${l.scope}@${l.window_start}`, l);
+  for (const key of [...counters.keys()].sort()) {
+    const l = counters.get(key)!;
+    await tx.execute(q.TOUCH_RATE_COUNT, [l.scope, l.window_start]);
+  }
+}
+
+async function recordOne(tx: Driver, item: NewInvocation, windowMs: number): Promise<InvocationOutcome> {
+  const limited = await takeLimits(tx, item.limits);
+  let outcome: InvocationOutcome = { result: item.result, status_code: item.status_code };
+  let reason = item.reason;
+  if (limited) {
+    outcome = { result: 'rate_limited', status_code: RATE_LIMITED_STATUS, limited };
+    reason = limited.reason;
+  } else if (item.result === 'accepted' && item.execution) {
+    const execution = await insertExecution(tx, item.execution, windowMs);
+    outcome.execution = execution;
+    if (execution.reused) reason = 'a repeated delivery: the first execution stands for it';
+  }
+  await tx.execute(q.INSERT_INVOCATION, [
+    item.id, item.hook_id, item.received_at, item.source_ip, item.method, item.query, item.headers, item.body, item.body_size,
+    item.body_truncated, outcome.result, reason, outcome.status_code, outcome.execution?.id ?? null, item.test ? 1 : 0,
+  ]);
+  return outcome;
+}
+
+/** Counts the call against each limit in turn; on the first that is full, gives back what it took. */
+async function takeLimits(tx: Driver, limits: RateLimit[]): Promise<RateLimit | undefined> {
+  for (const [i, l] of limits.entries()) {
+    const taken = await tx.query(q.TAKE_RATE_COUNT, [l.scope, l.window_start, l.limit]);
+    if (taken.length > 0) continue;
+    for (const back of limits.slice(0, i)) await tx.execute(q.GIVE_BACK_RATE_COUNT, [back.scope, back.window_start]);
+    return l;
+  }
+  return undefined;
+}
+
+export function listInvocations(
+  db: Driver,
+  hookId: string,
+  limit: number,
+  before?: InvocationCursor,
+  result?: InvocationResult,
+): Promise<InvocationRow[]> {
+  const at = before?.received_at ?? null;
+  const kind = result ?? null;
+  return db.query<InvocationRow>(q.LIST_INVOCATIONS, [hookId, at, at, at, before?.id ?? null, kind, kind, limit]);
+}
+
+/** One batch of each kind older than the cutoff; executions take their runs and attempts with them. */
+export async function prune(db: Driver, cutoff: PruneCutoff, batch: number): Promise<PruneCounts> {
+  return {
+    invocations: await db.execute(q.PRUNE_INVOCATIONS, [cutoff.received_before, batch]),
+    executions: await db.execute(q.PRUNE_EXECUTIONS, [cutoff.finished_before, batch]),
+    ticks: await db.execute(q.PRUNE_TICKS, [cutoff.ticks_before, batch]),
+    rate_counts: await db.execute(q.PRUNE_RATE_COUNTS, [cutoff.windows_before, batch]),
+  };
+}

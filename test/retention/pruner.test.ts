@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { withNode } from '../support/fixture.js';
+import { createHookJob, hookUrl, invocationsOf } from '../support/hooks.js';
+import { createJob, waitForExecution } from '../support/jobs.js';
+import { reply } from '../support/receiver.js';
+import { executionsOf, ticksOf } from '../support/schedules.js';
+import { STORE_KINDS } from '../support/stores.js';
+import { waitUntil } from '../support/wait.js';
+
+const START = Date.parse('2026-06-01T12:00:00Z');
+const DAY = 86_400_000;
+
+for (const kind of STORE_KINDS) {
+  describe(`retention: ${kind.name}`, () => {
+    test('finished executions, invocations and ticks older than the retention go; unfinished executions stay', async () => {
+      await withNode(kind, { startAt: START, config: { retention: '30d' } }, async ({ node, clock, receiver }) => {
+        const hookId = await createHookJob(node, { id: 'hooked', webhook: { url: receiver.url } });
+        const called = await node.api('POST', hookUrl('default', 'hooked'), {});
+        await waitForExecution(node, 'hooked', called.body.id);
+        await createJob(node, { id: 'ticking', schedule: { every: '1m' }, misfire: 'skip', webhook: { url: receiver.url } });
+        clock.set(START + 60_000);
+        await waitUntil(async () => (await executionsOf(node, 'ticking')).some((e) => e.status === 'succeeded'));
+        receiver.respond(reply(503));
+        const stuck = await createJob(node, { id: 'stuck', retry_policy: { max_attempts: 2, initial_interval: '60d', max_interval: '60d' }, webhook: { url: receiver.url } });
+        const pending = await node.api('POST', `/api/v1/jobs/${stuck.id}/trigger`, {});
+        await waitForExecution(node, 'stuck', pending.body.id, (e) => e.status === 'retrying');
+
+        clock.set(START + 29 * DAY);
+        await node.app.pruner.pruneNow();
+        assert.equal((await executionsOf(node, 'hooked')).length, 1, 'not yet 30 days old');
+
+        clock.set(START + 31 * DAY);
+        await waitUntil(async () => (await invocationsOf(node, hookId)).length === 0, 10_000, 'the pruner to run on the clock');
+        await waitUntil(async () => (await executionsOf(node, 'hooked')).length === 0);
+        await waitUntil(async () => (await ticksOf(node, 'ticking')).every((t) => Date.parse(t.scheduled_for) > START + DAY), 10_000, 'old ticks to go');
+        assert.equal((await executionsOf(node, 'ticking')).filter((e) => Date.parse(e.scheduled_time) < START + DAY).length, 0);
+        assert.deepEqual((await executionsOf(node, 'stuck')).map((e) => e.status), ['retrying'], 'an unfinished execution is kept');
+      });
+    });
+
+    test('retention: off keeps everything', async () => {
+      await withNode(kind, { startAt: START, config: { retention: 'off' } }, async ({ node, clock, receiver }) => {
+        const hookId = await createHookJob(node, { id: 'kept', webhook: { url: receiver.url } });
+        const called = await node.api('POST', hookUrl('default', 'kept'), {});
+        await waitForExecution(node, 'kept', called.body.id);
+        clock.set(START + 400 * DAY);
+        await node.app.pruner.pruneNow();
+        assert.equal((await executionsOf(node, 'kept')).length, 1);
+        assert.equal((await invocationsOf(node, hookId)).length, 1);
+      });
+    });
+  });
+}

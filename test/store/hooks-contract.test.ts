@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { v7 as uuidv7 } from 'uuid';
+import type { HookDeclaration, JobRow, NewExecution, NewInvocation, RateLimit, Store } from '../../src/store/store.js';
+import { STORE_KINDS, storePerTest } from '../support/stores.js';
+
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const DAY = 86_400_000;
+
+function jobWithHooks(id: string, hooks: Array<Partial<HookDeclaration> & { trigger_id: string }>, now = T0): JobRow {
+  return {
+    id, namespace: 'default', name: id, spec: '{"triggers":[]}', enabled: 1, next_run_at: null, last_run_at: null, created_at: now, updated_at: now,
+    hooks: hooks.map((h) => ({ id: uuidv7(), stop_after: [], ...h })),
+  };
+}
+
+function execution(jobId: string, hookId: string, at: number): NewExecution {
+  const id = uuidv7();
+  return {
+    id, job_id: jobId, namespace: 'default', trigger_type: 'webhook', trigger: '{"type":"webhook","body":null}', spec: '{}',
+    scheduled_time: at, created_at: at, hook_id: hookId,
+    runs: [{ id: uuidv7(), kind: 'task', name: 'webhook', max_attempts: 1, timeout_ms: 1000, message_id: `msg_${id}` }],
+  };
+}
+
+function limit(scope: string, max: number, at = T0): RateLimit {
+  return { scope, limit: max, window_start: at - (at % 60_000), window_ms: 60_000, reason: `over ${scope}` };
+}
+
+function invocation(hookId: string, at: number, options: { limits?: RateLimit[]; execution?: NewExecution; result?: NewInvocation['result'] } = {}): NewInvocation {
+  return {
+    id: uuidv7(), hook_id: hookId, received_at: at, source_ip: '127.0.0.1', method: 'POST', query: null, headers: '{}', body: '{}', body_size: 2,
+    body_truncated: 0, result: options.result ?? 'accepted', reason: null, status_code: 200, test: false,
+    limits: options.limits ?? [], execution: options.execution,
+  };
+}
+
+async function hookOf(store: Store, jobId: string, triggerId: string) {
+  const found = await store.getHookTarget(jobId);
+  return found!.hooks.find((h) => h.trigger_id === triggerId)!;
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`hooks store contract: ${kind.name}`, () => {
+    const t = storePerTest(kind);
+
+    test("a job's hooks are written with it: kept ids, states kept unless given, removed ones deleted", async () => {
+      await t.store.insertJob(jobWithHooks('j', [{ trigger_id: 'a' }, { trigger_id: 'b', enabled: false }]));
+      const a = await hookOf(t.store, 'j', 'a');
+      assert.deepEqual([a.enabled, (await hookOf(t.store, 'j', 'b')).enabled], [1, 0]);
+      await t.store.setHookEnabled(a.id, false, T0 + 1);
+      await t.store.upsertJob(jobWithHooks('j', [{ trigger_id: 'a', stop_after: ['failed'] }, { trigger_id: 'c' }], T0 + 2));
+      const hooks = (await t.store.getHookTarget('j'))!.hooks;
+      assert.deepEqual(hooks.map((h) => h.trigger_id), ['a', 'c']);
+      assert.deepEqual([hooks[0].id, hooks[0].enabled, hooks[0].stop_after, hooks[0].created_at], [a.id, 0, ',failed,', T0]);
+      await t.store.upsertJob(jobWithHooks('j', [{ trigger_id: 'a', enabled: true }], T0 + 3));
+      assert.equal((await hookOf(t.store, 'j', 'a')).enabled, 1);
+      assert.deepEqual((await t.store.listHooks({}, 10)).map((h) => h.trigger_id), ['a']);
+      await t.store.deleteJob('j');
+      assert.equal(await t.store.getHook(a.id), undefined);
+    });
+
+    test('hooks list by id with filters', async () => {
+      await t.store.insertJob(jobWithHooks('x', [{ trigger_id: 'h1' }, { trigger_id: 'h2', enabled: false }]));
+      await t.store.insertJob({ ...jobWithHooks('y', [{ trigger_id: 'h3' }]), namespace: 'other' });
+      assert.equal((await t.store.listHooks({}, 10)).length, 3);
+      assert.deepEqual((await t.store.listHooks({ namespace: 'other' }, 10)).map((h) => h.trigger_id), ['h3']);
+      assert.deepEqual((await t.store.listHooks({ job_id: 'x', enabled: false }, 10)).map((h) => h.trigger_id), ['h2']);
+      const [first] = await t.store.listHooks({}, 1);
+      assert.equal((await t.store.listHooks({}, 10, first.id)).length, 2);
+      assert.equal((await t.store.hooksOfJobs(['x', 'y'])).length, 3);
+    });
+
+    test('invocations count against their limits in order; one refused gives back what it took', async () => {
+      await t.store.insertJob(jobWithHooks('rl', [{ trigger_id: 'h' }]));
+      const hook = await hookOf(t.store, 'rl', 'h');
+      const limits = () => [limit('hook', 3), limit('namespace', 2)];
+      const outcomes = await t.store.recordInvocations(
+        [0, 1, 2].map((i) => invocation(hook.id, T0 + i, { limits: limits(), execution: execution('rl', hook.id, T0 + i) })),
+        DAY,
+      );
+      assert.deepEqual(outcomes.map((o) => o.result), ['accepted', 'accepted', 'rate_limited']);
+      assert.deepEqual([outcomes[2].status_code, outcomes[2].limited?.scope, outcomes[2].execution], [429, 'namespace', undefined]);
+      // The hook counter was given back: another namespace's window lets a third call in.
+      const [third] = await t.store.recordInvocations([invocation(hook.id, T0 + 3, { limits: [limit('hook', 3), limit('namespace-2', 5)] })], DAY);
+      assert.equal(third.result, 'accepted');
+      const [fourth] = await t.store.recordInvocations([invocation(hook.id, T0 + 4, { limits: [limit('hook', 3)] })], DAY);
+      assert.equal(fourth.result, 'rate_limited');
+      const [nextWindow] = await t.store.recordInvocations([invocation(hook.id, T0 + 60_000, { limits: [limit('hook', 3, T0 + 60_000)] })], DAY);
+      assert.equal(nextWindow.result, 'accepted');
+      const log = await t.store.listInvocations(hook.id, 10);
+      assert.equal(log.length, 6);
+      assert.deepEqual(log.map((i) => i.result), ['accepted', 'rate_limited', 'accepted', 'rate_limited', 'accepted', 'accepted']);
+      assert.equal(log[3].reason, 'over namespace');
+      assert.equal(log[5].execution_status, 'pending');
+      assert.equal((await t.store.getHook(hook.id))!.last_triggered_at, T0 + 60_000);
+      assert.equal((await t.store.listExecutions('rl', 10)).length, 2);
+    });
+
+    test('an invocation naming a deleted job fails with its batch, leaving nothing', async () => {
+      await t.store.insertJob(jobWithHooks('solo', [{ trigger_id: 'h' }]));
+      const hook = await hookOf(t.store, 'solo', 'h');
+      const lost = execution('gone', hook.id, T0);
+      await assert.rejects(t.store.recordInvocations([invocation(hook.id, T0), invocation(hook.id, T0, { execution: lost })], DAY));
+      assert.equal((await t.store.listInvocations(hook.id, 10)).length, 0);
+    });
+
+    test('stopAfter: a final status the hook lists disables it when the run completes', async () => {
+      await t.store.insertJob(jobWithHooks('stop', [{ trigger_id: 'h', stop_after: ['failed'] }]));
+      const hook = await hookOf(t.store, 'stop', 'h');
+      const e = execution('stop', hook.id, T0);
+      await t.store.recordInvocations([invocation(hook.id, T0, { execution: e })], DAY);
+      const [run] = await t.store.claimRuns('w', T0, 10, 100);
+      assert.equal(run.hook_id, hook.id);
+      const attempt = { id: uuidv7(), run_id: run.id, execution_id: e.id, attempt: 1, started_at: T0, duration_ms: 1, status_code: 500, error_code: null, error: 'HTTP 500', request: '{}', response_headers: null, response_body: null, response_truncated: 0 };
+      await t.store.completeRuns([{ run_id: run.id, execution_id: e.id, owner: 'w', outcome: 'failed', error: 'HTTP 500', request: '{}', response: '{}', now: T0 + 5, hook_id: run.hook_id, attempt }]);
+      const stopped = (await t.store.getHook(hook.id))!;
+      assert.deepEqual([stopped.enabled, stopped.disabled_reason], [0, `stopAfter: execution ${e.id} failed`]);
+    });
+
+    test('pruning deletes, in batches, what is older than the cutoff and nothing newer or unfinished', async () => {
+      await t.store.insertJob(jobWithHooks('old', [{ trigger_id: 'h' }]));
+      const hook = await hookOf(t.store, 'old', 'h');
+      const finished = execution('old', hook.id, T0);
+      const unfinished = execution('old', hook.id, T0);
+      await t.store.recordInvocations(
+        [invocation(hook.id, T0, { execution: finished, limits: [limit('hook', 10)] }), invocation(hook.id, T0, { execution: unfinished }), invocation(hook.id, T0 + 10 * DAY)],
+        DAY,
+      );
+      const [run] = await t.store.claimRuns('w', T0, 1, 100);
+      const attempt = { id: uuidv7(), run_id: run.id, execution_id: run.execution_id, attempt: 1, started_at: T0, duration_ms: 1, status_code: 200, error_code: null, error: null, request: '{}', response_headers: null, response_body: null, response_truncated: 0 };
+      await t.store.completeRuns([{ run_id: run.id, execution_id: run.execution_id, owner: 'w', outcome: 'succeeded', error: null, request: '{}', response: '{}', now: T0 + 1, hook_id: null, attempt }]);
+      const cutoff = { finished_before: T0 + DAY, received_before: T0 + DAY, ticks_before: T0 + DAY, windows_before: T0 + DAY };
+      assert.deepEqual(await t.store.prune(cutoff, 1), { invocations: 1, executions: 1, ticks: 0, rate_counts: 1 });
+      assert.deepEqual(await t.store.prune(cutoff, 1), { invocations: 1, executions: 0, ticks: 0, rate_counts: 0 });
+      assert.deepEqual(await t.store.prune(cutoff, 1), { invocations: 0, executions: 0, ticks: 0, rate_counts: 0 });
+      assert.deepEqual((await t.store.listExecutions('old', 10)).map((e) => e.id), [run.execution_id === finished.id ? unfinished.id : finished.id]);
+      assert.deepEqual((await t.store.listInvocations(hook.id, 10)).map((i) => i.received_at), [T0 + 10 * DAY]);
+      assert.deepEqual(await t.store.listAttempts(run.execution_id), []);
+    });
+  });
+}
