@@ -136,7 +136,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
         rateLimits: config.hooks.rate_limit,
         waitTimeoutMs: ms(config.hooks.wait_timeout),
       }),
-      hooksRoutes({ store, clock, calls: hookCalls }),
+      hooksRoutes({ store, clock, calls: hookCalls, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
       executionRoutes({ store }),

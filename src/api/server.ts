@@ -31,6 +31,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app: FastifyInstance = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // Requests are not logged one by one, so each shares the node's logger rather than a child made per request.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustedProxies.length > 0 ? options.trustedProxies : false,
     http: { headersTimeout: options.timeouts.headers, connectionsCheckingInterval: Math.min(DEADLINE_CHECK_MS, options.timeouts.headers) },

@@ -2,22 +2,30 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock.js';
 import { HttpError, notFound, unavailable } from '../errors.js';
 import type { JobSpec } from '../jobs/job-schema.js';
-import { newExecution } from '../jobs/new-execution.js';
+import { newExecution, type RunSettings } from '../jobs/new-execution.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
 import { redactText } from '../secrets/redact.js';
-import { safeEqual } from '../secrets/safe-equal.js';
+import { digestOf, sameDigest } from '../secrets/safe-equal.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { JobGoneError } from '../store/insert-execution.js';
 import type { HookRow, InvocationOutcome, InvocationResult, JobRow, NewInvocation, RateLimit, Store } from '../store/store.js';
 import type { ConditionsOutcome } from './conditions.js';
+import type { HookBody } from './request-body.js';
 import type { WebhookTrigger } from './trigger-schema.js';
 
 /** A hook with the job it starts and its trigger, secrets opened. */
 export interface HookTarget {
   job: JobRow;
   spec: JobSpec;
+  run: RunSettings;
   hook: HookRow;
   trigger: WebhookTrigger;
+}
+
+/** A lookup of a hook: the target if the key matched, and whether the job was read just now. */
+export interface Lookup {
+  target?: HookTarget;
+  fresh: boolean;
 }
 
 /** One call to a hook as it arrived: what the invocation log keeps and the execution sees. */
@@ -26,11 +34,11 @@ export interface HookCall {
   sourceIp: string | null;
   method: string;
   query: string | null;
-  /** The headers, credentials already `***`. */
+  /** The headers; credentials and the hook's secrets become `***` once the hook is known. */
   headers: Record<string, string>;
   raw: Buffer | undefined;
-  /** `trigger.body` and `trigger.parameters`, once the body is parsed. */
-  body?: unknown;
+  /** `trigger.body` and `trigger.parameters`, once the body is read. */
+  body?: HookBody;
   parameters?: Record<string, unknown>;
   idempotencyKey?: string;
   test?: boolean;
@@ -42,6 +50,9 @@ export interface Verdict {
   status: number;
   reason: string | null;
 }
+
+/** Jobs kept as last read for hook calls; the map starts over when it is full. */
+const SEEN_JOBS = 10_000;
 
 /** The secrets of a hook, kept out of the invocation log. */
 export const hookSecrets = (trigger: WebhookTrigger): string[] =>
@@ -61,18 +72,40 @@ export function createHookCalls(deps: {
 }) {
   const { store, clock } = deps;
   const storeDown = (err: unknown) => unavailable(`the store is unavailable: ${(err as Error).message}`);
+  /** Jobs with their hooks as last read, by job id. Calls judged on them are checked at commit. */
+  const seen = new Map<string, { job: JobRow; hooks: HookRow[] }>();
+  /** The digest of each opened trigger's key, worked out once. */
+  const keyDigests = new WeakMap<WebhookTrigger, Buffer>();
 
-  /** The hook of a job whose key matches; every key is compared in constant time, whichever matches. */
-  async function find(namespace: string, jobId: string, key: string): Promise<HookTarget | undefined> {
-    const found = await store.getHookTarget(jobId).catch((err) => {
-      throw storeDown(err);
-    });
-    if (!found || found.job.namespace !== namespace) return undefined;
-    const { spec } = deps.openSpec(found.job.spec);
+  /**
+   * The hook of a job whose key matches; every key is compared in constant time, whichever
+   * matches. The job is read from the store when `fresh` or not seen before; otherwise the last
+   * read stands, and `fresh` in the answer says which it was.
+   */
+  async function find(namespace: string, jobId: string, key: string, fresh = false): Promise<Lookup> {
+    let found = fresh ? undefined : seen.get(jobId);
+    const read = found === undefined;
+    if (read) {
+      found = await store.getHookTarget(jobId).catch((err) => {
+        throw storeDown(err);
+      });
+      if (seen.size >= SEEN_JOBS) seen.clear();
+      if (found) seen.set(jobId, found);
+      else seen.delete(jobId);
+    }
+    if (!found || found.job.namespace !== namespace) return { fresh: read };
+    const { spec, run } = deps.openSpec(found.job.spec);
+    const given = digestOf(key);
     let trigger: WebhookTrigger | undefined;
-    for (const t of spec.triggers ?? []) if (safeEqual(key, t.key!) && !trigger) trigger = t;
+    for (const t of spec.triggers ?? []) if (sameDigest(given, keyDigest(t)) && !trigger) trigger = t;
     const hook = trigger && found.hooks.find((h) => h.trigger_id === trigger.id);
-    return hook && { job: found.job, spec, hook, trigger: trigger! };
+    return { fresh: read, target: hook && { job: found.job, spec, run, hook, trigger: trigger! } };
+  }
+
+  function keyDigest(trigger: WebhookTrigger): Buffer {
+    let digest = keyDigests.get(trigger);
+    if (!digest) keyDigests.set(trigger, (digest = digestOf(trigger.key!)));
+    return digest;
   }
 
   /** A hook by its id, for the hooks API. */
@@ -80,27 +113,25 @@ export function createHookCalls(deps: {
     const hook = await store.getHook(id);
     const found = hook && (await store.getHookTarget(hook.job_id));
     if (!found) return undefined;
-    const { spec } = deps.openSpec(found.job.spec);
+    const { spec, run } = deps.openSpec(found.job.spec);
     const trigger = spec.triggers?.find((t) => t.id === hook.trigger_id);
-    return trigger && { job: found.job, spec, hook, trigger };
+    return trigger && { job: found.job, spec, run, hook, trigger };
   }
 
   /** The invocation record of a call, its body cut to the log's limit and its secrets taken out. */
-  function record(target: HookTarget, call: HookCall, verdict: Verdict, limits: RateLimit[] = []): NewInvocation {
-    const secrets = hookSecrets(target.trigger);
-    const raw = call.raw ?? Buffer.alloc(0);
-    const kept = raw.subarray(0, deps.bodyLogLimit);
+  function record(target: HookTarget, call: HookCall, verdict: Verdict, headersJson: string, limits: RateLimit[] = []): NewInvocation {
+    const size = call.raw?.length ?? 0;
     return {
       id: uuidv7(),
       hook_id: target.hook.id,
       received_at: call.receivedAt,
       source_ip: call.sourceIp,
       method: call.method,
-      query: call.query && redactText(call.query, secrets),
-      headers: JSON.stringify(call.headers),
-      body: raw.length === 0 ? null : redactText(kept.toString('utf8'), secrets),
-      body_size: raw.length,
-      body_truncated: raw.length > kept.length ? 1 : 0,
+      query: call.query && redact(call.query, target),
+      headers: headersJson,
+      body: size === 0 ? null : redact(loggedBody(call), target),
+      body_size: size,
+      body_truncated: size > deps.bodyLogLimit ? 1 : 0,
       result: verdict.result,
       reason: verdict.reason,
       status_code: verdict.status,
@@ -109,10 +140,22 @@ export function createHookCalls(deps: {
     };
   }
 
-  /** Writes an accepted or filtered call; an accepted one within its limits starts an execution. */
+  /** The body as the log keeps it: its text, cut at the log's limit. */
+  function loggedBody(call: HookCall): string {
+    const raw = call.raw!;
+    if (raw.length > deps.bodyLogLimit) return raw.subarray(0, deps.bodyLogLimit).toString('utf8');
+    return call.body?.text ?? raw.toString('utf8');
+  }
+
+  /**
+   * Writes an accepted or filtered call; an accepted one within its limits starts an execution.
+   * The outcome is `stale` when the hook or its job changed since `target` was read.
+   */
   async function commit(target: HookTarget, call: HookCall, verdict: Verdict, limits: RateLimit[]): Promise<InvocationOutcome> {
-    const item = record(target, call, verdict, limits);
-    if (verdict.result === 'accepted') item.execution = executionFor(target, call);
+    const headersJson = JSON.stringify(call.headers);
+    const item = record(target, call, verdict, headersJson, limits);
+    if (verdict.result === 'accepted') item.execution = executionFor(target, call, headersJson);
+    else item.judged_spec = target.job.spec;
     const outcome = await deps.invocations.add(item).catch((err) => {
       if (err instanceof JobGoneError) throw notFound(`job ${target.job.id}`);
       if (err instanceof HttpError) throw err;
@@ -122,29 +165,37 @@ export function createHookCalls(deps: {
     return outcome;
   }
 
-  function executionFor(target: HookTarget, call: HookCall) {
+  function executionFor(target: HookTarget, call: HookCall, headersJson: string) {
     const now = clock.now();
     const trigger = {
       type: 'webhook' as const,
-      body: call.body,
+      body: call.body?.value ?? null,
+      bodyJson: call.body?.json,
       headers: call.headers,
+      headersJson,
       parameters: call.parameters ?? {},
       idempotencyKey: call.idempotencyKey,
       hook: { id: target.hook.id, trigger_id: target.hook.trigger_id },
       test: call.test,
     };
-    return newExecution(target.job, target.spec, trigger, now, now);
+    return newExecution(target.job, target.spec, trigger, now, now, target.run);
   }
 
   /** Logs a refused call; it starts nothing, so the log is written after the answer. */
   function reject(target: HookTarget, call: HookCall, verdict: Verdict): Promise<unknown> {
-    return deps.invocations.add(record(target, call, verdict));
+    return deps.invocations.add(record(target, call, verdict, JSON.stringify(call.headers)));
   }
 
-  return { find, byId, commit, reject, record };
+  return { find, byId, commit, reject };
 }
 
 export type HookCalls = ReturnType<typeof createHookCalls>;
+
+/** A hook's secrets taken out of logged text; most text holds none, and is returned as it is. */
+function redact(text: string, target: HookTarget): string {
+  const secrets = hookSecrets(target.trigger);
+  return secrets.some((s) => text.includes(s)) ? redactText(text, secrets) : text;
+}
 
 /** The verdict of a call whose checks passed: accepted, or filtered by its conditions. */
 export function conditionsVerdict(conditions: ConditionsOutcome): Verdict {

@@ -1,4 +1,5 @@
 import { hookPath } from '../jobs/job-codec.js';
+import { redactText } from '../secrets/redact.js';
 import type { HookRow, InvocationRow } from '../store/store.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -20,8 +21,13 @@ export function hookView(row: HookRow) {
   };
 }
 
-/** One logged call: what came in, how it was judged and answered, and the execution it started. */
-export function invocationView(row: InvocationRow) {
+/**
+ * One logged call: what came in, how it was judged and answered, and the execution it started. A
+ * call that started an execution shows the headers and body its execution keeps, cut to the
+ * log's limit and with the hook's `secrets` taken out.
+ */
+export function invocationView(row: InvocationRow, secrets: readonly string[], bodyLimit: number) {
+  const { headers, body, truncated } = callContent(row, secrets, bodyLimit);
   return {
     id: row.id,
     hook_id: row.hook_id,
@@ -29,10 +35,10 @@ export function invocationView(row: InvocationRow) {
     source_ip: row.source_ip,
     method: row.method,
     query: row.query,
-    headers: JSON.parse(row.headers) as Record<string, string>,
-    body: row.body,
+    headers,
+    body,
     body_size: row.body_size,
-    body_truncated: row.body_truncated === 1,
+    body_truncated: truncated,
     result: row.result,
     reason: row.reason,
     status_code: row.status_code,
@@ -42,4 +48,15 @@ export function invocationView(row: InvocationRow) {
         ? null
         : { id: row.execution_id, status: row.execution_status, url: `/api/v1/jobs/${row.job_id}/executions/${row.execution_id}` },
   };
+}
+
+function callContent(row: InvocationRow, secrets: readonly string[], bodyLimit: number) {
+  if (row.headers !== null || row.execution_trigger === null) {
+    return { headers: row.headers === null ? {} : (JSON.parse(row.headers) as Record<string, string>), body: row.body, truncated: row.body_truncated === 1 };
+  }
+  const trigger = JSON.parse(row.execution_trigger) as { headers?: Record<string, string>; body: unknown };
+  const text = trigger.body === null ? null : typeof trigger.body === 'string' ? trigger.body : JSON.stringify(trigger.body);
+  const bytes = text === null ? undefined : Buffer.from(text);
+  const cut = bytes && bytes.length > bodyLimit ? bytes.subarray(0, bodyLimit).toString('utf8') : text;
+  return { headers: trigger.headers ?? {}, body: cut === null ? null : redactText(cut, secrets), truncated: (bytes?.length ?? 0) > bodyLimit };
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { badRequest, notFound } from '../errors.js';
 import { zodToHttpError } from '../jobs/validate.js';
 import { redactHeaders } from '../secrets/redact.js';
-import type { InvocationCursor, InvocationResult, Store } from '../store/store.js';
+import type { InvocationCursor, InvocationResult, InvocationRow, Store } from '../store/store.js';
 import { evaluateConditions } from './conditions.js';
 import { conditionsVerdict, hookSecrets, type HookCalls } from './hook-calls.js';
 import { hookView, invocationView } from './hook-view.js';
@@ -39,7 +39,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 /** The hooks API: every hook with its status, enabling and disabling, test events, the invocation log. */
-export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls }) {
+export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls; bodyLogLimit: number }) {
   const { store, clock, calls } = deps;
 
   async function hookOr404(id: string) {
@@ -75,12 +75,13 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
       const input = parse(testSchema, request.body);
       const target = await calls.byId(request.params.id);
       if (!target) throw notFound(`hook ${request.params.id}`);
-      const body = input.body === undefined ? DEFAULT_TEST_BODY : input.body;
+      const value = input.body === undefined ? DEFAULT_TEST_BODY : input.body;
       const headers = redactHeaders(lowerCased(input.headers ?? {}), hookSecrets(target.trigger));
       const parameters = input.parameters ?? {};
-      const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-      const call = { receivedAt: clock.now(), sourceIp: request.ip, method: 'POST', query: null, headers, raw, body, parameters, test: true };
-      const verdict = conditionsVerdict(evaluateConditions(target.trigger.conditions ?? [], { body, headers, parameters }));
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      const body = { value, json: JSON.stringify(value), text };
+      const call = { receivedAt: clock.now(), sourceIp: request.ip, method: 'POST', query: null, headers, raw: Buffer.from(text), body, parameters, test: true };
+      const verdict = conditionsVerdict(evaluateConditions(target.trigger.conditions ?? [], { body: value, headers, parameters }));
       const outcome = await calls.commit(target, call, verdict, []);
       const id = outcome.execution?.id;
       const execution = id && { id, namespace: target.job.namespace, job: target.job.id, state: 'pending', url: `/api/v1/jobs/${target.job.id}/executions/${id}` };
@@ -91,10 +92,12 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
       const { limit, cursor } = readPage<[number, string]>(request.query);
       const result = request.query.result as InvocationResult | undefined;
       if (result !== undefined && !RESULTS.includes(result)) throw badRequest(`result must be one of ${RESULTS.join(', ')}`, 'result');
-      await hookOr404(request.params.id);
+      const target = await calls.byId(request.params.id);
+      if (!target) throw notFound(`hook ${request.params.id}`);
       const before: InvocationCursor | undefined = cursor && { received_at: cursor[0], id: cursor[1] };
       const rows = await store.listInvocations(request.params.id, limit, before, result);
-      return page(rows.map(invocationView), limit, (last) => [Date.parse(last.received_at!), last.id]);
+      const view = (row: InvocationRow) => invocationView(row, hookSecrets(target.trigger), deps.bodyLogLimit);
+      return page(rows.map(view), limit, (last) => [Date.parse(last.received_at!), last.id]);
     });
   };
 }

@@ -7,10 +7,10 @@ import type { ExecutionWaiter } from '../jobs/execution-waiter.js';
 import { redactHeaders } from '../secrets/redact.js';
 import { safeEqual } from '../secrets/safe-equal.js';
 import type { InvocationOutcome } from '../store/store.js';
-import { evaluateConditions } from './conditions.js';
+import { evaluateConditions, type ConditionsOutcome } from './conditions.js';
 import { conditionsVerdict, hookSecrets, type HookCall, type HookCalls, type HookTarget } from './hook-calls.js';
 import { limitsFor, retryAfterSeconds, type RateLimitSettings } from './rate-limits.js';
-import { checkContentEncoding, parseHookBody } from './request-body.js';
+import { checkContentEncoding, readHookBody } from './request-body.js';
 import { signatureProblem } from './signatures.js';
 import { waitedAnswer } from './waited-answer.js';
 
@@ -32,7 +32,14 @@ interface CallState {
   recorded?: boolean;
   /** Why the call was refused, in more detail than its answer gives. */
   reason?: string;
+  /** The hook was read from the store for this call, not taken from an earlier read. */
+  fresh?: boolean;
 }
+
+/** Answers that depend on how the hook stands, checked again on a fresh read before they are given. */
+const RECHECKED = new Set([401, 403, 404]);
+/** The commit found the hook or its job changed since it was read. */
+const STALE = new Error('the hook changed since it was read');
 
 export interface InboundOptions {
   clock: Clock;
@@ -75,10 +82,28 @@ export function inboundRoutes(options: InboundOptions) {
     throw error;
   }
 
+  /**
+   * Judges the call on the hook as last read. A refusal that depends on the hook (404, 403, 401),
+   * or a commit that finds the hook changed, is judged once more on a fresh read, so a stale view
+   * never decides a call.
+   */
   async function accept(request: HookRequest, reply: FastifyReply) {
     const state = stateOf(request);
+    try {
+      return await judge(request, reply, state, false);
+    } catch (err) {
+      if (state.fresh || !(err === STALE || (err instanceof HttpError && RECHECKED.has(err.status)))) throw err;
+      state.target = undefined;
+      state.reason = undefined;
+      return judge(request, reply, state, true);
+    }
+  }
+
+  async function judge(request: HookRequest, reply: FastifyReply, state: CallState, fresh: boolean) {
     const { namespace, job, key } = request.params;
-    const target = await calls.find(namespace, job, key);
+    const lookup = await calls.find(namespace, job, key, fresh);
+    state.fresh = lookup.fresh;
+    const target = lookup.target;
     if (!target) throw NO_SUCH_HOOK;
     know(state, target);
     const { hook, trigger } = target;
@@ -88,13 +113,17 @@ export function inboundRoutes(options: InboundOptions) {
     authenticate(state, request);
     checkContentEncoding(request.headers['content-encoding']);
     const call = state.call;
-    call.body = parseHookBody(request.headers['content-type'], call.raw);
+    call.body = readHookBody(request.headers['content-type'], call.raw);
     call.parameters = request.query;
-    const conditions = evaluateConditions(trigger.conditions ?? [], { body: call.body, headers: call.headers, parameters: call.parameters });
-    if (!conditions.met) logFiltered(request, target, conditions);
+    const conditions = evaluateConditions(trigger.conditions ?? [], { body: call.body.value, headers: call.headers, parameters: call.parameters });
     const limits = limitsFor(hook, trigger, options.rateLimits, call.receivedAt);
     const outcome = await calls.commit(target, call, conditionsVerdict(conditions), limits);
+    if (outcome.result === 'stale') {
+      if (fresh) throw new HttpError(503, 'BUSY', 'the hook changed while the call was being taken; try again', undefined, { 'retry-after': '1' });
+      throw STALE;
+    }
     state.recorded = true;
+    if (!conditions.met) logFiltered(request, target, conditions);
     return answer(request, reply, target, outcome);
   }
 
@@ -130,32 +159,31 @@ export function inboundRoutes(options: InboundOptions) {
     return reply.code(waited.status).send(waited.body);
   }
 
-  function logFiltered(request: HookRequest, target: HookTarget, conditions: ReturnType<typeof evaluateConditions>): void {
-    if (conditions.met) return;
+  function logFiltered(request: HookRequest, target: HookTarget, conditions: Extract<ConditionsOutcome, { met: false }>): void {
     const fields = { job: target.job.id, hook: target.hook.id, condition: conditions.condition, error: conditions.error };
     if (conditions.error) request.log.warn(fields, 'hook call not started: a condition could not be evaluated');
     else request.log.info(fields, 'hook call not started: a condition is false');
   }
 
   /**
-   * Once a refused call is answered, its invocation is logged: the refusals the handler made and
-   * those Fastify made before it (a body over the limit, a bad length). Unknown hooks (404) and
-   * the store's own failures (5xx) leave no invocation.
+   * A refused call's invocation is logged as it is answered: the refusals the handler made and
+   * those Fastify made before it (a body over the limit, a bad length). Unknown hooks (404) and the
+   * store's own failures (5xx) leave no invocation. The log is written apart from the answer.
    */
-  async function logRefusal(request: HookRequest, reply: FastifyReply): Promise<void> {
-    const status = reply.statusCode;
+  function logRefusal(request: HookRequest, error: FastifyError): void {
+    const known = error instanceof HttpError ? error : fromFastify(error);
+    const status = known?.status ?? 500;
     const state = stateOf(request);
-    if (state.recorded || status < 400 || status >= 500 || status === 404) return;
-    try {
-      const { namespace, job, key } = request.params;
-      const target = state.target ?? (await calls.find(namespace, job, key));
+    state.reason ??= known?.message ?? error.message;
+    if (state.recorded || status >= 500 || status === 404) return;
+    const reason = state.reason;
+    const { namespace, job, key } = request.params;
+    (async () => {
+      const target = state.target ?? (await calls.find(namespace, job, key)).target;
       if (!target) return;
       know(state, target);
-      const reason = state.reason ?? 'refused';
       await calls.reject(target, state.call, { result: 'rejected', status, reason });
-    } catch (err) {
-      options.log.error({ err: (err as Error).message }, 'logging a refused hook call failed');
-    }
+    })().catch((err) => options.log.error({ err: (err as Error).message }, 'logging a refused hook call failed'));
   }
 
   return async function register(app: FastifyInstance): Promise<void> {
@@ -168,11 +196,7 @@ export function inboundRoutes(options: InboundOptions) {
     app.route<{ Params: Params; Querystring: Record<string, unknown> }>({
       method: ['GET', 'POST', 'PUT'],
       url: HOOK_ROUTE,
-      onRequest: async (request) => void stateOf(request),
-      onError: async (request, _reply, error: FastifyError) => {
-        stateOf(request).reason ??= (error instanceof HttpError ? error : fromFastify(error))?.message ?? error.message;
-      },
-      onResponse: logRefusal,
+      onError: async (request, _reply, error: FastifyError) => logRefusal(request, error),
       handler: accept,
     });
   };
@@ -183,7 +207,7 @@ export function inboundRoutes(options: InboundOptions) {
     return asked === undefined ? target.trigger.wait === true : asked === 'true' || asked === '';
   }
 
-  /** The call as received; its body is added as it is read, its secrets taken out once the hook is known. */
+  /** The call as received; its body is added as it is read, its headers' secrets taken out once the hook is known. */
   function callOf(request: FastifyRequest, receivedAt: number): HookCall {
     const query = request.url.indexOf('?');
     return {
@@ -191,7 +215,7 @@ export function inboundRoutes(options: InboundOptions) {
       sourceIp: request.ip ?? null,
       method: request.method,
       query: query < 0 ? null : request.url.slice(query + 1),
-      headers: redactHeaders(flatHeaders(request.headers), []),
+      headers: flatHeaders(request.headers),
       raw: undefined,
       idempotencyKey: deliveryId(request.headers),
     };

@@ -22,8 +22,12 @@ export function limitsFor(hook: HookRow, trigger: WebhookTrigger, settings: Rate
   ];
 }
 
+/** Window lengths by their spelling: a handful of distinct ones, parsed once each. */
+const windowLengths = new Map<string, number>();
+
 function windowed(scope: string, limit: number, per: string, now: number, what: string): RateLimit {
-  const window_ms = parseDuration(per)!;
+  let window_ms = windowLengths.get(per);
+  if (window_ms === undefined) windowLengths.set(per, (window_ms = parseDuration(per)!));
   return {
     scope,
     limit,

@@ -1,22 +1,33 @@
 import { HttpError } from '../errors.js';
 
+/** A hook call's body: what templates and conditions see as `trigger.body`, and the same as JSON text. */
+export interface HookBody {
+  value: unknown;
+  /** `value` as JSON; a JSON body is kept as it was sent. */
+  json: string;
+  /** The body as text, or undefined when there is none. */
+  text: string | undefined;
+}
+
+const NO_BODY: HookBody = { value: null, json: 'null', text: undefined };
+
 /**
  * What templates and conditions see as `trigger.body`: a JSON body parsed (object or array, or
  * any JSON value), a form body as an object, anything else as a string; no body is null.
  */
-export function parseHookBody(contentType: string | undefined, raw: Buffer | undefined): unknown {
-  if (!raw || raw.length === 0) return null;
+export function readHookBody(contentType: string | undefined, raw: Buffer | undefined): HookBody {
+  if (!raw || raw.length === 0) return NO_BODY;
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   const text = raw.toString('utf8');
   if (type === 'application/json' || type.endsWith('+json')) {
     try {
-      return JSON.parse(text);
+      return { value: JSON.parse(text), json: text, text };
     } catch (err) {
       throw new HttpError(400, 'INVALID_JSON', `the body is not valid JSON: ${(err as Error).message}`, 'body');
     }
   }
-  if (type === 'application/x-www-form-urlencoded') return formObject(text);
-  return text;
+  const value = type === 'application/x-www-form-urlencoded' ? formObject(text) : text;
+  return { value, json: JSON.stringify(value), text };
 }
 
 /** A form body as an object; a name given more than once keeps every value, in order. */

@@ -10,7 +10,11 @@ export type TriggerType = 'manual' | 'schedule' | 'webhook';
 export interface ExecutionTrigger {
   type: TriggerType;
   body: unknown;
+  /** `body` as JSON text, when the caller has it already (a JSON body is kept as it was sent). */
+  bodyJson?: string;
   headers?: Record<string, string>;
+  /** `headers` as JSON text, when the caller has it already. */
+  headersJson?: string;
   parameters?: Record<string, unknown>;
   idempotencyKey?: string;
   /** The hook a call came through. */
@@ -18,6 +22,17 @@ export interface ExecutionTrigger {
   /** A test event sent from the hooks API. */
   test?: boolean;
 }
+
+/** How a job's runs are made; worked out from its spec, or handed over by a caller that has it. */
+export interface RunSettings {
+  maxAttempts: number;
+  timeoutMs: number;
+}
+
+export const runSettings = (spec: JobSpec): RunSettings => ({
+  maxAttempts: resolveRetryPolicy(spec.retry_policy).maxAttempts,
+  timeoutMs: callTimeoutMs(spec),
+});
 
 /**
  * A new execution of a job, with its run, from the job's stored row: the execution keeps the
@@ -29,6 +44,7 @@ export function newExecution(
   trigger: ExecutionTrigger,
   scheduledTime: number,
   now: number,
+  settings: RunSettings = runSettings(spec),
 ): NewExecution {
   const id = uuidv7();
   return {
@@ -36,14 +52,7 @@ export function newExecution(
     job_id: job.id,
     namespace: job.namespace,
     trigger_type: trigger.type,
-    trigger: JSON.stringify({
-      type: trigger.type,
-      ...(trigger.hook ? { hook: trigger.hook.trigger_id } : {}),
-      ...(trigger.test ? { test: true } : {}),
-      body: trigger.body ?? null,
-      ...(trigger.headers ? { headers: trigger.headers } : {}),
-      ...(trigger.parameters ? { parameters: trigger.parameters } : {}),
-    }),
+    trigger: triggerJson(trigger),
     spec: job.spec,
     scheduled_time: scheduledTime,
     idempotency_key: trigger.idempotencyKey,
@@ -54,10 +63,21 @@ export function newExecution(
         id: uuidv7(),
         kind: 'task',
         name: 'webhook',
-        max_attempts: resolveRetryPolicy(spec.retry_policy).maxAttempts,
-        timeout_ms: callTimeoutMs(spec),
+        max_attempts: settings.maxAttempts,
+        timeout_ms: settings.timeoutMs,
         message_id: `msg_${id}`,
       },
     ],
   };
+}
+
+/** The trigger as stored: `{type, hook?, test?, body, headers?, parameters?}`, from JSON text where given. */
+function triggerJson(t: ExecutionTrigger): string {
+  const parts = [`"type":${JSON.stringify(t.type)}`];
+  if (t.hook) parts.push(`"hook":${JSON.stringify(t.hook.trigger_id)}`);
+  if (t.test) parts.push('"test":true');
+  parts.push(`"body":${t.bodyJson ?? JSON.stringify(t.body ?? null)}`);
+  if (t.headers || t.headersJson) parts.push(`"headers":${t.headersJson ?? JSON.stringify(t.headers)}`);
+  if (t.parameters) parts.push(`"parameters":${JSON.stringify(t.parameters)}`);
+  return `{${parts.join(',')}}`;
 }

@@ -41,19 +41,19 @@ UPDATE hooks SET enabled = 0, disabled_reason = ?, updated_at = ?
 WHERE id = ? AND enabled = 1 AND stop_after LIKE ?`;
 
 /**
- * Takes the lock of a rate counter without counting: a batch takes its counters in one order
- * first, so two nodes' batches cannot each hold one the other waits for.
+ * Reads a rate counter, taking its row lock (made at zero if new). A batch reads its counters in
+ * one order first, so two nodes' batches cannot each hold one the other waits for; it decides its
+ * calls against them and writes each counter back once.
  */
-export const TOUCH_RATE_COUNT = `
+export const LOCK_RATE_COUNT = `
 INSERT INTO rate_counts (scope, window_start, count) VALUES (?, ?, 0)
-ON CONFLICT (scope, window_start) DO UPDATE SET count = rate_counts.count`;
-
-/** Counts one call if the window has room: a row comes back only then. */
-export const TAKE_RATE_COUNT = `
-UPDATE rate_counts SET count = count + 1 WHERE scope = ? AND window_start = ? AND count < ?
+ON CONFLICT (scope, window_start) DO UPDATE SET count = rate_counts.count
 RETURNING count`;
 
-export const GIVE_BACK_RATE_COUNT = `UPDATE rate_counts SET count = count - 1 WHERE scope = ? AND window_start = ?`;
+export const SET_RATE_COUNT = `UPDATE rate_counts SET count = ? WHERE scope = ? AND window_start = ?`;
+
+/** A hook's state and its job's spec, to see whether calls were judged on them as they stand. */
+export const HOOK_AND_SPEC = `SELECT h.enabled, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id WHERE h.id = ?`;
 
 export const INSERT_INVOCATION = `
 INSERT INTO invocations (id, hook_id, received_at, source_ip, method, query, headers, body, body_size, body_truncated,
@@ -64,7 +64,8 @@ export const TOUCH_HOOK = `
 UPDATE hooks SET last_triggered_at = ? WHERE id = ? AND (last_triggered_at IS NULL OR last_triggered_at < ?)`;
 
 const INVOCATION_COLUMNS = `i.id, i.hook_id, i.received_at, i.source_ip, i.method, i.query, i.headers, i.body, i.body_size,
-  i.body_truncated, i.result, i.reason, i.status_code, i.execution_id, i.test, h.job_id, e.status AS execution_status`;
+  i.body_truncated, i.result, i.reason, i.status_code, i.execution_id, i.test, h.job_id, e.status AS execution_status,
+  e.trigger AS execution_trigger`;
 
 const INVOCATIONS_FROM = `
 FROM invocations i JOIN hooks h ON h.id = i.hook_id LEFT JOIN executions e ON e.id = i.execution_id`;

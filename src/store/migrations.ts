@@ -128,7 +128,7 @@ CREATE TABLE invocations (
   source_ip TEXT,
   method TEXT NOT NULL,
   query TEXT,
-  headers TEXT NOT NULL,
+  headers TEXT,
   body TEXT,
   body_size INTEGER NOT NULL DEFAULT 0,
   body_truncated INTEGER NOT NULL DEFAULT 0,

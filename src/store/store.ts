@@ -87,12 +87,19 @@ export interface NewInvocation {
   test: boolean;
   /** Checked in order before anything is started: the first one full makes the call rate_limited. */
   limits: RateLimit[];
+  /**
+   * The job spec the call was judged on (its key, secret, conditions, limits), when it starts no
+   * execution; one that does was judged on its execution's spec. When the job has changed since, or
+   * the hook was disabled or deleted, nothing is written and the call is `stale`: its caller judges
+   * it again on a fresh read. Refusals, logged after their answer, are not judged again.
+   */
+  judged_spec?: string;
   /** Started when the call is accepted and within its limits. */
   execution?: NewExecution;
 }
 
 export interface InvocationOutcome {
-  result: InvocationResult;
+  result: InvocationResult | 'stale';
   status_code: number;
   /** The execution started (or, for a repeated delivery, the first one). */
   execution?: CreatedExecution;
@@ -107,7 +114,8 @@ export interface InvocationRow {
   source_ip: string | null;
   method: string;
   query: string | null;
-  headers: string;
+  /** Null for a call that started an execution: its headers and body are the execution's trigger. */
+  headers: string | null;
   body: string | null;
   body_size: number;
   body_truncated: number;
@@ -119,6 +127,8 @@ export interface InvocationRow {
   job_id: string;
   /** The status of the execution the call started, while that execution is kept. */
   execution_status: RunStatus | null;
+  /** That execution's trigger, with the call's headers and body. */
+  execution_trigger: string | null;
 }
 
 export interface InvocationCursor {

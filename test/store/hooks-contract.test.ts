@@ -5,11 +5,12 @@ import type { HookDeclaration, JobRow, NewExecution, NewInvocation, RateLimit, S
 import { STORE_KINDS, storePerTest } from '../support/stores.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
+const SPEC = '{"triggers":[]}';
 const DAY = 86_400_000;
 
 function jobWithHooks(id: string, hooks: Array<Partial<HookDeclaration> & { trigger_id: string }>, now = T0): JobRow {
   return {
-    id, namespace: 'default', name: id, spec: '{"triggers":[]}', enabled: 1, next_run_at: null, last_run_at: null, created_at: now, updated_at: now,
+    id, namespace: 'default', name: id, spec: SPEC, enabled: 1, next_run_at: null, last_run_at: null, created_at: now, updated_at: now,
     hooks: hooks.map((h) => ({ id: uuidv7(), stop_after: [], ...h })),
   };
 }
@@ -17,7 +18,7 @@ function jobWithHooks(id: string, hooks: Array<Partial<HookDeclaration> & { trig
 function execution(jobId: string, hookId: string, at: number): NewExecution {
   const id = uuidv7();
   return {
-    id, job_id: jobId, namespace: 'default', trigger_type: 'webhook', trigger: '{"type":"webhook","body":null}', spec: '{}',
+    id, job_id: jobId, namespace: 'default', trigger_type: 'webhook', trigger: '{"type":"webhook","body":null}', spec: SPEC,
     scheduled_time: at, created_at: at, hook_id: hookId,
     runs: [{ id: uuidv7(), kind: 'task', name: 'webhook', max_attempts: 1, timeout_ms: 1000, message_id: `msg_${id}` }],
   };
@@ -71,7 +72,7 @@ for (const kind of STORE_KINDS) {
       assert.equal((await t.store.hooksOfJobs(['x', 'y'])).length, 3);
     });
 
-    test('invocations count against their limits in order; one refused gives back what it took', async () => {
+    test('invocations count against their limits in order; one refused takes nothing', async () => {
       await t.store.insertJob(jobWithHooks('rl', [{ trigger_id: 'h' }]));
       const hook = await hookOf(t.store, 'rl', 'h');
       const limits = () => [limit('hook', 3), limit('namespace', 2)];
@@ -81,7 +82,7 @@ for (const kind of STORE_KINDS) {
       );
       assert.deepEqual(outcomes.map((o) => o.result), ['accepted', 'accepted', 'rate_limited']);
       assert.deepEqual([outcomes[2].status_code, outcomes[2].limited?.scope, outcomes[2].execution], [429, 'namespace', undefined]);
-      // The hook counter was given back: another namespace's window lets a third call in.
+      // The refused call took nothing of the hook's limit: another namespace's window lets a third call in.
       const [third] = await t.store.recordInvocations([invocation(hook.id, T0 + 3, { limits: [limit('hook', 3), limit('namespace-2', 5)] })], DAY);
       assert.equal(third.result, 'accepted');
       const [fourth] = await t.store.recordInvocations([invocation(hook.id, T0 + 4, { limits: [limit('hook', 3)] })], DAY);
@@ -93,16 +94,26 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(log.map((i) => i.result), ['accepted', 'rate_limited', 'accepted', 'rate_limited', 'accepted', 'accepted']);
       assert.equal(log[3].reason, 'over namespace');
       assert.equal(log[5].execution_status, 'pending');
+      assert.equal(log[5].headers, null, 'a call that started an execution keeps its headers and body there');
+      assert.equal(log[5].execution_trigger, '{"type":"webhook","body":null}');
+      assert.equal(log[3].headers, '{}', 'a refused call keeps its own');
       assert.equal((await t.store.getHook(hook.id))!.last_triggered_at, T0 + 60_000);
       assert.equal((await t.store.listExecutions('rl', 10)).length, 2);
     });
 
-    test('an invocation naming a deleted job fails with its batch, leaving nothing', async () => {
-      await t.store.insertJob(jobWithHooks('solo', [{ trigger_id: 'h' }]));
-      const hook = await hookOf(t.store, 'solo', 'h');
-      const lost = execution('gone', hook.id, T0);
-      await assert.rejects(t.store.recordInvocations([invocation(hook.id, T0), invocation(hook.id, T0, { execution: lost })], DAY));
-      assert.equal((await t.store.listInvocations(hook.id, 10)).length, 0);
+    test('calls judged on a job that changed, or a hook disabled or deleted since, are stale and write nothing', async () => {
+      await t.store.insertJob(jobWithHooks('moving', [{ trigger_id: 'h' }]));
+      const hook = await hookOf(t.store, 'moving', 'h');
+      const judged = (spec: string, options: { test?: boolean } = {}) => ({ ...invocation(hook.id, T0, { result: 'filtered' }), judged_spec: spec, ...options });
+      const outcomes = await t.store.recordInvocations([judged(SPEC), judged('{"older":true}'), invocation(hook.id, T0, { execution: { ...execution('moving', hook.id, T0), spec: '{"older":true}' } })], DAY);
+      assert.deepEqual(outcomes.map((o) => o.result), ['filtered', 'stale', 'stale']);
+      await t.store.setHookEnabled(hook.id, false, T0);
+      const [off, test, refusal] = await t.store.recordInvocations([judged(SPEC), judged(SPEC, { test: true }), invocation(hook.id, T0, { result: 'rejected' })], DAY);
+      assert.deepEqual([off.result, test.result, refusal.result], ['stale', 'filtered', 'rejected'], 'a test event and a logged refusal need no enabled hook');
+      await t.store.deleteJob('moving');
+      const [gone] = await t.store.recordInvocations([invocation(hook.id, T0, { result: 'rejected' })], DAY);
+      assert.equal(gone.result, 'stale');
+      assert.equal((await t.store.listExecutions('moving', 10)).length, 0);
     });
 
     test('stopAfter: a final status the hook lists disables it when the run completes', async () => {
