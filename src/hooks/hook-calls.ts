@@ -127,9 +127,9 @@ export function createHookCalls(deps: {
       received_at: call.receivedAt,
       source_ip: call.sourceIp,
       method: call.method,
-      query: call.query && redact(call.query, target),
+      query: call.query && redactText(call.query, hookSecrets(target.trigger)),
       headers: headersJson,
-      body: size === 0 ? null : redact(loggedBody(call), target),
+      body: size === 0 ? null : redactText(loggedBody(call), hookSecrets(target.trigger)),
       body_size: size,
       body_truncated: size > deps.bodyLogLimit ? 1 : 0,
       result: verdict.result,
@@ -190,12 +190,6 @@ export function createHookCalls(deps: {
 }
 
 export type HookCalls = ReturnType<typeof createHookCalls>;
-
-/** A hook's secrets taken out of logged text; most text holds none, and is returned as it is. */
-function redact(text: string, target: HookTarget): string {
-  const secrets = hookSecrets(target.trigger);
-  return secrets.some((s) => text.includes(s)) ? redactText(text, secrets) : text;
-}
 
 /** The verdict of a call whose checks passed: accepted, or filtered by its conditions. */
 export function conditionsVerdict(conditions: ConditionsOutcome): Verdict {

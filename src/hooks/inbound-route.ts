@@ -9,7 +9,7 @@ import { safeEqual } from '../secrets/safe-equal.js';
 import type { InvocationOutcome } from '../store/store.js';
 import { evaluateConditions, type ConditionsOutcome } from './conditions.js';
 import { conditionsVerdict, hookSecrets, type HookCall, type HookCalls, type HookTarget } from './hook-calls.js';
-import { limitsFor, retryAfterSeconds, type RateLimitSettings } from './rate-limits.js';
+import { createRateLimits, retryAfterSeconds, type RateLimitSettings } from './rate-limits.js';
 import { checkContentEncoding, readHookBody } from './request-body.js';
 import { signatureProblem } from './signatures.js';
 import { waitedAnswer } from './waited-answer.js';
@@ -59,6 +59,7 @@ export interface InboundOptions {
 export function inboundRoutes(options: InboundOptions) {
   const { clock, calls } = options;
   const states = new WeakMap<FastifyRequest, CallState>();
+  const limitsFor = createRateLimits(options.rateLimits);
 
   function stateOf(request: FastifyRequest): CallState {
     let state = states.get(request);
@@ -116,7 +117,7 @@ export function inboundRoutes(options: InboundOptions) {
     call.body = readHookBody(request.headers['content-type'], call.raw);
     call.parameters = request.query;
     const conditions = evaluateConditions(trigger.conditions ?? [], { body: call.body.value, headers: call.headers, parameters: call.parameters });
-    const limits = limitsFor(hook, trigger, options.rateLimits, call.receivedAt);
+    const limits = limitsFor(hook, trigger, call.receivedAt);
     const outcome = await calls.commit(target, call, conditionsVerdict(conditions), limits);
     if (outcome.result === 'stale') {
       if (fresh) throw new HttpError(503, 'BUSY', 'the hook changed while the call was being taken; try again', undefined, { 'retry-after': '1' });

@@ -9,25 +9,35 @@ export interface RateLimitSettings {
   window: string;
 }
 
+/** Hooks whose limits are kept worked out; the map starts over when it is full. */
+const KEPT_HOOKS = 10_000;
+
 /**
- * The counters a call to `hook` counts against: its own, then its namespace's. Windows are fixed
+ * The counters a call to a hook counts against: its own, then its namespace's. Windows are fixed
  * and aligned to the clock (a one-minute window starts on the minute), so every node sharing the
- * store counts into the same rows.
+ * store counts into the same rows. Each hook's limits are worked out once per window.
  */
-export function limitsFor(hook: HookRow, trigger: WebhookTrigger, settings: RateLimitSettings, now: number): RateLimit[] {
-  const own = trigger.rate_limit;
-  return [
-    windowed(`hook:${hook.id}`, own?.requests ?? settings.per_hook, own?.per ?? settings.window, now, 'this hook'),
-    windowed(`namespace:${hook.namespace}`, settings.per_namespace, settings.window, now, `namespace ${hook.namespace}`),
-  ];
+export function createRateLimits(settings: RateLimitSettings) {
+  const kept = new Map<string, { trigger: WebhookTrigger; limits: RateLimit[] }>();
+
+  return function limitsFor(hook: HookRow, trigger: WebhookTrigger, now: number): RateLimit[] {
+    const entry = kept.get(hook.id);
+    if (entry && entry.trigger === trigger && entry.limits.every((l) => now - l.window_start < l.window_ms)) return entry.limits;
+    const own = trigger.rate_limit;
+    const limits = [
+      windowed(`hook:${hook.id}`, own?.requests ?? settings.per_hook, own?.per ?? settings.window, now, 'this hook'),
+      windowed(`namespace:${hook.namespace}`, settings.per_namespace, settings.window, now, `namespace ${hook.namespace}`),
+    ];
+    if (kept.size >= KEPT_HOOKS) kept.clear();
+    kept.set(hook.id, { trigger, limits });
+    return limits;
+  };
 }
 
-/** Window lengths by their spelling: a handful of distinct ones, parsed once each. */
-const windowLengths = new Map<string, number>();
+export type LimitsFor = ReturnType<typeof createRateLimits>;
 
 function windowed(scope: string, limit: number, per: string, now: number, what: string): RateLimit {
-  let window_ms = windowLengths.get(per);
-  if (window_ms === undefined) windowLengths.set(per, (window_ms = parseDuration(per)!));
+  const window_ms = parseDuration(per)!;
   return {
     scope,
     limit,

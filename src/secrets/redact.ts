@@ -21,6 +21,6 @@ export function redactHeaders(
 /** Replaces every occurrence of each secret in `text` by `***`. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+  for (const secret of secrets) if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }

@@ -1,39 +1,62 @@
 /**
  * Group commit: callers add one item each and get its own result, while the items that arrive
- * together are written in one transaction. One flush runs at a time; what arrives meanwhile
- * forms the next batch. If a batch fails, its items are tried one by one, so one bad item
- * cannot fail the others.
+ * together are written in one transaction. One batch is written at a time; what arrives meanwhile
+ * forms the next, which starts the moment the last one's write ends, before that one's callers are
+ * answered, so the store is not kept waiting on them. If a batch fails, its items are tried one by
+ * one, so one bad item cannot fail the others.
  */
 export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, maxBatch = 512) {
-  let queue: Array<{ item: I; resolve: (o: O) => void; reject: (e: unknown) => void }> = [];
-  let flushing: Promise<void> | undefined;
+  type Entry = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
+  let queue: Entry[] = [];
+  let driving: Promise<void> | undefined;
   let scheduled = false;
+  /** Batches being tried item by item after they failed whole. */
+  const retrying = new Set<Promise<void>>();
 
-  const flush = async (): Promise<void> => {
+  const take = (): Entry[] => {
+    const batch = queue.slice(0, maxBatch);
+    queue = queue.slice(batch.length);
+    return batch;
+  };
+
+  const written = (batch: Entry[]) =>
+    write(batch.map((b) => b.item)).then(
+      (results) => ({ results }),
+      (error: unknown) => ({ error }),
+    );
+
+  /** Writes batches back to back until the queue is empty. */
+  const drive = async (): Promise<void> => {
     scheduled = false;
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
-      await writeBatch(batch);
+    let batch = take();
+    let pending = written(batch);
+    while (batch.length > 0) {
+      const outcome = await pending;
+      const done = batch;
+      batch = take();
+      if (batch.length > 0) pending = written(batch);
+      if ('results' in outcome) done.forEach((b, i) => b.resolve(outcome.results[i]));
+      else answerAlone(done, outcome.error);
     }
   };
 
-  const writeBatch = async (batch: typeof queue): Promise<void> => {
-    try {
-      const results = await write(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(results[i]));
-    } catch (err) {
-      if (batch.length === 1) return batch[0].reject(err);
-      for (const one of batch) await writeBatch([one]);
-    }
+  const answerAlone = (batch: Entry[], error: unknown): void => {
+    if (batch.length === 1) return batch[0].reject(error);
+    const alone = (async () => {
+      for (const one of batch) {
+        await write([one.item]).then(([result]) => one.resolve(result), one.reject);
+      }
+    })();
+    retrying.add(alone);
+    void alone.finally(() => retrying.delete(alone));
   };
 
   const schedule = () => {
-    if (scheduled || flushing) return;
+    if (scheduled || driving) return;
     scheduled = true;
     setImmediate(() => {
-      flushing = flush().finally(() => {
-        flushing = undefined;
+      driving = drive().finally(() => {
+        driving = undefined;
         if (queue.length > 0) schedule();
       });
     });
@@ -48,8 +71,8 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, max
     },
     /** Resolves once everything added so far is written. */
     async settle(): Promise<void> {
-      while (queue.length > 0 || flushing || scheduled) {
-        await (flushing ?? new Promise((r) => setImmediate(r)));
+      while (queue.length > 0 || driving || scheduled || retrying.size > 0) {
+        await (driving ?? (retrying.size > 0 ? Promise.race(retrying) : new Promise((r) => setImmediate(r))));
       }
     },
   };

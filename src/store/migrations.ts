@@ -149,6 +149,10 @@ CREATE TABLE rate_counts (
 );
 CREATE INDEX rate_counts_window ON rate_counts (window_start);
 
+-- Most executions have no idempotency key: the index holds only those that do.
+DROP INDEX executions_idempotency;
+CREATE UNIQUE INDEX executions_idempotency ON executions (job_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
 ALTER TABLE executions ADD COLUMN hook_id TEXT;
 CREATE INDEX executions_finished ON executions (finished_at) WHERE finished_at IS NOT NULL;
 CREATE INDEX ticks_time ON ticks (scheduled_for);
