@@ -17,7 +17,9 @@ Options for serve (each also read from the environment):
   --db <db>         SQLite file (./hookline.db) or a        HOOKLINE_DB, DATABASE_URL
                     postgres://user@host/db URL
 Other settings: HOOKLINE_API_TOKEN (bearer token for /api/v1), HOOKLINE_SECRET_KEY
-(seals stored secrets), HOOKLINE_DURABILITY (normal|full), HOOKLINE_LOG_LEVEL.
+(seals stored secrets), HOOKLINE_DURABILITY (normal|full), HOOKLINE_LOG_LEVEL,
+HOOKLINE_ROLES (api,scheduler,worker), HOOKLINE_TRUSTED_PROXIES (CIDRs whose
+X-Forwarded-For is believed), HOOKLINE_RETENTION (30d, or off).
 Flags win over the environment, which wins over the configuration file.
 `;
 

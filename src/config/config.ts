@@ -34,6 +34,10 @@ export const configSchema = z
         keep_alive_timeout: duration.default(DEFAULTS.http.keep_alive_timeout),
       })
       .strict()
+      .refine((h) => parseDuration(h.headers_timeout)! <= parseDuration(h.request_timeout)!, {
+        message: 'must not be longer than http.request_timeout',
+        path: ['headers_timeout'],
+      })
       .prefault({}),
     hooks: z
       .object({

@@ -186,7 +186,12 @@ export function createHookCalls(deps: {
     return deps.invocations.add(record(target, call, verdict, JSON.stringify(call.headers)));
   }
 
-  return { find, byId, commit, reject };
+  /** The status a held call was answered with, once its execution ended (or the wait did). */
+  function answered(invocationId: string, status: number): Promise<void> {
+    return store.setInvocationStatus(invocationId, status);
+  }
+
+  return { find, byId, commit, reject, answered };
 }
 
 export type HookCalls = ReturnType<typeof createHookCalls>;

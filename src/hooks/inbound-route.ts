@@ -157,6 +157,9 @@ export function inboundRoutes(options: InboundOptions) {
     if (!wantsWait(request, target)) return { ...base, state: 'pending' };
     const ended = await options.waiter.wait(target.job.id, execution.id, options.waitTimeoutMs);
     const waited = waitedAnswer(base, ended);
+    if (waited.status !== outcome.status_code) {
+      await calls.answered(outcome.id, waited.status).catch((err) => options.log.error({ err: (err as Error).message }, 'recording the answer of a held hook call failed'));
+    }
     return reply.code(waited.status).send(waited.body);
   }
 

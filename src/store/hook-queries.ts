@@ -60,6 +60,8 @@ INSERT INTO invocations (id, hook_id, received_at, source_ip, method, query, hea
   result, reason, status_code, execution_id, test)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+export const SET_INVOCATION_STATUS = `UPDATE invocations SET status_code = ? WHERE id = ?`;
+
 export const TOUCH_HOOK = `
 UPDATE hooks SET last_triggered_at = ? WHERE id = ? AND (last_triggered_at IS NULL OR last_triggered_at < ?)`;
 

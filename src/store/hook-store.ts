@@ -71,7 +71,7 @@ export async function recordInvocations(tx: Driver, items: NewInvocation[], wind
   const lastCall = new Map<string, number>();
   for (const item of items) {
     if (stale.has(item)) {
-      outcomes.push({ result: 'stale', status_code: 0 });
+      outcomes.push({ id: item.id, result: 'stale', status_code: 0 });
       continue;
     }
     outcomes.push(await recordOne(tx, item, counters, windowMs));
@@ -121,10 +121,10 @@ const counterKey = (l: RateLimit) => `${l.scope}@${l.window_start}`;
 
 async function recordOne(tx: Driver, item: NewInvocation, counters: Map<string, Counter>, windowMs: number): Promise<InvocationOutcome> {
   const limited = takeLimits(item.limits, counters);
-  let outcome: InvocationOutcome = { result: item.result, status_code: item.status_code };
+  let outcome: InvocationOutcome = { id: item.id, result: item.result, status_code: item.status_code };
   let reason = item.reason;
   if (limited) {
-    outcome = { result: 'rate_limited', status_code: RATE_LIMITED_STATUS, limited };
+    outcome = { id: item.id, result: 'rate_limited', status_code: RATE_LIMITED_STATUS, limited };
     reason = limited.reason;
   } else if (item.result === 'accepted' && item.execution) {
     const execution = await insertExecution(tx, item.execution, windowMs, true); // its hook, so its job, was just read
@@ -151,6 +151,10 @@ function takeLimits(limits: RateLimit[], counters: Map<string, Counter>): RateLi
     c.taken++;
   }
   return undefined;
+}
+
+export async function setInvocationStatus(db: Driver, id: string, statusCode: number): Promise<void> {
+  await db.execute(q.SET_INVOCATION_STATUS, [statusCode, id]);
 }
 
 export function listInvocations(

@@ -122,6 +122,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     hooksOfJobs: (jobIds) => hooks.hooksOfJobs(db, jobIds),
     setHookEnabled: (id, enabled, now) => db.transaction((tx) => hooks.setHookEnabled(tx, id, enabled, now)),
     recordInvocations: (items, windowMs) => db.transaction((tx) => hooks.recordInvocations(tx, items, windowMs)),
+    setInvocationStatus: (id, statusCode) => hooks.setInvocationStatus(db, id, statusCode),
     listInvocations: (hookId, limit, before, result) => hooks.listInvocations(db, hookId, limit, before, result),
     prune: (cutoff, batch) => hooks.prune(db, cutoff, batch),
   };

@@ -99,6 +99,8 @@ export interface NewInvocation {
 }
 
 export interface InvocationOutcome {
+  /** The invocation's id, as written. */
+  id: string;
   result: InvocationResult | 'stale';
   status_code: number;
   /** The execution started (or, for a repeated delivery, the first one). */
@@ -364,6 +366,8 @@ export interface Store {
    * when accepted and within them, and is logged with its outcome; its hook's last call time moves.
    */
   recordInvocations(items: NewInvocation[], idempotencyWindowMs: number): Promise<InvocationOutcome[]>;
+  /** Records the status a call was finally answered with, when that came later (a call held for its execution). */
+  setInvocationStatus(id: string, statusCode: number): Promise<void>;
   /** A hook's invocations, newest first; `result` keeps only those with that outcome. */
   listInvocations(hookId: string, limit: number, before?: InvocationCursor, result?: InvocationResult): Promise<InvocationRow[]>;
   /** Deletes up to `batch` rows of each kind older than the cutoff; returns how many went. */

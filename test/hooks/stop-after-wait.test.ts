@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { withNode } from '../support/fixture.js';
-import { createHookJob, hookUrl } from '../support/hooks.js';
+import { createHookJob, hookUrl, invocationsOf } from '../support/hooks.js';
 import { waitForExecution } from '../support/jobs.js';
 import { reply, statusSequence } from '../support/receiver.js';
 import { STORE_KINDS } from '../support/stores.js';
@@ -37,7 +37,7 @@ for (const kind of STORE_KINDS) {
 
     test('?wait=true holds the answer until the execution ends: 200 when it succeeded, 502 when it failed', async () => {
       await withNode(kind, { responder: statusSequence(201, 404) }, async ({ node, receiver }) => {
-        await createHookJob(node, { id: 'held', retry_policy: NO_RETRY, webhook: { url: receiver.url } });
+        const id = await createHookJob(node, { id: 'held', retry_policy: NO_RETRY, webhook: { url: receiver.url } });
         const url = `${hookUrl('default', 'held')}?wait=true`;
         const ok = await node.api('POST', url, {});
         assert.equal(ok.status, 200, ok.text);
@@ -46,6 +46,8 @@ for (const kind of STORE_KINDS) {
         assert.equal(failed.status, 502, failed.text);
         assert.deepEqual([failed.body.state, failed.body.last_error], ['failed', 'HTTP 404']);
         assert.equal(failed.body.url, `/api/v1/jobs/held/executions/${failed.body.id}`);
+        const log = await invocationsOf(node, id);
+        assert.deepEqual(log.map((i) => [i.status_code, i.execution.status]), [[502, 'failed'], [200, 'succeeded']], 'the log has the answers given');
       });
     });
 

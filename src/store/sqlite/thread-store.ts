@@ -74,6 +74,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     hooksOfJobs: forward('hooksOfJobs'),
     setHookEnabled: forward('setHookEnabled'),
     recordInvocations: forward('recordInvocations'),
+    setInvocationStatus: forward('setInvocationStatus'),
     listInvocations: forward('listInvocations'),
     prune: forward('prune'),
   };
