@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { createSleeper } from '../sleeper.js';
+import { createLoop } from '../loop.js';
 import type { PruneCounts, Store } from '../store/store.js';
 
 export interface PrunerOptions {
@@ -21,10 +21,6 @@ const RATE_COUNT_KEEP_MS = 86_400_000;
  */
 export function createPruner(deps: { store: Store; clock: Clock; log: Logger; options: PrunerOptions }) {
   const { store, clock, log, options } = deps;
-  let running = false;
-  let loopDone: Promise<void> = Promise.resolve();
-  const { wake, sleep } = createSleeper();
-
   /** Prunes until nothing old is left; returns how much went. */
   async function pruneNow(): Promise<PruneCounts> {
     const total: PruneCounts = { executions: 0, invocations: 0, ticks: 0, rate_counts: 0 };
@@ -38,34 +34,17 @@ export function createPruner(deps: { store: Store; clock: Clock; log: Logger; op
     }
   }
 
-  async function loop(): Promise<void> {
-    while (running) {
-      try {
-        const pruned = await pruneNow();
-        if (Object.values(pruned).some((n) => n > 0)) log.info({ pruned }, 'retention: old records deleted');
-      } catch (err) {
-        log.error({ err: (err as Error).message }, 'retention pruning failed; trying again at the next interval');
-      }
-      await sleep(options.intervalMs);
+  const loop = createLoop(clock, async (sleep) => {
+    try {
+      const pruned = await pruneNow();
+      if (Object.values(pruned).some((n) => n > 0)) log.info({ pruned }, 'retention: old records deleted');
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'retention pruning failed; trying again at the next interval');
     }
-  }
+    await sleep(options.intervalMs);
+  });
 
-  const offJump = clock.onJump(wake);
-
-  return {
-    pruneNow,
-    start(): void {
-      if (running) return;
-      running = true;
-      loopDone = loop();
-    },
-    async stop(): Promise<void> {
-      running = false;
-      offJump();
-      wake();
-      await loopDone;
-    },
-  };
+  return { pruneNow, start: loop.start, stop: loop.stop };
 }
 
 export type Pruner = ReturnType<typeof createPruner>;

@@ -7,7 +7,7 @@ import type { ClaimedRun, DueJob, FireResult, NewExecution, PlannedTick, Store, 
 import type { HandOff } from '../worker/worker.js';
 import { planTicks } from './plan-ticks.js';
 import { scheduleFor } from './schedule.js';
-import { createSleeper } from '../sleeper.js';
+import { createLoop } from '../loop.js';
 
 export interface SchedulerOptions {
   pollIntervalMs: number;
@@ -28,23 +28,17 @@ const FIRE_CHUNK = 32;
  */
 export function createScheduler(deps: { store: Store; clock: Clock; log: Logger; options: SchedulerOptions; handOff: HandOff; onFired: () => void }) {
   const { store, clock, log, options } = deps;
-  let running = false;
-  let loopDone: Promise<void> = Promise.resolve();
-  const { wake, sleep } = createSleeper();
-
-  async function loop(): Promise<void> {
-    while (running) {
-      let due: DueJob[];
-      try {
-        due = await firePass();
-      } catch (err) {
-        log.error({ err: (err as Error).message }, 'firing due ticks failed; trying again after the poll interval');
-        await sleep(options.pollIntervalMs);
-        continue;
-      }
-      if (due.length < options.batchSize) await sleep(await idleMs());
+  const loop = createLoop(clock, async (sleep) => {
+    let due: DueJob[];
+    try {
+      due = await firePass();
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'firing due ticks failed; trying again after the poll interval');
+      await sleep(options.pollIntervalMs);
+      return;
     }
-  }
+    if (due.length < options.batchSize) await sleep(await idleMs());
+  });
 
   /**
    * Fires the due jobs in chunks: each chunk is committed while the next one is planned. Ticks the
@@ -162,22 +156,11 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
     return Math.max(MIN_IDLE_MS, Math.min(options.pollIntervalMs, at - clock.now()));
   }
 
-  const offJump = clock.onJump(wake);
-
   return {
     /** Looks for due ticks now: a job was created, changed or resumed on this node. */
-    wake,
-    start(): void {
-      if (running) return;
-      running = true;
-      loopDone = loop();
-    },
-    async stop(): Promise<void> {
-      running = false;
-      offJump();
-      wake();
-      await loopDone;
-    },
+    wake: loop.wake,
+    start: loop.start,
+    stop: loop.stop,
   };
 }
 

@@ -1,4 +1,18 @@
 import type { Dialect } from './driver.js';
+import type {
+  HookDeclaration,
+  HookFilter,
+  HookRow,
+  InvocationCursor,
+  InvocationOutcome,
+  InvocationResult,
+  InvocationRow,
+  NewInvocation,
+  PruneCounts,
+  PruneCutoff,
+} from './hook-rows.js';
+
+export * from './hook-rows.js';
 
 /** Status of an execution or of one of its runs. */
 export type RunStatus = 'pending' | 'running' | 'retrying' | 'succeeded' | 'failed';
@@ -19,142 +33,6 @@ export interface JobRow {
   updated_at: number;
   /** On writes: the job's hooks, written with it in one transaction. Hooks the list leaves out are deleted. */
   hooks?: HookDeclaration[];
-}
-
-/** A hook as the job that owns it declares it. */
-export interface HookDeclaration {
-  /** Used when the hook is new; an existing hook (same job, same trigger id) keeps its id. */
-  id: string;
-  trigger_id: string;
-  /** Given: the hook is set so. Left out: an existing hook keeps its state, a new one starts enabled. */
-  enabled?: boolean;
-  /** Execution statuses after which the hook disables itself. */
-  stop_after: RunStatus[];
-}
-
-/** A hook's state: its identity, whether it takes calls, and when it was last called. */
-export interface HookRow {
-  id: string;
-  job_id: string;
-  trigger_id: string;
-  namespace: string;
-  enabled: number;
-  /** Why the hook was disabled by Hookline itself (stopAfter); null when a user disabled it. */
-  disabled_reason: string | null;
-  /** `,failed,succeeded,`: the statuses after which the hook disables itself, or null. */
-  stop_after: string | null;
-  created_at: number;
-  updated_at: number;
-  last_triggered_at: number | null;
-}
-
-export interface HookFilter {
-  namespace?: string;
-  job_id?: string;
-  enabled?: boolean;
-}
-
-export type InvocationResult = 'accepted' | 'filtered' | 'rejected' | 'rate_limited';
-
-/** The status a rate-limited call is answered with, as its invocation records it. */
-export const RATE_LIMITED_STATUS = 429;
-
-/** One counter of calls: at most `limit` in the window of `window_ms` starting at `window_start`. */
-export interface RateLimit {
-  scope: string;
-  limit: number;
-  window_start: number;
-  window_ms: number;
-  /** Recorded as the invocation's reason when this limit refuses it. */
-  reason: string;
-}
-
-/** One call to a hook, as the invocation log keeps it, with what it should start. */
-export interface NewInvocation {
-  id: string;
-  hook_id: string;
-  received_at: number;
-  source_ip: string | null;
-  method: string;
-  query: string | null;
-  headers: string;
-  body: string | null;
-  body_size: number;
-  body_truncated: number;
-  result: InvocationResult;
-  reason: string | null;
-  status_code: number;
-  test: boolean;
-  /** Checked in order before anything is started: the first one full makes the call rate_limited. */
-  limits: RateLimit[];
-  /**
-   * The job spec the call was judged on (its key, secret, conditions, limits), when it starts no
-   * execution; one that does was judged on its execution's spec. When the job has changed since, or
-   * the hook was disabled or deleted, nothing is written and the call is `stale`: its caller judges
-   * it again on a fresh read. Refusals, logged after their answer, are not judged again.
-   */
-  judged_spec?: string;
-  /** Started when the call is accepted and within its limits. */
-  execution?: NewExecution;
-}
-
-export interface InvocationOutcome {
-  /** The invocation's id, as written. */
-  id: string;
-  result: InvocationResult | 'stale';
-  status_code: number;
-  /** The execution started (or, for a repeated delivery, the first one). */
-  execution?: CreatedExecution;
-  /** The limit that refused the call. */
-  limited?: RateLimit;
-}
-
-export interface InvocationRow {
-  id: string;
-  hook_id: string;
-  received_at: number;
-  source_ip: string | null;
-  method: string;
-  query: string | null;
-  /** Null for a call that started an execution: its headers and body are the execution's trigger. */
-  headers: string | null;
-  body: string | null;
-  body_size: number;
-  body_truncated: number;
-  result: InvocationResult;
-  reason: string | null;
-  status_code: number;
-  execution_id: string | null;
-  test: number;
-  job_id: string;
-  /** The status of the execution the call started, while that execution is kept. */
-  execution_status: RunStatus | null;
-  /** That execution's trigger, with the call's headers and body. */
-  execution_trigger: string | null;
-}
-
-export interface InvocationCursor {
-  received_at: number;
-  id: string;
-}
-
-/** What retention pruning removes: everything older than these times. */
-export interface PruneCutoff {
-  /** Executions finished before this, with their runs and attempts. */
-  finished_before: number;
-  /** Invocations received before this. */
-  received_before: number;
-  /** Schedule ticks due before this. */
-  ticks_before: number;
-  /** Rate counters of windows that started before this. */
-  windows_before: number;
-}
-
-export interface PruneCounts {
-  executions: number;
-  invocations: number;
-  ticks: number;
-  rate_counts: number;
 }
 
 /** An enabled job whose next tick has come. */
