@@ -51,6 +51,9 @@ export interface Verdict {
   reason: string | null;
 }
 
+/** The hook changed again while a call judged on a fresh read of it was being committed. */
+export const HOOK_CHANGING = new HttpError(503, 'BUSY', 'the hook changed while the call was being taken; try again', undefined, { 'retry-after': '1' });
+
 /** Jobs kept as last read for hook calls; the map starts over when it is full. */
 const SEEN_JOBS = 10_000;
 

@@ -7,7 +7,7 @@ import { zodToHttpError } from '../jobs/validate.js';
 import { redactHeaders } from '../secrets/redact.js';
 import type { InvocationCursor, InvocationResult, InvocationRow, Store } from '../store/store.js';
 import { evaluateConditions } from './conditions.js';
-import { conditionsVerdict, hookSecrets, type HookCalls } from './hook-calls.js';
+import { conditionsVerdict, HOOK_CHANGING, hookSecrets, type HookCalls } from './hook-calls.js';
 import { hookView, invocationView } from './hook-view.js';
 
 type Params = { id: string };
@@ -83,6 +83,7 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
       const call = { receivedAt: clock.now(), sourceIp: request.ip, method: 'POST', query: null, headers, raw: Buffer.from(text), body, parameters, test: true };
       const verdict = conditionsVerdict(evaluateConditions(target.trigger.conditions ?? [], { body: value, headers, parameters }));
       const outcome = await calls.commit(target, call, verdict, []);
+      if (outcome.result === 'stale') throw HOOK_CHANGING;
       const id = outcome.execution?.id;
       const execution = id && { id, namespace: target.job.namespace, job: target.job.id, state: 'pending', url: `/api/v1/jobs/${target.job.id}/executions/${id}` };
       return { result: outcome.result, reason: verdict.reason, execution: execution ?? null };

@@ -8,7 +8,7 @@ import { redactHeaders } from '../secrets/redact.js';
 import { safeEqual } from '../secrets/safe-equal.js';
 import type { InvocationOutcome } from '../store/store.js';
 import { evaluateConditions, type ConditionsOutcome } from './conditions.js';
-import { conditionsVerdict, hookSecrets, type HookCall, type HookCalls, type HookTarget } from './hook-calls.js';
+import { conditionsVerdict, HOOK_CHANGING, hookSecrets, type HookCall, type HookCalls, type HookTarget } from './hook-calls.js';
 import { createRateLimits, retryAfterSeconds, type RateLimitSettings } from './rate-limits.js';
 import { checkContentEncoding, readHookBody } from './request-body.js';
 import { signatureProblem } from './signatures.js';
@@ -40,6 +40,7 @@ interface CallState {
 const RECHECKED = new Set([401, 403, 404]);
 /** The commit found the hook or its job changed since it was read. */
 const STALE = new Error('the hook changed since it was read');
+
 
 export interface InboundOptions {
   clock: Clock;
@@ -93,7 +94,8 @@ export function inboundRoutes(options: InboundOptions) {
     try {
       return await judge(request, reply, state, false);
     } catch (err) {
-      if (state.fresh || !(err === STALE || (err instanceof HttpError && RECHECKED.has(err.status)))) throw err;
+      const recheck = err === STALE || (!state.fresh && err instanceof HttpError && RECHECKED.has(err.status));
+      if (!recheck) throw err;
       state.target = undefined;
       state.reason = undefined;
       return judge(request, reply, state, true);
@@ -119,10 +121,7 @@ export function inboundRoutes(options: InboundOptions) {
     const conditions = evaluateConditions(trigger.conditions ?? [], { body: call.body.value, headers: call.headers, parameters: call.parameters });
     const limits = limitsFor(hook, trigger, call.receivedAt);
     const outcome = await calls.commit(target, call, conditionsVerdict(conditions), limits);
-    if (outcome.result === 'stale') {
-      if (fresh) throw new HttpError(503, 'BUSY', 'the hook changed while the call was being taken; try again', undefined, { 'retry-after': '1' });
-      throw STALE;
-    }
+    if (outcome.result === 'stale') throw fresh ? HOOK_CHANGING : STALE;
     state.recorded = true;
     if (!conditions.met) logFiltered(request, target, conditions);
     return answer(request, reply, target, outcome);

@@ -86,6 +86,25 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test('edits take effect at the next call: a new key, new conditions, a disabled hook', async () => {
+      await withNode(kind, {}, async ({ node }) => {
+        const id = await createHookJob(node, { id: 'edited' });
+        assert.equal((await node.api('POST', hookUrl('default', 'edited'), { go: false })).status, 200, 'the node has read the hook');
+        const job = (await node.api('GET', '/api/v1/jobs/edited')).body;
+        const trigger = { type: 'webhook', key: 'a-new-key-for-this-hook', conditions: ['trigger.body.go == true'] };
+        assert.equal((await node.api('PUT', '/api/v1/jobs/edited', { ...job, triggers: [trigger] })).status, 200);
+        assert.equal((await node.api('POST', hookUrl('default', 'edited'), { go: true })).status, 404, 'the old key is gone');
+        const url = hookUrl('default', 'edited', 'a-new-key-for-this-hook');
+        assert.equal((await node.api('POST', url, { go: false })).status, 204, 'the new condition holds');
+        assert.equal((await node.api('POST', url, { go: true })).status, 200);
+        await node.api('PATCH', `/api/v1/hooks/${id}`, { enabled: false });
+        assert.equal((await node.api('POST', url, { go: true })).status, 403);
+        await node.api('PATCH', `/api/v1/hooks/${id}`, { enabled: true });
+        assert.equal((await node.api('POST', url, { go: true })).status, 200);
+        assert.equal((await executionsOf(node, 'edited')).length, 3);
+      });
+    });
+
     test('a test event starts a test execution, through the conditions, even while the hook is disabled', async () => {
       await withNode(kind, {}, async ({ node, receiver }) => {
         const id = await createHookJob(
