@@ -30,6 +30,8 @@ import { createGroupCommit } from './store/group-commit.js';
 import { isPostgresUrl, openStore } from './store/open-store.js';
 import type { CreatedExecution, InvocationOutcome, NewExecution, NewInvocation, Store } from './store/store.js';
 import { createWorker, type Worker } from './worker/worker.js';
+import { createRunCalls } from './worker/run-calls.js';
+import { createEndpointCodec } from './endpoints/endpoint-codec.js';
 
 export interface App {
   config: Config;
@@ -57,16 +59,20 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const sharedClock = !parts.clock && store.dialect.multiNode ? await createDatabaseClock(() => store.databaseNow()) : undefined;
   const clock = parts.clock ?? sharedClock ?? systemClock;
   const secretKey = await resolveSecretKey({ configured: config.secret_key, database: config.database, postgres, store, log });
-  const codec = createJobCodec(createSealer(secretKey));
+  const sealer = createSealer(secretKey);
+  const codec = createJobCodec(sealer);
   const egress = createEgressPolicy(config.egress);
   const agents = createAgents({ egress, caFile: config.tls.ca_file });
   const caller = createCaller(agents, () => clock.now());
   const waiter = createExecutionWaiter({ store, clock, pollIntervalMs: ms(config.worker.poll_interval) });
+  const openSpec = createSpecCache(codec);
+  const endpointCodec = createEndpointCodec(sealer);
   const worker = createWorker({
     onFinished: waiter.finished,
     store,
     caller,
-    codec,
+    openSpec,
+    prepare: createRunCalls({ store, openSpec, endpoints: endpointCodec }),
     clock,
     log,
     options: {
@@ -109,7 +115,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const hookCalls = createHookCalls({
     store,
     clock,
-    openSpec: createSpecCache(codec),
+    openSpec,
     invocations,
     bodyLogLimit: DEFAULTS.invocation_body_limit_bytes,
     onStarted: worker.wake,

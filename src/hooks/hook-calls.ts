@@ -2,7 +2,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock.js';
 import { HttpError, notFound, unavailable } from '../errors.js';
 import type { JobSpec } from '../jobs/job-schema.js';
-import { newExecution, type RunSettings } from '../jobs/new-execution.js';
+import type { JobPlan } from '../jobs/job-plan.js';
+import { newExecution } from '../jobs/new-execution.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
 import { redactText } from '../secrets/redact.js';
 import { digestOf, sameDigest } from '../secrets/safe-equal.js';
@@ -17,7 +18,7 @@ import type { WebhookTrigger } from './trigger-schema.js';
 export interface HookTarget {
   job: JobRow;
   spec: JobSpec;
-  run: RunSettings;
+  plan: JobPlan;
   hook: HookRow;
   trigger: WebhookTrigger;
 }
@@ -97,12 +98,12 @@ export function createHookCalls(deps: {
       else seen.delete(jobId);
     }
     if (!found || found.job.namespace !== namespace) return { fresh: read };
-    const { spec, run } = deps.openSpec(found.job.spec);
+    const { spec, plan } = deps.openSpec(found.job.spec);
     const given = digestOf(key);
     let trigger: WebhookTrigger | undefined;
     for (const t of spec.triggers ?? []) if (sameDigest(given, keyDigest(t)) && !trigger) trigger = t;
     const hook = trigger && found.hooks.find((h) => h.trigger_id === trigger.id);
-    return { fresh: read, target: hook && { job: found.job, spec, run, hook, trigger: trigger! } };
+    return { fresh: read, target: hook && { job: found.job, spec, plan, hook, trigger: trigger! } };
   }
 
   function keyDigest(trigger: WebhookTrigger): Buffer {
@@ -116,9 +117,9 @@ export function createHookCalls(deps: {
     const hook = await store.getHook(id);
     const found = hook && (await store.getHookTarget(hook.job_id));
     if (!found) return undefined;
-    const { spec, run } = deps.openSpec(found.job.spec);
+    const { spec, plan } = deps.openSpec(found.job.spec);
     const trigger = spec.triggers?.find((t) => t.id === hook.trigger_id);
-    return trigger && { job: found.job, spec, run, hook, trigger };
+    return trigger && { job: found.job, spec, plan, hook, trigger };
   }
 
   /** The invocation record of a call, its body cut to the log's limit and its secrets taken out. */
@@ -181,7 +182,7 @@ export function createHookCalls(deps: {
       hook: { id: target.hook.id, trigger_id: target.hook.trigger_id },
       test: call.test,
     };
-    return newExecution(target.job, target.spec, trigger, now, now, target.run);
+    return newExecution(target.job, target.spec, trigger, now, now, target.plan);
   }
 
   /** Logs a refused call; it starts nothing, so the log is written after the answer. */

@@ -34,8 +34,7 @@ export function createCaller(agents: Agents, now: () => number = Date.now): Call
       req = buildRequest(webhook, ctx, now(), DEFAULTS.template_output_limit_bytes);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      const result: SendResult = { startedAt: now(), durationMs: 0, truncated: false, errorCode: ERROR_CODES.config, error: err.message };
-      return { verdict: 'fail', request: { url: webhook.url, method: webhook.method, headers: {} }, result, error: err.message };
+      return configFailure(webhook, err.message, now());
     }
     const raw = await send(agents, req, { timeoutMs, tlsSkipVerify: webhook.tls_skip_verify === true, limits, abort, now });
     const result = redactResult(raw, secrets);
@@ -43,6 +42,12 @@ export function createCaller(agents: Agents, now: () => number = Date.now): Call
     const request = { url: redactText(req.url, secrets), method: req.method, headers: redactHeaders(req.headers, secrets, apiKeyHeader) };
     return { request, result, ...judge(result, webhook.success_codes, now()) };
   };
+}
+
+/** A call that could not be made as configured: it fails, is not retried, and sent nothing. */
+export function configFailure(target: { url?: string; method?: string }, message: string, nowMs: number): CallOutcome {
+  const result: SendResult = { startedAt: nowMs, durationMs: 0, truncated: false, errorCode: ERROR_CODES.config, error: message };
+  return { verdict: 'fail', request: { url: target.url ?? '', method: target.method ?? '', headers: {} }, result, error: message };
 }
 
 function judge(result: SendResult, successCodes: number[] | undefined, nowMs: number): Pick<CallOutcome, 'verdict' | 'retryAfterMs' | 'error'> {

@@ -2,7 +2,7 @@ import type { Sealer } from '../secrets/sealer.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { HookRow, JobRow } from '../store/store.js';
 import type { Job, JobSpec } from './job-schema.js';
-import { keepRedactedSecrets, mapSecrets, redactSecrets } from './secrets.js';
+import { endpointNames, keepRedactedSecrets, mapJobWebhooks, mapSecrets, redactSecrets } from './secrets.js';
 import { badRequest } from '../errors.js';
 import { scheduleState } from '../scheduler/next-run.js';
 import { mapTriggerSecrets, resolveTriggers } from '../hooks/trigger-secrets.js';
@@ -14,19 +14,21 @@ export function createJobCodec(sealer: Sealer) {
     /** The row to store for `spec`; `generatedKeys` names the triggers whose hook keys were made now. */
     toRow(spec: JobSpec, previous: JobRow | undefined, now: number): JobRow & { generatedKeys: string[] } {
       const stored = previous && parseSpec(previous.spec);
-      const kept = keepRedactedSecrets(spec.webhook, stored?.webhook);
-      if (kept.missing.length > 0) {
-        const field = `webhook.${kept.missing[0]}`;
-        throw badRequest(`${field}: "***" keeps a stored secret, but none is stored`, field);
-      }
       const { triggers, generated } = resolveTriggers(spec.triggers, stored?.triggers);
-      const { enabled: _enabled, triggers: _triggers, ...rest } = spec;
+      const { enabled: _enabled, triggers: _triggers, ...rest } = mapJobWebhooks(spec, (webhook, path, task) => {
+        const before = task === undefined ? stored?.webhook : stored?.tasks?.find((t) => t.name === task)?.webhook;
+        const kept = keepRedactedSecrets(webhook, before);
+        if (kept.missing.length > 0) {
+          const field = `${path}.${kept.missing[0]}`;
+          throw badRequest(`${field}: "***" keeps a stored secret, but none is stored`, field);
+        }
+        return mapSecrets(kept.webhook, (v) => sealer.seal(v));
+      });
       // A hook's state lives in its own row: the stored triggers say how it works, not whether it is on.
       const storedTriggers = triggers?.map(({ enabled: _on, ...t }) => t);
       const sealed: JobSpec = {
         ...rest,
         ...(storedTriggers ? { triggers: mapTriggerSecrets(storedTriggers, (v) => sealer.seal(v)) } : {}),
-        webhook: mapSecrets(kept.webhook, (v) => sealer.seal(v)),
       };
       const before = previous && { spec: stored!, enabled: previous.enabled, next_run_at: previous.next_run_at };
       return {
@@ -39,13 +41,14 @@ export function createJobCodec(sealer: Sealer) {
         created_at: previous?.created_at ?? now,
         updated_at: now,
         hooks: (triggers ?? []).map((t) => ({ id: uuidv7(), trigger_id: t.id, enabled: t.enabled, stop_after: t.stopAfter ?? [] })),
+        endpoints: endpointNames(spec),
       };
     },
 
     /** The spec with secrets in the clear, for making calls. */
     open(specJson: string): JobSpec {
       const spec = parseSpec(specJson);
-      const opened: JobSpec = { ...spec, webhook: mapSecrets(spec.webhook, (v) => sealer.open(v)) };
+      const opened = mapJobWebhooks(spec, (w) => mapSecrets(w, (v) => sealer.open(v)));
       if (spec.triggers) opened.triggers = mapTriggerSecrets(spec.triggers, (v) => sealer.open(v));
       return opened;
     },
@@ -82,9 +85,8 @@ export function jobView(row: JobRow, hooks: readonly HookRow[] = [], revealed: R
     };
   });
   return {
-    ...spec,
+    ...mapJobWebhooks(spec, redactSecrets),
     ...(triggers ? { triggers } : {}),
-    webhook: redactSecrets(spec.webhook),
     enabled: row.enabled === 1,
     next_run_at: isoOrNull(row.next_run_at),
     last_run_at: isoOrNull(row.last_run_at),

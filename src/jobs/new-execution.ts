@@ -1,8 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import { resolveRetryPolicy } from '../http/retry-policy.js';
 import type { NewExecution } from '../store/store.js';
+import { planOf, type JobPlan } from './job-plan.js';
 import type { JobSpec } from './job-schema.js';
-import { callTimeoutMs } from './timeouts.js';
 
 export type TriggerType = 'manual' | 'schedule' | 'webhook';
 
@@ -23,17 +22,6 @@ export interface ExecutionTrigger {
   test?: boolean;
 }
 
-/** How a job's runs are made; worked out from its spec, or handed over by a caller that has it. */
-export interface RunSettings {
-  maxAttempts: number;
-  timeoutMs: number;
-}
-
-export const runSettings = (spec: JobSpec): RunSettings => ({
-  maxAttempts: resolveRetryPolicy(spec.retry_policy).maxAttempts,
-  timeoutMs: callTimeoutMs(spec),
-});
-
 /**
  * A new execution of a job, with its run, from the job's stored row: the execution keeps the
  * spec it was started with, so a later edit of the job does not change it.
@@ -44,7 +32,7 @@ export function newExecution(
   trigger: ExecutionTrigger,
   scheduledTime: number,
   now: number,
-  settings: RunSettings = runSettings(spec),
+  plan: JobPlan = planOf(spec),
 ): NewExecution {
   const id = uuidv7();
   return {
@@ -58,16 +46,19 @@ export function newExecution(
     idempotency_key: trigger.idempotencyKey,
     hook_id: trigger.hook?.id,
     created_at: now,
-    runs: [
-      {
-        id: uuidv7(),
-        kind: 'task',
-        name: 'webhook',
-        max_attempts: settings.maxAttempts,
-        timeout_ms: settings.timeoutMs,
-        message_id: `msg_${id}`,
-      },
-    ],
+    runs: [...plan.tasks.values()].map((t) => {
+      const runId = uuidv7();
+      return {
+        id: runId,
+        kind: 'task' as const,
+        name: t.task.name,
+        max_attempts: t.settings.maxAttempts,
+        timeout_ms: t.settings.timeoutMs,
+        // The one task of a single-webhook job signs as the execution; each task of many as itself.
+        message_id: plan.single ? `msg_${id}` : `msg_${runId}`,
+        blockers: t.task.depends_on.length,
+      };
+    }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { REDACTED } from '../secrets/redact.js';
-import type { Webhook } from './webhook-schema.js';
+import type { JobSpec } from './job-schema.js';
+import { namesEndpoint, type Webhook, type WebhookSpec } from './webhook-schema.js';
 
 type SecretFn = (value: string, path: string) => string;
 
@@ -39,4 +40,21 @@ export function keepRedactedSecrets<W extends Partial<Webhook>>(next: W, previou
     return kept ?? value;
   });
   return { webhook, missing };
+}
+
+/** A copy of the job with `fn` applied to each of its webhooks: `webhook`, or each task's, with its field path. */
+export function mapJobWebhooks(
+  spec: JobSpec,
+  fn: (webhook: WebhookSpec, path: string, task: string | undefined) => WebhookSpec,
+): JobSpec {
+  if (spec.tasks) return { ...spec, tasks: spec.tasks.map((t, i) => ({ ...t, webhook: fn(t.webhook, `tasks.${i}.webhook`, t.name) })) };
+  return spec.webhook ? { ...spec, webhook: fn(spec.webhook, 'webhook', undefined) } : spec;
+}
+
+/** The endpoints a job names, in its webhooks and its notify entries. */
+export function endpointNames(spec: JobSpec): string[] {
+  const names = new Set<string>();
+  mapJobWebhooks(spec, (w) => (namesEndpoint(w) && names.add(w.endpoint), w));
+  for (const n of spec.notify ?? []) if (n.endpoint) names.add(n.endpoint);
+  return [...names].sort();
 }

@@ -1,14 +1,14 @@
 import { resolveRetryPolicy, type RetryPolicy } from '../http/retry-policy.js';
 import type { JobCodec } from './job-codec.js';
 import type { JobSpec } from './job-schema.js';
-import { runSettings, type RunSettings } from './new-execution.js';
+import { planOf, type JobPlan } from './job-plan.js';
 
-/** A job spec as a run carries it, opened once: secrets in the clear, retry policy and run settings resolved. */
+/** A job spec as a run carries it, opened once: secrets in the clear, its plan worked out. */
 export interface OpenedSpec {
   spec: JobSpec;
   retryPolicy: RetryPolicy;
-  /** How its runs are made. */
-  run: RunSettings;
+  /** Its tasks, their graph and settings, and its notify entries. */
+  plan: JobPlan;
 }
 
 /** How many distinct specs stay opened; the cache starts over when it is full. */
@@ -25,7 +25,7 @@ export function createSpecCache(codec: JobCodec) {
     if (!entry) {
       if (opened.size >= SPEC_CACHE_SIZE) opened.clear();
       const spec = codec.open(specJson);
-      entry = { spec, retryPolicy: resolveRetryPolicy(spec.retry_policy), run: runSettings(spec) };
+      entry = { spec, retryPolicy: resolveRetryPolicy(spec.retry_policy), plan: planOf(spec) };
       opened.set(specJson, entry);
     }
     return entry;

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { badRequest, HttpError } from '../errors.js';
-import { checkTemplate, isJsonTemplate, renderBody } from '../template/template.js';
+import { checkTemplate, isJsonTemplate, renderBody, templateRefs } from '../template/template.js';
 import { jobSchema, type JobSpec } from './job-schema.js';
-import type { Webhook } from './webhook-schema.js';
+import { graphProblem, taskPlaces } from './task-graph.js';
+import type { WebhookSpec } from './webhook-schema.js';
 
 /** Turns the first problem zod found into a 400 that names the field. */
 export function zodToHttpError(error: z.ZodError, prefix = ''): HttpError {
@@ -30,7 +31,7 @@ export function validateJob(input: unknown, pathId: string | undefined, newId: (
     throw badRequest(`id ${job.id} does not match the URL's ${pathId}`, 'id');
   }
   const id = pathId ?? job.id ?? newId();
-  checkWebhookTemplates(job.webhook, 'webhook');
+  checkCalls(job);
   const schedule = job.schedule;
   if (typeof schedule === 'object' && 'at' in schedule && Date.parse(schedule.at) <= now) {
     throw badRequest(`schedule.at: ${schedule.at} is in the past`, 'schedule.at');
@@ -55,20 +56,47 @@ function omitUrl({ url: _url, hook_id: _hookId, ...rest }: Record<string, unknow
   return rest;
 }
 
-export function checkWebhookTemplates(webhook: Webhook, prefix: string): void {
-  const fail = (field: string, problem: string) => {
-    throw badRequest(`${prefix}.${field}: ${problem}`, `${prefix}.${field}`);
-  };
-  const urlProblem = checkTemplate(webhook.url);
-  if (urlProblem) fail('url', urlProblem);
-  for (const [name, value] of Object.entries(webhook.headers)) {
-    const problem = checkTemplate(value);
-    if (problem) fail(`headers.${name}`, problem);
+/** `webhook` or `tasks`, one of them; tasks that make a graph; templates that can render, reading what exists. */
+function checkCalls(job: Omit<JobSpec, 'id' | 'name'>): void {
+  if (job.webhook && job.tasks) throw badRequest('tasks: a job has a webhook or tasks, not both', 'tasks');
+  if (!job.webhook && !job.tasks) throw badRequest('webhook: a job needs a webhook or tasks', 'webhook');
+  if (job.webhook) checkWebhookTemplates(job.webhook, 'webhook');
+  if (job.tasks) {
+    const problem = graphProblem(job.tasks);
+    if (problem) throw badRequest(`${problem.field}: ${problem.message}`, problem.field);
+    const places = taskPlaces(job.tasks);
+    job.tasks.forEach((task, i) => checkWebhookTemplates(task.webhook, `tasks.${i}.webhook`, places.get(task.name)!.upstream));
   }
+  job.notify?.forEach((n, i) => {
+    if (n.url) checkTemplateAt(n.url, `notify.${i}.url`, NOTIFY_ROOTS);
+    if (n.body !== undefined) checkTemplateAt(n.body, `notify.${i}.body`, NOTIFY_ROOTS);
+  });
+}
+
+const CALL_ROOTS = new Set(['trigger', 'outputs']);
+const NOTIFY_ROOTS = new Set(['trigger', 'outputs', 'event']);
+
+/** A webhook's templates; `upstream` holds the tasks whose outputs it may read. */
+export function checkWebhookTemplates(webhook: WebhookSpec, prefix: string, upstream: ReadonlySet<string> = new Set()): void {
+  if (webhook.url !== undefined) checkTemplateAt(webhook.url, `${prefix}.url`, CALL_ROOTS, upstream);
+  for (const [name, value] of Object.entries(webhook.headers ?? {})) checkTemplateAt(value, `${prefix}.headers.${name}`, CALL_ROOTS, upstream);
   if (webhook.body === undefined) return;
-  const bodyProblem = checkTemplate(webhook.body);
-  if (bodyProblem) fail('body', bodyProblem);
-  if (isJsonTemplate(webhook.body) && !rendersAsJson(webhook.body)) fail('body', 'is not valid JSON');
+  checkTemplateAt(webhook.body, `${prefix}.body`, CALL_ROOTS, upstream);
+  if (isJsonTemplate(webhook.body) && !rendersAsJson(webhook.body)) throw badRequest(`${prefix}.body: is not valid JSON`, `${prefix}.body`);
+}
+
+function checkTemplateAt(template: string, field: string, roots: ReadonlySet<string>, upstream?: ReadonlySet<string>): void {
+  const fail = (problem: string) => {
+    throw badRequest(`${field}: ${problem}`, field);
+  };
+  const problem = checkTemplate(template);
+  if (problem) fail(problem);
+  const refs = templateRefs(template);
+  for (const root of refs.roots) if (!roots.has(root)) fail(`{{ ${root} }} is not known here`);
+  if (!upstream) return;
+  for (const task of refs.outputs) {
+    if (!upstream.has(task)) fail(`outputs.${task}: "${task}" is not a task this one depends on`);
+  }
 }
 
 function rendersAsJson(template: string): boolean {

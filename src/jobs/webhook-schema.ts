@@ -6,6 +6,8 @@ const PLACEHOLDER = /\{\{[\s\S]*?\}\}/g;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SIGNING_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+/** What an endpoint may be called: it is named in jobs and in the API's paths. */
+export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const durationString = z
   .string()
@@ -26,7 +28,7 @@ export const authSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
-const urlTemplate = z
+export const urlTemplate = z
   .string()
   .max(8192)
   .superRefine((value, ctx) => {
@@ -34,70 +36,109 @@ const urlTemplate = z
     if (reason) ctx.addIssue({ code: 'custom', message: reason });
   });
 
+/** Every field a webhook may set, none of them required and none defaulted. */
+const fields = {
+  url: urlTemplate,
+  method: z
+    .string()
+    .transform((m) => m.toUpperCase())
+    .pipe(z.enum(METHODS, { message: `must be one of ${METHODS.join(', ')}` })),
+  headers: z
+    .record(z.string().regex(HEADER_NAME, 'must be an HTTP header name'), z.string().max(8192))
+    .refine((h) => Object.keys(h).length <= 100, 'at most 100 headers'),
+  body: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .transform((b) => (typeof b === 'string' ? b : JSON.stringify(b)))
+    .refine((b) => b.length <= 1024 * 1024, 'must be at most 1 MiB'),
+  auth: authSchema,
+  success_codes: z.array(z.number().int().min(100).max(599)).min(1).max(100),
+  timeout: durationString,
+  tls_skip_verify: z.boolean(),
+  verifySSL: z.boolean(),
+  signing_secret: z.union([
+    z.literal(REDACTED),
+    z
+      .string()
+      .regex(SIGNING_SECRET, 'must be whsec_ followed by base64')
+      .refine((s) => Buffer.from(s.slice(6), 'base64').length >= 16, 'must hold at least 16 bytes'),
+  ]),
+};
+
+const optional = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.optional()])) as {
+  [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]>;
+};
+
+function webhookChecks(w: { url?: string; auth?: Auth; verifySSL?: boolean; tls_skip_verify?: boolean }, ctx: z.RefinementCtx): void {
+  if (w.verifySSL !== undefined && w.tls_skip_verify !== undefined && w.verifySSL === w.tls_skip_verify) {
+    ctx.addIssue({ code: 'custom', path: ['verifySSL'], message: 'contradicts tls_skip_verify' });
+  }
+  if (w.url !== undefined && splitUrlCredentials(w.url) && w.auth && w.auth.type !== 'none') {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: 'carries credentials while auth is set too' });
+  }
+}
+
 /** The `webhook` object of a job: every field of the Chronos shape, plus `signing_secret`. */
 export const webhookSchema = z
-  .object({
-    url: urlTemplate,
-    method: z
-      .string()
-      .transform((m) => m.toUpperCase())
-      .pipe(z.enum(METHODS, { message: `must be one of ${METHODS.join(', ')}` }))
-      .default('POST'),
-    headers: z
-      .record(z.string().regex(HEADER_NAME, 'must be an HTTP header name'), z.string().max(8192))
-      .refine((h) => Object.keys(h).length <= 100, 'at most 100 headers')
-      .default({}),
-    body: z
-      .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
-      .transform((b) => (typeof b === 'string' ? b : JSON.stringify(b)))
-      .refine((b) => b.length <= 1024 * 1024, 'must be at most 1 MiB')
-      .optional(),
-    auth: authSchema.optional(),
-    success_codes: z.array(z.number().int().min(100).max(599)).min(1).max(100).optional(),
-    timeout: durationString.optional(),
-    tls_skip_verify: z.boolean().optional(),
-    verifySSL: z.boolean().optional(),
-    signing_secret: z
-      .union([
-        z.literal(REDACTED),
-        z
-          .string()
-          .regex(SIGNING_SECRET, 'must be whsec_ followed by base64')
-          .refine((s) => Buffer.from(s.slice(6), 'base64').length >= 16, 'must hold at least 16 bytes'),
-      ])
-      .optional(),
-  })
+  .object({ ...optional, url: fields.url, method: fields.method.default('POST'), headers: fields.headers.default({}) })
   .strict()
-  .superRefine((w, ctx) => {
-    if (w.verifySSL !== undefined && w.tls_skip_verify !== undefined && w.verifySSL === w.tls_skip_verify) {
-      ctx.addIssue({ code: 'custom', path: ['verifySSL'], message: 'contradicts tls_skip_verify' });
-    }
-    if (hasUrlCredentials(w.url) && w.auth && w.auth.type !== 'none') {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'carries credentials while auth is set too' });
-    }
-  })
-  .transform(normalizeWebhook);
+  .superRefine(webhookChecks)
+  .transform((w) => normalize(w) as unknown as Webhook);
 
-export type WebhookInput = z.input<typeof webhookSchema>;
-export type Webhook = z.output<typeof webhookSchema>;
+/** A webhook that names an endpoint and overrides any of its fields. */
+export const webhookOverrideSchema = z
+  .object({ ...optional, endpoint: z.string().regex(ENDPOINT_NAME, 'must name an endpoint') })
+  .strict()
+  .superRefine(webhookChecks)
+  .transform((w) => normalize(w) as unknown as WebhookOverride);
+
+/** A job's or task's webhook: a whole one, or one that names an endpoint. */
+export const webhookSpecSchema = z.unknown().transform((value, ctx): WebhookSpec => {
+  const named = value !== null && typeof value === 'object' && 'endpoint' in value;
+  const parsed = (named ? webhookOverrideSchema : webhookSchema).safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as z.core.$ZodRawIssue);
+  return z.NEVER;
+});
+
+/**
+ * A reusable endpoint (VergeOS' webhook): a webhook with a name and a retry policy. Unless its
+ * headers are given, it sends `Content-Type: application/json`; given, they are exactly those.
+ */
+export const endpointFields = {
+  ...optional,
+  url: fields.url,
+  method: fields.method.default('POST'),
+  headers: fields.headers.default({ 'Content-Type': 'application/json' }),
+};
+
 export type Auth = z.output<typeof authSchema>;
+type Method = (typeof METHODS)[number];
+
+/** A webhook as calls are made with it: verifySSL and URL credentials folded into tls_skip_verify and auth. */
+export interface Webhook {
+  url: string;
+  method: Method;
+  headers: Record<string, string>;
+  body?: string;
+  auth?: Auth;
+  success_codes?: number[];
+  timeout?: string;
+  tls_skip_verify?: boolean;
+  signing_secret?: string;
+}
+
+/** The fields of a webhook a job sets over its endpoint's. */
+export type WebhookOverride = Partial<Webhook> & { endpoint: string };
+export type WebhookSpec = Webhook | WebhookOverride;
+export type WebhookInput = z.input<typeof webhookSchema>;
+
+export const namesEndpoint = (w: WebhookSpec): w is WebhookOverride => 'endpoint' in w && typeof w.endpoint === 'string';
 
 /** `verifySSL: false` becomes `tls_skip_verify: true`; `user:pass@` in the URL becomes basic auth. */
-function normalizeWebhook(w: z.output<z.ZodObject<any>> & Record<string, any>) {
-  const { verifySSL, ...rest } = w;
-  const out = { ...rest } as {
-    url: string;
-    method: (typeof METHODS)[number];
-    headers: Record<string, string>;
-    body?: string;
-    auth?: Auth;
-    success_codes?: number[];
-    timeout?: string;
-    tls_skip_verify?: boolean;
-    signing_secret?: string;
-  };
+function normalize(w: Record<string, unknown> & { verifySSL?: boolean; url?: string }): Record<string, unknown> {
+  const { verifySSL, ...out } = w;
   if (verifySSL !== undefined) out.tls_skip_verify = !verifySSL;
-  const creds = splitUrlCredentials(out.url);
+  const creds = typeof out.url === 'string' ? splitUrlCredentials(out.url) : undefined;
   if (creds) {
     out.url = creds.url;
     out.auth = { type: 'basic', username: creds.username, password: creds.password };
@@ -114,10 +155,6 @@ function checkUrlTemplate(value: string): string | undefined {
     return 'is not a valid URL';
   }
   return undefined;
-}
-
-function hasUrlCredentials(value: string): boolean {
-  return splitUrlCredentials(value) !== undefined;
 }
 
 function splitUrlCredentials(value: string): { url: string; username: string; password: string } | undefined {

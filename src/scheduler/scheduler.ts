@@ -3,7 +3,15 @@ import type { Clock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { parseSpec } from '../jobs/job-codec.js';
 import { newExecution } from '../jobs/new-execution.js';
-import type { ClaimedRun, DueJob, FireResult, NewExecution, PlannedTick, Store, TickFiring } from '../store/store.js';
+import type { ClaimedRun, DueJob, FireResult, NewExecution, NewRun, PlannedTick, Store, TickFiring } from '../store/store.js';
+
+/** The runs of a chunk written already leased to the local worker, by execution. */
+interface Leased {
+  byExecution: Map<string, ClaimedRun[]>;
+  count: number;
+  /** Every first task of the chunk was leased: none waits to be claimed. */
+  all: boolean;
+}
 import type { HandOff } from '../worker/worker.js';
 import { planTicks } from './plan-ticks.js';
 import { scheduleFor } from './schedule.js';
@@ -56,7 +64,7 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
       committing = store.fireTicks(items).then(
         (result) => reportFired(result, leased),
         (err: unknown) => {
-          deps.handOff.release(leased.size);
+          deps.handOff.release(leased.count);
           throw err;
         },
       );
@@ -65,33 +73,33 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
     return due;
   }
 
-  /** Leases as many of the chunk's firing ticks as the local worker has free slots for. */
-  function leaseToLocalWorker(items: TickFiring[], now: number): Map<string, ClaimedRun> {
+  /** Leases as many of the chunk's firing runs (each execution's first tasks) as the local worker has free slots for. */
+  function leaseToLocalWorker(items: TickFiring[], now: number): Leased {
     const firing = items.flatMap((item) => item.ticks.flatMap((t) => ('execution' in t ? [t.execution] : [])));
-    const granted = deps.handOff.reserve(firing.length);
-    const leased = new Map<string, ClaimedRun>();
-    for (const execution of firing.slice(0, granted)) {
-      const run = execution.runs[0];
+    const roots = firing.flatMap((execution) => execution.runs.filter((run) => !run.blockers).map((run) => ({ execution, run })));
+    const granted = deps.handOff.reserve(roots.length);
+    const leased: Leased = { byExecution: new Map(), count: granted, all: granted === roots.length };
+    for (const { execution, run } of roots.slice(0, granted)) {
       run.lease = { owner: deps.handOff.owner, until: deps.handOff.leaseUntil(now, run.timeout_ms) };
-      leased.set(execution.id, claimedRun(execution));
+      const runs = leased.byExecution.get(execution.id) ?? [];
+      leased.byExecution.set(execution.id, [...runs, claimedRun(execution, run)]);
     }
     return leased;
   }
 
-  function reportFired(result: FireResult, leased: Map<string, ClaimedRun>): void {
+  function reportFired(result: FireResult, leased: Leased): void {
     let adopted = 0;
     for (const id of result.started) {
-      const run = leased.get(id);
-      if (run) {
+      for (const run of leased.byExecution.get(id) ?? []) {
         deps.handOff.adopt(run);
         adopted++;
       }
     }
-    deps.handOff.release(leased.size - adopted);
+    deps.handOff.release(leased.count - adopted);
     for (const s of result.skipped) {
       log.warn({ job: s.job_id, scheduled_for: new Date(s.scheduled_for).toISOString() }, 'tick skipped: the previous execution is still running (overlap: skip)');
     }
-    if (result.started.length > adopted) deps.onFired();
+    if (!leased.all && result.started.length > 0) deps.onFired();
   }
 
   /** What firing a due job writes. A job whose schedule cannot be worked out stops, with an error logged. */
@@ -128,13 +136,14 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
     return { ...firing, next_run_at: plan.nextRunAt, ticks };
   }
 
-  /** The run of a just-written execution, as the worker would have claimed it. */
-  function claimedRun(execution: NewExecution): ClaimedRun {
-    const run = execution.runs[0];
+  /** A run of a just-written execution, as the worker would have claimed it. */
+  function claimedRun(execution: NewExecution, run: NewRun): ClaimedRun {
     return {
       id: run.id,
       execution_id: execution.id,
+      kind: run.kind,
       name: run.name,
+      input: null,
       attempt: 1,
       max_attempts: run.max_attempts,
       timeout_ms: run.timeout_ms,

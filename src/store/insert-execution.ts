@@ -1,6 +1,6 @@
 import type { Driver } from './driver.js';
 import * as q from './queries.js';
-import type { CreatedExecution, NewExecution } from './store.js';
+import type { CreatedExecution, NewExecution, NewRun } from './store.js';
 
 /**
  * Writes an execution with its runs. An idempotency key seen within `windowMs` returns the first
@@ -18,13 +18,7 @@ export async function insertExecution(tx: Driver, item: NewExecution, windowMs: 
     item.id, item.job_id, item.namespace, leased ? 'running' : 'pending', item.trigger_type, item.trigger, item.spec,
     item.scheduled_time, item.idempotency_key ?? null, item.created_at, leased ? item.created_at : null, item.hook_id ?? null,
   ]);
-  for (const run of item.runs) {
-    await tx.execute(q.INSERT_RUN, [
-      run.id, item.id, run.kind, run.name, run.lease ? 'running' : 'pending', run.lease ? 1 : 0, run.max_attempts,
-      run.timeout_ms, item.created_at, run.lease?.owner ?? null, run.lease?.until ?? null, run.message_id,
-      item.created_at, item.created_at,
-    ]);
-  }
+  for (const run of item.runs) await insertRun(tx, item.id, run, item.created_at);
   return { id: item.id, reused: false };
 }
 
@@ -33,4 +27,14 @@ export class JobGoneError extends Error {
   constructor(readonly jobId: string) {
     super(`job ${jobId} no longer exists`);
   }
+}
+
+/** A run born pending, blocked on the tasks it waits for, or already running under a lease. */
+export async function insertRun(tx: Driver, executionId: string, run: NewRun, now: number): Promise<void> {
+  const status = run.lease ? 'running' : (run.blockers ?? 0) > 0 ? 'blocked' : 'pending';
+  await tx.execute(q.INSERT_RUN, [
+    run.id, executionId, run.kind, run.name, status, run.lease ? 1 : 0, run.max_attempts, run.timeout_ms, now,
+    run.lease?.owner ?? null, run.lease?.until ?? null, run.message_id, now, now, run.blockers ?? 0, run.input ?? null,
+    run.lease ? now : null,
+  ]);
 }

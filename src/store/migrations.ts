@@ -158,6 +158,27 @@ CREATE INDEX executions_finished ON executions (finished_at) WHERE finished_at I
 CREATE INDEX ticks_time ON ticks (scheduled_for);
 `,
   backfillHooks,
+  `
+ALTER TABLE runs ADD COLUMN blockers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN input TEXT;
+ALTER TABLE runs ADD COLUMN output TEXT;
+ALTER TABLE runs ADD COLUMN started_at BIGINT;
+ALTER TABLE runs ADD COLUMN finished_at BIGINT;
+
+CREATE TABLE endpoints (
+  name TEXT PRIMARY KEY,
+  spec TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE job_endpoints (
+  job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+  endpoint TEXT NOT NULL REFERENCES endpoints (name),
+  PRIMARY KEY (job_id, endpoint)
+);
+CREATE INDEX job_endpoints_endpoint ON job_endpoints (endpoint, job_id);
+`,
 ];
 
 /** Jobs stored with triggers before hooks had rows of their own get them, in the state their specs say. */

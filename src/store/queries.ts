@@ -57,15 +57,19 @@ INSERT INTO executions (id, job_id, namespace, status, trigger_type, trigger, sp
   idempotency_key, created_at, started_at, hook_id)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** A run is born pending, or already running under a lease when it is handed to a local worker. */
+/**
+ * A run is born pending, blocked on the tasks it depends on, or already running under a lease when
+ * it is handed to a local worker.
+ */
 export const INSERT_RUN = `
 INSERT INTO runs (id, execution_id, kind, name, status, attempt, max_attempts, timeout_ms, due_at, lease_owner,
-  lease_until, message_id, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  lease_until, message_id, created_at, updated_at, blockers, input, started_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export const EXECUTION_COLUMNS = `id, job_id, namespace, status, trigger_type, trigger, scheduled_time, attempts,
   last_error, request, response, created_at, started_at, finished_at,
-  (SELECT MIN(r.due_at) FROM runs r WHERE r.execution_id = executions.id AND r.status = 'pending') AS next_attempt_at`;
+  (SELECT MIN(r.due_at) FROM runs r WHERE r.execution_id = executions.id AND r.status = 'pending' AND r.kind = 'task')
+    AS next_attempt_at`;
 
 export const GET_EXECUTION = `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE job_id = ? AND id = ?`;
 
@@ -94,9 +98,9 @@ WITH due AS (
   SELECT id FROM runs WHERE status = 'running' AND lease_until < ? ORDER BY lease_until LIMIT ? ${lock}
 )
 UPDATE runs SET status = 'running', attempt = attempt + 1, lease_owner = ?,
-  lease_until = CAST(? AS BIGINT) + timeout_ms + CAST(? AS BIGINT), updated_at = ?
+  lease_until = CAST(? AS BIGINT) + timeout_ms + CAST(? AS BIGINT), updated_at = ?, started_at = COALESCE(started_at, ?)
 WHERE id IN (SELECT id FROM (SELECT id FROM lapsed UNION ALL SELECT id FROM due) claimable LIMIT ?)
-RETURNING id, execution_id, name, attempt, max_attempts, timeout_ms, message_id, lease_owner`;
+RETURNING id, execution_id, kind, name, input, attempt, max_attempts, timeout_ms, message_id, lease_owner`;
 
 export const claimedExecutions = (count: number) => `
 SELECT id, job_id, namespace, spec, trigger, scheduled_time, hook_id FROM executions WHERE id IN (${marks(count)})`;
@@ -104,9 +108,12 @@ SELECT id, job_id, namespace, spec, trigger, scheduled_time, hook_id FROM execut
 export const markExecutionsRunning = (count: number) => `
 UPDATE executions SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id IN (${marks(count)})`;
 
+/** Ends an attempt of a run this owner holds; no row comes back when its lease lapsed to another. */
 export const FINISH_RUN = `
-UPDATE runs SET status = ?, due_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?
-WHERE id = ? AND lease_owner = ? AND status = 'running'`;
+UPDATE runs SET status = ?, due_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?,
+  finished_at = ?, output = COALESCE(?, output)
+WHERE id = ? AND lease_owner = ? AND status = 'running'
+RETURNING started_at`;
 
 export const INSERT_ATTEMPT = `
 INSERT INTO attempts (id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error,
@@ -116,6 +123,10 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 export const UPDATE_EXECUTION_AFTER_ATTEMPT = `
 UPDATE executions SET status = ?, attempts = ?, last_error = ?, request = ?, response = ?, finished_at = ?
 WHERE id = ?`;
+
+/** A task's attempt ended and its execution goes on: its Chronos fields follow the attempt. */
+export const UPDATE_EXECUTION_ATTEMPT_ONLY = `
+UPDATE executions SET status = ?, attempts = ?, last_error = ?, request = ?, response = ? WHERE id = ?`;
 
 export const releaseRuns = (count: number) => `
 UPDATE runs SET status = 'pending', attempt = attempt - 1, due_at = ?, lease_owner = NULL, lease_until = NULL,

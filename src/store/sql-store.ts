@@ -2,7 +2,11 @@ import type { Dialect, Driver } from './driver.js';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
 import * as q from './queries.js';
 import { insertExecution } from './insert-execution.js';
+import * as endpoints from './endpoint-store.js';
 import * as hooks from './hook-store.js';
+import { retryExecution } from './retry-execution.js';
+import { complete } from './run-completion.js';
+import * as r from './run-queries.js';
 import type {
   AttemptRow,
   ClaimedRun,
@@ -15,7 +19,7 @@ import type {
   ExecutionRow,
   JobRow,
   NewExecution,
-  RunCompletion,
+  RunRow,
   Store,
 } from './store.js';
 
@@ -40,14 +44,14 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     insertJob: (job) =>
       db.transaction(async (tx) => {
         if ((await tx.execute(q.INSERT_JOB, jobParams(job))) !== 1) return false;
-        await hooks.syncHooks(tx, job, job.hooks ?? []);
+        await writeJobParts(tx, job);
         return true;
       }),
     upsertJob: (job) =>
       db.transaction(async (tx) => {
         const existed = (await tx.query(q.JOB_EXISTS, [job.id])).length > 0;
         await tx.execute(q.UPSERT_JOB, jobParams(job));
-        await hooks.syncHooks(tx, job, job.hooks ?? []);
+        await writeJobParts(tx, job);
         return existed ? 'updated' : 'created';
       }),
     async getJob(id) {
@@ -125,7 +129,26 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     setInvocationStatus: (id, statusCode) => hooks.setInvocationStatus(db, id, statusCode),
     listInvocations: (hookId, limit, before, result) => hooks.listInvocations(db, hookId, limit, before, result),
     prune: (cutoff, batch) => hooks.prune(db, cutoff, batch),
+
+    listRuns: (executionId) => db.query<RunRow>(r.LIST_RUNS, [executionId]),
+    taskOutputs: (ids) => (ids.length === 0 ? Promise.resolve([]) : db.query(r.taskOutputs(ids.length), ids)),
+    async adjustRun(runId, owner, leaseUntil, timeoutMs, maxAttempts) {
+      await db.execute(r.ADJUST_RUN, [leaseUntil, timeoutMs, maxAttempts, runId, owner]);
+    },
+    retryExecution: (jobId, id, tasks, now) => db.transaction((tx) => retryExecution(tx, jobId, id, tasks, now)),
+
+    insertEndpoint: (row) => endpoints.insertEndpoint(db, row),
+    upsertEndpoint: (row) => db.transaction((tx) => endpoints.upsertEndpoint(tx, row)),
+    getEndpoints: (names) => endpoints.getEndpoints(db, names),
+    listEndpoints: (limit, afterName) => endpoints.listEndpoints(db, limit, afterName),
+    deleteEndpoint: (name) => db.transaction((tx) => endpoints.deleteEndpoint(tx, name)),
   };
+}
+
+/** What is written with a job: its hooks and the endpoints it names. */
+async function writeJobParts(tx: Driver, job: JobRow): Promise<void> {
+  await hooks.syncHooks(tx, job, job.hooks ?? []);
+  await endpoints.syncJobEndpoints(tx, job.id, job.endpoints ?? []);
 }
 
 const jobParams = (job: JobRow) => [
@@ -157,7 +180,7 @@ async function claim(
   leaseMarginMs: number,
 ): Promise<ClaimedRun[]> {
   type Claimed = Omit<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time' | 'hook_id'>;
-  const runs = await tx.query<Claimed>(sql, [now, limit, now, limit, owner, now, leaseMarginMs, now, limit]);
+  const runs = await tx.query<Claimed>(sql, [now, limit, now, limit, owner, now, leaseMarginMs, now, now, limit]);
   if (runs.length === 0) return [];
   const ids = [...new Set(runs.map((r) => r.execution_id))];
   type ExecutionPart = Pick<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time' | 'hook_id'> & { id: string };
@@ -168,25 +191,6 @@ async function claim(
     const { id: _id, ...execution } = byId.get(run.execution_id)!;
     return { ...run, ...execution };
   });
-}
-
-async function complete(tx: Driver, item: RunCompletion): Promise<void> {
-  const retry = item.outcome === 'retry';
-  const runStatus = retry ? 'pending' : item.outcome;
-  const changed = await tx.execute(q.FINISH_RUN, [
-    runStatus, retry ? item.due_at : item.now, item.error, item.now, item.run_id, item.owner,
-  ]);
-  if (changed === 0) return; // the lease lapsed and another worker holds the run now
-  const a = item.attempt;
-  await tx.execute(q.INSERT_ATTEMPT, [
-    a.id, a.run_id, a.execution_id, a.attempt, a.started_at, a.duration_ms, a.status_code, a.error_code, a.error,
-    a.request, a.response_headers, a.response_body, a.response_truncated,
-  ]);
-  await tx.execute(q.UPDATE_EXECUTION_AFTER_ATTEMPT, [
-    retry ? 'retrying' : item.outcome, a.attempt, item.error, item.request, item.response, retry ? null : item.now,
-    item.execution_id,
-  ]);
-  if (!retry && item.hook_id) await hooks.stopHookAfter(tx, item.hook_id, item.execution_id, item.outcome, item.now);
 }
 
 /** Fires one job's planned ticks, adding what it started and skipped to `result`. */

@@ -14,9 +14,37 @@ import type {
 
 export * from './hook-rows.js';
 
-/** Status of an execution or of one of its runs. */
-export type RunStatus = 'pending' | 'running' | 'retrying' | 'succeeded' | 'failed';
-export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed'];
+/**
+ * Status of an execution or of one of its runs. A run is `blocked` until the tasks it depends on
+ * succeeded, and `skipped` when one of them failed for good.
+ */
+export type RunStatus = 'pending' | 'blocked' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped';
+export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'skipped'];
+
+/** A run makes one of the job's calls (a task) or tells someone how one ended (a notification). */
+export type RunKind = 'task' | 'notification';
+
+export type NotifyEvent = 'task.succeeded' | 'task.failed' | 'execution.succeeded' | 'execution.failed';
+
+/** A job's `notify` entry as the store needs it: which events it wants, and how its runs are made. */
+export interface NotifyRule {
+  /** The entry's place in the job's `notify` list. */
+  target: number;
+  on: NotifyEvent[];
+  max_attempts: number;
+  timeout_ms: number;
+}
+
+/** What a notification run carries about the event it reports. */
+export interface NotifyFacts {
+  event: NotifyEvent;
+  task: string | null;
+  status: 'succeeded' | 'failed';
+  attempts: number;
+  duration_ms: number;
+  error: string | null;
+  at: number;
+}
 
 export interface JobRow {
   id: string;
@@ -33,6 +61,8 @@ export interface JobRow {
   updated_at: number;
   /** On writes: the job's hooks, written with it in one transaction. Hooks the list leaves out are deleted. */
   hooks?: HookDeclaration[];
+  /** On writes: the endpoints the job names; each must exist, and cannot be deleted while the job names it. */
+  endpoints?: string[];
 }
 
 /** An enabled job whose next tick has come. */
@@ -80,11 +110,15 @@ export interface TickRow {
 
 export interface NewRun {
   id: string;
-  kind: 'task';
+  kind: RunKind;
   name: string;
   max_attempts: number;
   timeout_ms: number;
   message_id: string;
+  /** How many tasks this one waits for; a run that waits is born `blocked`. */
+  blockers?: number;
+  /** A notification's facts (NotifyFacts as JSON). */
+  input?: string;
   /** Set when the run is handed straight to a worker of this node: it is born running under this lease. */
   lease?: { owner: string; until: number };
 }
@@ -143,7 +177,10 @@ export interface AttemptRow {
 export interface ClaimedRun {
   id: string;
   execution_id: string;
+  kind: RunKind;
   name: string;
+  /** A notification's facts (NotifyFacts as JSON), or null. */
+  input: string | null;
   attempt: number;
   max_attempts: number;
   timeout_ms: number;
@@ -173,6 +210,51 @@ export interface RunCompletion {
   now: number;
   /** The hook that started the execution: a final outcome it lists in stopAfter disables it. */
   hook_id: string | null;
+  kind: RunKind;
+  /** The run's name: the task's, for a task. */
+  task_name: string;
+  /** A succeeded task's result, kept for the tasks after it (`outputs.<task>`). */
+  output?: string | null;
+  /**
+   * Where the task stands in its job's graph; left out when it is the execution's only task. On
+   * success its `dependents` lose a blocker; on failure its `downstream` tasks are skipped.
+   */
+  graph?: { dependents: string[]; downstream: string[] };
+  /** The job's notify entries: each event of this completion becomes a notification run per entry that wants it. */
+  notify: NotifyRule[];
+}
+
+/** One run of an execution, as the execution API shows it. */
+export interface RunRow {
+  id: string;
+  kind: RunKind;
+  name: string;
+  status: RunStatus;
+  attempt: number;
+  max_attempts: number;
+  blockers: number;
+  due_at: number;
+  last_error: string | null;
+  input: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** A task of a finished execution run again: its dependencies, and the attempts it gets this time. */
+export interface RetriedTask {
+  name: string;
+  depends_on: string[];
+  max_attempts: number;
+}
+
+export type RetryResult = 'retried' | 'not_found' | 'unfinished' | 'nothing_to_retry';
+
+/** A reusable endpoint's row; its spec is sealed like a job's. */
+export interface EndpointRow {
+  name: string;
+  spec: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface ExecutionCursor {
@@ -252,4 +334,20 @@ export interface Store {
   prune(cutoff: PruneCutoff, batch: number): Promise<PruneCounts>;
   /** The database's own clock, in epoch milliseconds. */
   databaseNow(): Promise<number>;
+
+  /** Every run of an execution, tasks and notifications, in the order they were made. */
+  listRuns(executionId: string): Promise<RunRow[]>;
+  /** The results of the succeeded tasks of these executions that later tasks use. */
+  taskOutputs(executionIds: string[]): Promise<Array<{ execution_id: string; name: string; output: string }>>;
+  /** Moves a held run to settings worked out when it was claimed (its endpoint's timeout and attempts). */
+  adjustRun(runId: string, owner: string, leaseUntil: number, timeoutMs: number, maxAttempts: number): Promise<void>;
+  /** Runs the failed and skipped tasks of a finished execution again, keeping the succeeded ones. */
+  retryExecution(jobId: string, id: string, tasks: RetriedTask[], now: number): Promise<RetryResult>;
+
+  insertEndpoint(row: EndpointRow): Promise<boolean>;
+  upsertEndpoint(row: EndpointRow): Promise<'created' | 'updated'>;
+  getEndpoints(names: string[]): Promise<EndpointRow[]>;
+  listEndpoints(limit: number, afterName?: string): Promise<EndpointRow[]>;
+  /** Deletes an endpoint no job names; otherwise deletes nothing and returns the jobs that name it. */
+  deleteEndpoint(name: string): Promise<{ deleted: boolean; usedBy: string[] }>;
 }

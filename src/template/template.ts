@@ -10,7 +10,9 @@ const PATH_STEP = /\.([A-Za-z_]\w*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g;
 const FORBIDDEN_IN_HEADER = /[\r\n\0]/;
 
 export const TEMPLATE_VARIABLES = ['JobID', 'JobName', 'ExecutionID', 'ScheduledTime', 'Attempt'] as const;
-export const TEMPLATE_ROOTS = ['trigger'] as const;
+/** What templates read: the call that started the execution, earlier tasks' results, and a notification's event. */
+export const TEMPLATE_ROOTS = ['trigger', 'outputs', 'event'] as const;
+export type TemplateRoot = (typeof TEMPLATE_ROOTS)[number];
 
 export interface TemplateContext {
   vars: Record<string, string>;
@@ -66,6 +68,20 @@ function split(template: string): Compiled {
 function text(part: string, lexer: JsonStringTracker): Segment {
   lexer.feed(part);
   return { text: part };
+}
+
+/** The roots a template reads, and the tasks whose outputs it names (`outputs.<task>`). */
+export function templateRefs(template: string): { roots: Set<string>; outputs: Set<string> } {
+  const roots = new Set<string>();
+  const outputs = new Set<string>();
+  for (const segment of compile(template).segments) {
+    if (!('expr' in segment) || VARIABLE.test(segment.expr) || !PATH.test(segment.expr)) continue;
+    const root = segment.expr.split(/[.[]/)[0];
+    roots.add(root);
+    const step = root === 'outputs' ? segment.expr.slice(root.length).matchAll(PATH_STEP).next().value : undefined;
+    if (step) outputs.add(step[1] ?? step[2] ?? step[3] ?? step[4]);
+  }
+  return { roots, outputs };
 }
 
 /** Why `template` can never render, or undefined when it can. */

@@ -3,18 +3,30 @@ import { errorCodeOf, type CallOutcome } from '../http/caller.js';
 import { nextDelayMs, type RetryPolicy } from '../http/retry-policy.js';
 import type { ClaimedRun, RunCompletion } from '../store/store.js';
 
+/** What follows a run's attempt besides the attempt itself: its settings, graph, notify rules, and whether its result is kept. */
+export interface AttemptContext {
+  policy: RetryPolicy;
+  maxAttempts: number;
+  completion: Pick<RunCompletion, 'graph' | 'notify'>;
+  keepOutput: boolean;
+}
+
 /** Turns an attempt's outcome into what the store writes: the attempt row and the run's next state. */
-export function completionFor(run: ClaimedRun, outcome: CallOutcome, policy: RetryPolicy, now: number): RunCompletion {
+export function completionFor(run: ClaimedRun, outcome: CallOutcome, context: AttemptContext, now: number): RunCompletion {
   const { result } = outcome;
-  const retry = outcome.verdict === 'retry' && run.attempt < run.max_attempts;
+  const retry = outcome.verdict === 'retry' && run.attempt < context.maxAttempts;
   const final = outcome.verdict === 'success' ? 'succeeded' : 'failed';
   const request = JSON.stringify(outcome.request);
   return {
+    kind: run.kind,
+    task_name: run.name,
+    ...context.completion,
+    output: final === 'succeeded' && context.keepOutput ? outputOf(result) : null,
     run_id: run.id,
     execution_id: run.execution_id,
     owner: run.lease_owner,
     outcome: retry ? 'retry' : final,
-    due_at: retry ? now + nextDelayMs(policy, run.attempt, outcome.retryAfterMs) : undefined,
+    due_at: retry ? now + nextDelayMs(context.policy, run.attempt, outcome.retryAfterMs) : undefined,
     error: outcome.error,
     request,
     response: JSON.stringify({ status_code: result.statusCode ?? 0, error: outcome.error }),
@@ -36,4 +48,18 @@ export function completionFor(run: ClaimedRun, outcome: CallOutcome, policy: Ret
       response_truncated: result.truncated ? 1 : 0,
     },
   };
+}
+
+/** A task's result as later templates read it: `outputs.<task>.status_code`, `.headers` and `.body` (parsed when JSON). */
+function outputOf(result: CallOutcome['result']): string {
+  const json = /[/+]json\b/i.test(result.headers?.['content-type'] ?? '');
+  let body: unknown = result.body ?? null;
+  if (json && typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      // kept as the text it was
+    }
+  }
+  return JSON.stringify({ status_code: result.statusCode ?? null, headers: result.headers ?? {}, body });
 }

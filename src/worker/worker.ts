@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { CallAbort } from '../http/call-abort.js';
-import type { Caller } from '../http/caller.js';
-import type { JobCodec } from '../jobs/job-codec.js';
+import { configFailure, type Caller } from '../http/caller.js';
+import { resolveRetryPolicy } from '../http/retry-policy.js';
 import { createGroupCommit } from '../store/group-commit.js';
 import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
 import { completionFor } from './attempt-record.js';
-import { createSpecCache } from '../jobs/spec-cache.js';
+import { completionOf, UnpreparedRun, type PreparedCall, type PrepareRun } from './run-calls.js';
+import type { createSpecCache } from '../jobs/spec-cache.js';
 import { createSleeper } from '../sleeper.js';
 
 export interface WorkerOptions {
@@ -53,15 +54,17 @@ interface InFlight {
 export function createWorker(deps: {
   store: Store;
   caller: Caller;
-  codec: JobCodec;
+  openSpec: ReturnType<typeof createSpecCache>;
   clock: Clock;
   log: Logger;
   options: WorkerOptions;
+  /** Works out what a claimed run calls, and with what. */
+  prepare: PrepareRun;
   /** Told of each execution this worker ended, once its end is committed. */
   onFinished?: (executionId: string) => void;
 }) {
   const { store, clock, log, options } = deps;
-  const openSpec = createSpecCache(deps.codec);
+  const openSpec = deps.openSpec;
   const inFlight = new Map<string, InFlight>();
   /** Claims wait until this many slots are free, so a busy worker claims in batches, not one run at a time. */
   const claimThreshold = Math.max(1, Math.floor(Math.min(options.concurrency, options.batchSize) / 4));
@@ -117,10 +120,23 @@ export function createWorker(deps: {
   }
 
   async function execute(run: ClaimedRun, abort: CallAbort): Promise<void> {
-    const { spec, retryPolicy } = openSpec(run.spec);
-    const trigger = JSON.parse(run.trigger) as Record<string, unknown>;
+    const { spec, plan } = openSpec(run.spec);
+    let call: PreparedCall;
+    try {
+      call = await deps.prepare(run);
+    } catch (err) {
+      if (!(err instanceof UnpreparedRun)) throw err;
+      const context = { policy: resolveRetryPolicy(undefined), maxAttempts: run.max_attempts, completion: completionOf(run, plan), keepOutput: false };
+      record(run, completionFor(run, configFailure({}, err.message, clock.now()), context, clock.now()));
+      return;
+    }
+    const { settings } = call;
+    if (settings.timeoutMs !== run.timeout_ms || settings.maxAttempts !== run.max_attempts) {
+      // Its endpoint changed the run's settings: its lease must cover the call it makes now.
+      await store.adjustRun(run.id, run.lease_owner, clock.now() + settings.timeoutMs + options.leaseMarginMs, settings.timeoutMs, settings.maxAttempts);
+    }
     const outcome = await deps.caller(
-      spec.webhook,
+      call.webhook,
       {
         jobId: run.job_id,
         jobName: spec.name,
@@ -128,13 +144,14 @@ export function createWorker(deps: {
         attempt: run.attempt,
         scheduledTime: run.scheduled_time,
         messageId: run.message_id,
-        data: { trigger },
+        data: call.data,
       },
-      run.timeout_ms,
+      settings.timeoutMs,
       abort,
     );
     if (abort.reason === RELEASED) return; // the next holder makes this attempt again
-    record(run, completionFor(run, outcome, retryPolicy, clock.now()));
+    const context = { policy: settings.policy, maxAttempts: settings.maxAttempts, completion: call.completion, keepOutput: call.keepOutput };
+    record(run, completionFor(run, outcome, context, clock.now()));
   }
 
   /**

@@ -42,6 +42,9 @@ function completion(run: { id: string; execution_id: string; lease_owner: string
   const request = '{"url":"http://127.0.0.1/","method":"POST","headers":{}}';
   return {
     hook_id: null,
+    kind: 'task',
+    task_name: 'task0',
+    notify: [],
     run_id: run.id,
     execution_id: run.execution_id,
     owner: run.lease_owner,

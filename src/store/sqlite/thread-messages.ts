@@ -1,3 +1,4 @@
+import { UnknownEndpointError } from '../endpoint-store.js';
 import { JobGoneError } from '../insert-execution.js';
 import type { Store } from '../store.js';
 
@@ -21,15 +22,19 @@ interface WireError {
   message: string;
   code?: string;
   jobId?: string;
+  names?: string[];
 }
 
 /** Errors cross the thread boundary as data; the ones callers tell apart come back as their own class. */
 export function encodeError(err: unknown): WireError {
   const e = err as { name?: string; message?: string; code?: string; jobId?: string };
-  return { name: err instanceof JobGoneError ? 'JobGoneError' : (e?.name ?? 'Error'), message: e?.message ?? String(err), code: e?.code, jobId: e?.jobId };
+  if (err instanceof JobGoneError) return { name: 'JobGoneError', message: err.message, jobId: err.jobId };
+  if (err instanceof UnknownEndpointError) return { name: 'UnknownEndpointError', message: err.message, names: err.names };
+  return { name: e?.name ?? 'Error', message: e?.message ?? String(err), code: e?.code };
 }
 
 export function decodeError(wire: WireError): Error {
   if (wire.name === 'JobGoneError' && wire.jobId !== undefined) return new JobGoneError(wire.jobId);
+  if (wire.name === 'UnknownEndpointError' && wire.names) return new UnknownEndpointError(wire.names);
   return Object.assign(new Error(wire.message), wire.code === undefined ? {} : { code: wire.code });
 }

@@ -77,6 +77,15 @@ export function openThreadStore(options: SqliteOptions): Store {
     setInvocationStatus: forward('setInvocationStatus'),
     listInvocations: forward('listInvocations'),
     prune: forward('prune'),
+    listRuns: forward('listRuns'),
+    taskOutputs: forward('taskOutputs'),
+    adjustRun: forward('adjustRun'),
+    retryExecution: forward('retryExecution'),
+    insertEndpoint: forward('insertEndpoint'),
+    upsertEndpoint: forward('upsertEndpoint'),
+    getEndpoints: forward('getEndpoints'),
+    listEndpoints: forward('listEndpoints'),
+    deleteEndpoint: forward('deleteEndpoint'),
   };
 }
 

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { retryPolicySchema } from '../jobs/job-schema.js';
+import { ENDPOINT_NAME, endpointFields, type Webhook } from '../jobs/webhook-schema.js';
+
+/**
+ * A reusable endpoint (VergeOS' webhook): where calls go and how — url, method, headers, auth, TLS
+ * switch, timeout, retry policy and signing secret — named, so tasks and notifications can use it.
+ */
+export const endpointSchema = z
+  .object({
+    name: z.string().regex(ENDPOINT_NAME, 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit'),
+    description: z.string().max(4096).optional(),
+    ...endpointFields,
+    retry_policy: retryPolicySchema.optional(),
+  })
+  .strict()
+  .superRefine((e, ctx) => {
+    if (e.verifySSL !== undefined && e.tls_skip_verify !== undefined && e.verifySSL === e.tls_skip_verify) {
+      ctx.addIssue({ code: 'custom', path: ['verifySSL'], message: 'contradicts tls_skip_verify' });
+    }
+    if (/^https?:\/\/[^/?#]*@/i.test(e.url)) ctx.addIssue({ code: 'custom', path: ['url'], message: 'cannot carry credentials; use auth' });
+  })
+  .transform(({ verifySSL, ...e }) => (verifySSL === undefined ? e : { ...e, tls_skip_verify: !verifySSL }) as Endpoint);
+
+/** An endpoint as stored and used: a webhook with a name, a description and a retry policy. */
+export type Endpoint = Webhook & {
+  name: string;
+  description?: string;
+  retry_policy?: z.output<typeof retryPolicySchema>;
+};

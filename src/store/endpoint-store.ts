@@ -1,0 +1,48 @@
+/** The store's side of reusable endpoints, and of the jobs that name them. */
+import type { Driver } from './driver.js';
+import * as q from './endpoint-queries.js';
+import type { EndpointRow } from './store.js';
+
+/** A job names endpoints that do not exist. */
+export class UnknownEndpointError extends Error {
+  constructor(readonly names: string[]) {
+    super(`no endpoint named ${names.join(', ')}`);
+  }
+}
+
+const params = (row: EndpointRow) => [row.name, row.spec, row.created_at, row.updated_at];
+
+export async function insertEndpoint(db: Driver, row: EndpointRow): Promise<boolean> {
+  return (await db.execute(q.INSERT_ENDPOINT, params(row))) === 1;
+}
+
+export async function upsertEndpoint(tx: Driver, row: EndpointRow): Promise<'created' | 'updated'> {
+  const existed = (await tx.query(q.ENDPOINT_EXISTS, [row.name])).length > 0;
+  await tx.execute(q.UPSERT_ENDPOINT, params(row));
+  return existed ? 'updated' : 'created';
+}
+
+export function getEndpoints(db: Driver, names: string[]): Promise<EndpointRow[]> {
+  return names.length === 0 ? Promise.resolve([]) : db.query<EndpointRow>(q.getEndpoints(names.length), names);
+}
+
+export function listEndpoints(db: Driver, limit: number, afterName = ''): Promise<EndpointRow[]> {
+  return db.query<EndpointRow>(q.LIST_ENDPOINTS, [afterName, limit]);
+}
+
+/** Deletes an endpoint that no job names; otherwise names the jobs (up to 100). */
+export async function deleteEndpoint(tx: Driver, name: string): Promise<{ deleted: boolean; usedBy: string[] }> {
+  const usedBy = (await tx.query<{ job_id: string }>(q.JOBS_NAMING, [name])).map((r) => r.job_id);
+  if (usedBy.length > 0) return { deleted: false, usedBy };
+  return { deleted: (await tx.execute(q.DELETE_ENDPOINT, [name])) > 0, usedBy };
+}
+
+/** Records the endpoints a job names, each of which must exist (a job naming them keeps them from deletion). */
+export async function syncJobEndpoints(tx: Driver, jobId: string, names: string[]): Promise<void> {
+  await tx.execute(q.FORGET_JOB_ENDPOINTS, [jobId]);
+  if (names.length === 0) return;
+  const found = new Set((await getEndpoints(tx, names)).map((e) => e.name));
+  const missing = names.filter((n) => !found.has(n));
+  if (missing.length > 0) throw new UnknownEndpointError(missing);
+  for (const name of names) await tx.execute(q.NAME_ENDPOINT, [jobId, name]);
+}

@@ -1,0 +1,100 @@
+/**
+ * What the store writes when an attempt ends: the attempt, where its run goes next and, when the
+ * run is a task that ended, what follows in its execution — dependents released or skipped, the
+ * execution ended once every task has, and a notification run for each event a notify entry wants.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { Driver } from './driver.js';
+import { stopHookAfter } from './hook-store.js';
+import { insertRun } from './insert-execution.js';
+import * as q from './queries.js';
+import * as r from './run-queries.js';
+import type { NotifyEvent, NotifyFacts, RunCompletion } from './store.js';
+
+type Ended = 'succeeded' | 'failed';
+
+export async function complete(tx: Driver, item: RunCompletion): Promise<void> {
+  const retry = item.outcome === 'retry';
+  const [run] = await tx.query<{ started_at: number | null }>(q.FINISH_RUN, [
+    retry ? 'pending' : item.outcome, retry ? item.due_at : item.now, item.error, item.now, retry ? null : item.now,
+    item.output ?? null, item.run_id, item.owner,
+  ]);
+  if (!run) return; // the lease lapsed and another worker holds the run now
+  const a = item.attempt;
+  await tx.execute(q.INSERT_ATTEMPT, [
+    a.id, a.run_id, a.execution_id, a.attempt, a.started_at, a.duration_ms, a.status_code, a.error_code, a.error,
+    a.request, a.response_headers, a.response_body, a.response_truncated,
+  ]);
+  if (item.kind === 'notification') return; // a notification's outcome is its own
+  const chronos = [a.attempt, item.error, item.request, item.response];
+  if (retry) {
+    await tx.execute(q.UPDATE_EXECUTION_ATTEMPT_ONLY, ['retrying', ...chronos, item.execution_id]);
+    return;
+  }
+  const task = item.outcome as Ended;
+  const ended = item.graph ? await settleGraph(tx, item, task) : task;
+  if (ended) await tx.execute(q.UPDATE_EXECUTION_AFTER_ATTEMPT, [ended, ...chronos, item.now, item.execution_id]);
+  else await tx.execute(q.UPDATE_EXECUTION_ATTEMPT_ONLY, ['running', ...chronos, item.execution_id]);
+  if (ended && item.hook_id) await stopHookAfter(tx, item.hook_id, item.execution_id, ended, item.now);
+  await notify(tx, item, task, run.started_at, ended);
+}
+
+/** Releases or skips what follows a task; returns how the execution ended, if it did. */
+async function settleGraph(tx: Driver, item: RunCompletion, task: Ended): Promise<Ended | undefined> {
+  const { dependents, downstream } = item.graph!;
+  const id = item.execution_id;
+  if (task === 'succeeded' && dependents.length > 0) {
+    await tx.execute(r.unblock(dependents.length), [item.now, id, ...dependents]);
+    await tx.execute(r.RELEASE_UNBLOCKED, [item.now, item.now, id]);
+  }
+  if (task === 'failed' && downstream.length > 0) await tx.execute(r.skip(downstream.length), [item.now, item.now, id, ...downstream]);
+  const [tally] = await tx.query<{ open: number; failed: number }>(r.TASK_TALLY, [id]);
+  if (Number(tally.open) > 0) return undefined;
+  return Number(tally.failed) > 0 ? 'failed' : 'succeeded';
+}
+
+/** A notification run for each event of this completion that a notify entry wants. */
+async function notify(tx: Driver, item: RunCompletion, task: Ended, startedAt: number | null, ended: Ended | undefined): Promise<void> {
+  if (item.notify.length === 0) return;
+  const events: Array<[NotifyEvent, () => Promise<NotifyFacts>]> = [
+    [`task.${task}`, async () => taskFacts(item, task, startedAt)],
+  ];
+  if (ended) events.push([`execution.${ended}`, () => executionFacts(tx, item, ended)]);
+  for (const [event, factsOf] of events) {
+    const rules = item.notify.filter((rule) => rule.on.includes(event));
+    if (rules.length === 0) continue;
+    const input = JSON.stringify(await factsOf());
+    for (const rule of rules) {
+      const id = uuidv7();
+      const run = { id, kind: 'notification' as const, name: `notify-${rule.target}`, max_attempts: rule.max_attempts, timeout_ms: rule.timeout_ms, message_id: `msg_${id}`, input };
+      await insertRun(tx, item.execution_id, run, item.now);
+    }
+  }
+}
+
+function taskFacts(item: RunCompletion, task: Ended, startedAt: number | null): NotifyFacts {
+  return {
+    event: `task.${task}`,
+    task: item.task_name,
+    status: task,
+    attempts: item.attempt.attempt,
+    duration_ms: item.now - (startedAt ?? item.now),
+    error: item.error,
+    at: item.now,
+  };
+}
+
+async function executionFacts(tx: Driver, item: RunCompletion, ended: Ended): Promise<NotifyFacts> {
+  const [tally] = await tx.query<{ attempts: number }>(r.TASK_TALLY, [item.execution_id]);
+  const [execution] = await tx.query<{ started_at: number | null; created_at: number }>(r.EXECUTION_STARTED, [item.execution_id]);
+  const [failed] = ended === 'failed' ? await tx.query<{ last_error: string | null }>(r.LAST_TASK_ERROR, [item.execution_id]) : [];
+  return {
+    event: `execution.${ended}`,
+    task: null,
+    status: ended,
+    attempts: Number(tally.attempts),
+    duration_ms: item.now - (execution.started_at ?? execution.created_at),
+    error: ended === 'failed' ? (failed?.last_error ?? item.error) : null,
+    at: item.now,
+  };
+}

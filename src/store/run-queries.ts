@@ -1,0 +1,55 @@
+/** The SQL of a job's tasks as a graph, its notifications, and retries of finished executions. */
+import { marks } from './queries.js';
+
+/** A task succeeded: each of its dependents waits for one task fewer. */
+export const unblock = (count: number) => `
+UPDATE runs SET blockers = blockers - 1, updated_at = ?
+WHERE execution_id = ? AND kind = 'task' AND status = 'blocked' AND name IN (${marks(count)})`;
+
+/** Tasks that wait for nothing more are due now. */
+export const RELEASE_UNBLOCKED = `
+UPDATE runs SET status = 'pending', due_at = ?, updated_at = ?
+WHERE execution_id = ? AND kind = 'task' AND status = 'blocked' AND blockers = 0`;
+
+/** A task failed for good: every task downstream of it is skipped. */
+export const skip = (count: number) => `
+UPDATE runs SET status = 'skipped', finished_at = ?, updated_at = ?
+WHERE execution_id = ? AND kind = 'task' AND status = 'blocked' AND name IN (${marks(count)})`;
+
+/** How an execution's tasks stand: those not yet ended, and those that failed or were skipped. */
+export const TASK_TALLY = `
+SELECT
+  SUM(CASE WHEN status IN ('succeeded', 'failed', 'skipped') THEN 0 ELSE 1 END) AS open,
+  SUM(CASE WHEN status IN ('failed', 'skipped') THEN 1 ELSE 0 END) AS failed,
+  SUM(attempt) AS attempts
+FROM runs WHERE execution_id = ? AND kind = 'task'`;
+
+export const EXECUTION_STARTED = `SELECT started_at, created_at FROM executions WHERE id = ?`;
+
+export const LAST_TASK_ERROR = `
+SELECT last_error FROM runs WHERE execution_id = ? AND kind = 'task' AND status = 'failed'
+ORDER BY finished_at DESC LIMIT 1`;
+
+export const LIST_RUNS = `
+SELECT id, kind, name, status, attempt, max_attempts, blockers, due_at, last_error, input, started_at, finished_at
+FROM runs WHERE execution_id = ? ORDER BY created_at, id`;
+
+export const taskOutputs = (count: number) => `
+SELECT execution_id, name, output FROM runs
+WHERE execution_id IN (${marks(count)}) AND kind = 'task' AND output IS NOT NULL`;
+
+/** A held run takes the settings worked out when it was claimed. */
+export const ADJUST_RUN = `
+UPDATE runs SET lease_until = ?, timeout_ms = ?, max_attempts = ? WHERE id = ? AND lease_owner = ? AND status = 'running'`;
+
+export const EXECUTION_FOR_RETRY = `SELECT finished_at FROM executions WHERE job_id = ? AND id = ?`;
+
+export const TASK_RUNS = `SELECT id, name, status, attempt FROM runs WHERE execution_id = ? AND kind = 'task'`;
+
+/** A failed or skipped task of a finished execution, ready to run again (blocked while it waits). */
+export const RETRY_RUN = `
+UPDATE runs SET status = ?, blockers = ?, max_attempts = ?, due_at = ?, last_error = NULL, finished_at = NULL,
+  output = NULL, updated_at = ?
+WHERE id = ?`;
+
+export const REOPEN_EXECUTION = `UPDATE executions SET status = 'pending', finished_at = NULL WHERE id = ?`;
