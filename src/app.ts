@@ -32,6 +32,7 @@ import type { CreatedExecution, InvocationOutcome, NewExecution, NewInvocation, 
 import { createWorker, type Worker } from './worker/worker.js';
 import { createRunCalls } from './worker/run-calls.js';
 import { createEndpointCodec } from './endpoints/endpoint-codec.js';
+import { endpointRoutes } from './endpoints/endpoints-routes.js';
 
 export interface App {
   config: Config;
@@ -143,9 +144,10 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
         waitTimeoutMs: ms(config.hooks.wait_timeout),
       }),
       hooksRoutes({ store, clock, calls: hookCalls, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
+      endpointRoutes({ store, codec: endpointCodec, clock }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
-      executionRoutes({ store }),
+      executionRoutes({ store, clock, onRetried: worker.wake }),
       webhookTestRoute({ caller }),
     ],
   });

@@ -1,12 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../errors.js';
+import type { Clock } from '../clock.js';
+import { conflict, notFound } from '../errors.js';
+import { parseSpec } from '../jobs/job-codec.js';
+import { planOf } from '../jobs/job-plan.js';
 import { executionView } from '../jobs/execution-view.js';
 import type { ExecutionCursor, Store } from '../store/store.js';
 import { page, readPage } from './pagination.js';
 
+type Params = { id: string; execution: string };
+
 /** A job's executions, newest first, and one execution with every attempt. */
-export function executionRoutes(deps: { store: Store }) {
-  const { store } = deps;
+export function executionRoutes(deps: { store: Store; clock: Clock; onRetried: () => void }) {
+  const { store, clock, onRetried } = deps;
   return async function register(app: FastifyInstance): Promise<void> {
     app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>(
       '/api/v1/jobs/:id/executions',
@@ -20,10 +25,27 @@ export function executionRoutes(deps: { store: Store }) {
       },
     );
 
-    app.get<{ Params: { id: string; execution: string } }>('/api/v1/jobs/:id/executions/:execution', async (request) => {
+    app.get<{ Params: Params }>('/api/v1/jobs/:id/executions/:execution', async (request) => {
       const row = await store.getExecution(request.params.id, request.params.execution);
       if (!row) throw notFound(`execution ${request.params.execution} of job ${request.params.id}`);
-      return executionView(row, await store.listAttempts(row.id));
+      const [attempts, runs] = await Promise.all([store.listAttempts(row.id), store.listRuns(row.id)]);
+      return executionView(row, attempts, runs);
+    });
+
+    /** Runs the failed and skipped tasks of a finished execution again, keeping the succeeded ones. */
+    app.post<{ Params: Params }>('/api/v1/jobs/:id/executions/:execution/retry', async (request, reply) => {
+      const { id, execution } = request.params;
+      const row = await store.getExecution(id, execution);
+      if (!row) throw notFound(`execution ${execution} of job ${id}`);
+      const plan = planOf(parseSpec(row.spec!));
+      const tasks = [...plan.tasks.values()].map((t) => ({ name: t.task.name, depends_on: t.task.depends_on, max_attempts: t.settings.maxAttempts }));
+      const result = await store.retryExecution(id, execution, tasks, clock.now());
+      if (result === 'not_found') throw notFound(`execution ${execution} of job ${id}`);
+      if (result === 'unfinished') throw conflict(`execution ${execution} has not ended yet`);
+      if (result === 'nothing_to_retry') throw conflict(`execution ${execution} has no failed or skipped task to run again`);
+      onRetried();
+      const [again, attempts, runs] = await Promise.all([store.getExecution(id, execution), store.listAttempts(execution), store.listRuns(execution)]);
+      return reply.code(202).send(executionView(again!, attempts, runs));
     });
   };
 }

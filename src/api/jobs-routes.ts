@@ -7,6 +7,9 @@ import { jobViews, oneJobView } from './job-views.js';
 import type { Trigger } from '../jobs/trigger.js';
 import { validateJob } from '../jobs/validate.js';
 import type { JobRow, Store } from '../store/store.js';
+import { UnknownEndpointError } from '../store/endpoint-store.js';
+import type { JobSpec } from '../jobs/job-schema.js';
+import { namedEndpoints } from '../jobs/secrets.js';
 import { page, readPage } from './pagination.js';
 
 type Params = { id: string };
@@ -19,6 +22,24 @@ function readEnabled(value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;
   if (value === 'true' || value === 'false') return value === 'true';
   throw badRequest('enabled must be true or false', 'enabled');
+}
+
+/** Every endpoint the job names exists; otherwise a 400 names the first field naming one that does not. */
+async function checkEndpoints(store: Store, spec: JobSpec): Promise<void> {
+  const named = namedEndpoints(spec);
+  if (named.length === 0) return;
+  const found = new Set((await store.getEndpoints([...new Set(named.map((n) => n.name))])).map((e) => e.name));
+  const missing = named.find((n) => !found.has(n.name));
+  if (missing) throw badRequest(`${missing.field}: there is no endpoint named ${missing.name}`, missing.field);
+}
+
+/** A job write; an endpoint deleted since the check above makes it a 400 too. */
+async function writing<T>(spec: JobSpec, write: Promise<T>): Promise<T> {
+  return write.catch((err: unknown) => {
+    if (!(err instanceof UnknownEndpointError)) throw err;
+    const missing = namedEndpoints(spec).find((n) => err.names.includes(n.name))!;
+    throw badRequest(`${missing.field}: there is no endpoint named ${missing.name}`, missing.field);
+  });
 }
 
 /** Jobs: create, replace, read, list, delete, and trigger by hand. `onScheduleChange` wakes the scheduler. */
@@ -34,8 +55,9 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
     app.post('/api/v1/jobs', async (request, reply) => {
       const now = clock.now();
       const spec = validateJob(request.body, undefined, uuidv7, now);
+      await checkEndpoints(store, spec);
       const row = codec.toRow(spec, undefined, now);
-      if (!(await store.insertJob(row))) throw conflict(`job ${spec.id} already exists; PUT /api/v1/jobs/${spec.id} replaces it`, 'id');
+      if (!(await writing(spec, store.insertJob(row)))) throw conflict(`job ${spec.id} already exists; PUT /api/v1/jobs/${spec.id} replaces it`, 'id');
       if (row.next_run_at !== null) deps.onScheduleChange();
       return reply.code(201).header('location', `/api/v1/jobs/${spec.id}`).send(await oneJobView(store, row, revealedKeys(row)));
     });
@@ -43,9 +65,10 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
     app.put<{ Params: Params }>('/api/v1/jobs/:id', async (request, reply) => {
       const now = clock.now();
       const spec = validateJob(request.body, request.params.id, uuidv7, now);
+      await checkEndpoints(store, spec);
       const previous = await store.getJob(spec.id);
       const row = codec.toRow(spec, previous, now);
-      const result = await store.upsertJob(row);
+      const result = await writing(spec, store.upsertJob(row));
       if (row.next_run_at !== null) deps.onScheduleChange();
       const shown = { ...row, last_run_at: previous?.last_run_at ?? null, created_at: previous?.created_at ?? row.created_at };
       return reply.code(result === 'created' ? 201 : 200).send(await oneJobView(store, shown, revealedKeys(row)));

@@ -1,10 +1,13 @@
-import type { AttemptRow, ExecutionRow } from '../store/store.js';
+import type { AttemptRow, ExecutionRow, NotifyFacts, RunRow } from '../store/store.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const json = (text: string | null) => (text === null ? null : JSON.parse(text));
 
-/** An execution in the Chronos shape, `{id, status, attempts, last_error, request, response}`, and more. */
-export function executionView(row: ExecutionRow, attempts?: AttemptRow[]) {
+/**
+ * An execution in the Chronos shape, `{id, status, attempts, last_error, request, response}`, and
+ * more; with its runs, each task and notification, and every attempt.
+ */
+export function executionView(row: ExecutionRow, attempts?: AttemptRow[], runs?: RunRow[]) {
   const trigger = JSON.parse(row.trigger) as { type: string; hook?: string; test?: boolean; body?: unknown; headers?: unknown; parameters?: unknown };
   return {
     id: row.id,
@@ -27,12 +30,47 @@ export function executionView(row: ExecutionRow, attempts?: AttemptRow[]) {
     started_at: iso(row.started_at),
     finished_at: iso(row.finished_at),
     next_attempt_at: iso(row.next_attempt_at),
-    ...(attempts ? { attempt_log: attempts.map(attemptView) } : {}),
+    ...(runs ? { tasks: runs.filter((r) => r.kind === 'task').map(taskView), notifications: runs.filter((r) => r.kind === 'notification').map(notificationView) } : {}),
+    ...(attempts ? { attempt_log: attempts.map((a) => attemptView(a, runs?.find((r) => r.id === a.run_id))) } : {}),
   };
 }
 
-export function attemptView(a: AttemptRow) {
+/** A task run: how it stands, when it ran, and its attempts so far. */
+function taskView(run: RunRow) {
   return {
+    name: run.name,
+    status: run.status,
+    attempts: run.attempt,
+    max_attempts: run.max_attempts,
+    started_at: iso(run.started_at),
+    finished_at: iso(run.finished_at),
+    duration_ms: run.started_at !== null && run.finished_at !== null ? run.finished_at - run.started_at : null,
+    last_error: run.last_error,
+    next_attempt_at: run.status === 'pending' ? iso(run.due_at) : null,
+  };
+}
+
+/** A notification: the event it reports, to which notify entry, and how its delivery stands. */
+function notificationView(run: RunRow) {
+  const facts = JSON.parse(run.input ?? '{}') as Partial<NotifyFacts>;
+  return {
+    notify: notifyIndex(run),
+    event: facts.event ?? null,
+    task: facts.task ?? null,
+    status: run.status,
+    attempts: run.attempt,
+    last_error: run.last_error,
+    next_attempt_at: run.status === 'pending' ? iso(run.due_at) : null,
+  };
+}
+
+const notifyIndex = (run: RunRow) => Number(run.name.replace(/^notify-/, ''));
+
+/** One attempt; with its run, the task it was of or the notify entry it delivered to. */
+export function attemptView(a: AttemptRow, run?: RunRow) {
+  const of = run === undefined ? {} : run.kind === 'task' ? { task: run.name } : { notification: notifyIndex(run) };
+  return {
+    ...of,
     attempt: a.attempt,
     started_at: new Date(a.started_at).toISOString(),
     duration_ms: a.duration_ms,

@@ -51,10 +51,13 @@ export function mapJobWebhooks(
   return spec.webhook ? { ...spec, webhook: fn(spec.webhook, 'webhook', undefined) } : spec;
 }
 
-/** The endpoints a job names, in its webhooks and its notify entries. */
-export function endpointNames(spec: JobSpec): string[] {
-  const names = new Set<string>();
-  mapJobWebhooks(spec, (w) => (namesEndpoint(w) && names.add(w.endpoint), w));
-  for (const n of spec.notify ?? []) if (n.endpoint) names.add(n.endpoint);
-  return [...names].sort();
+/** Each endpoint a job names, with the field that names it: in its webhooks, then in its notify entries. */
+export function namedEndpoints(spec: JobSpec): Array<{ name: string; field: string }> {
+  const named: Array<{ name: string; field: string }> = [];
+  mapJobWebhooks(spec, (w, path) => (namesEndpoint(w) && named.push({ name: w.endpoint, field: `${path}.endpoint` }), w));
+  spec.notify?.forEach((n, i) => n.endpoint && named.push({ name: n.endpoint, field: `notify.${i}.endpoint` }));
+  return named;
 }
+
+/** The endpoints a job names, each once. */
+export const endpointNames = (spec: JobSpec): string[] => [...new Set(namedEndpoints(spec).map((n) => n.name))].sort();

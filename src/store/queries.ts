@@ -71,7 +71,7 @@ export const EXECUTION_COLUMNS = `id, job_id, namespace, status, trigger_type, t
   (SELECT MIN(r.due_at) FROM runs r WHERE r.execution_id = executions.id AND r.status = 'pending' AND r.kind = 'task')
     AS next_attempt_at`;
 
-export const GET_EXECUTION = `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE job_id = ? AND id = ?`;
+export const GET_EXECUTION = `SELECT ${EXECUTION_COLUMNS}, spec FROM executions WHERE job_id = ? AND id = ?`;
 
 export const LIST_EXECUTIONS = `
 SELECT ${EXECUTION_COLUMNS} FROM executions WHERE job_id = ?

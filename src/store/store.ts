@@ -155,6 +155,8 @@ export interface ExecutionRow {
   finished_at: number | null;
   /** When the next attempt is due, while one is waiting. */
   next_attempt_at: number | null;
+  /** The job's spec as the execution started with it; read with one execution, not in lists. */
+  spec?: string;
 }
 
 export interface AttemptRow {

@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { page, readPage } from '../api/pagination.js';
+import type { Clock } from '../clock.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { zodToHttpError } from '../jobs/validate.js';
+import type { Store } from '../store/store.js';
+import { endpointView, type EndpointCodec } from './endpoint-codec.js';
+import { endpointSchema, type Endpoint } from './endpoint-schema.js';
+
+type Params = { name: string };
+
+function readEndpoint(input: unknown, pathName?: string): Endpoint {
+  const body = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : undefined;
+  if (!body) throw badRequest('the body must be a JSON object', 'body');
+  const { created_at: _c, updated_at: _u, ...fields } = body;
+  if (pathName !== undefined && fields.name !== undefined && fields.name !== pathName) {
+    throw badRequest(`name ${String(fields.name)} does not match the URL's ${pathName}`, 'name');
+  }
+  const parsed = endpointSchema.safeParse(pathName === undefined ? fields : { ...fields, name: pathName });
+  if (!parsed.success) throw zodToHttpError(parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Reusable endpoints: create, replace, read, list, delete. Calls through an endpoint read it as they
+ * are made, so a change applies to every call after it; one that jobs name cannot be deleted.
+ */
+export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock: Clock }) {
+  const { store, codec, clock } = deps;
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.post('/api/v1/endpoints', async (request, reply) => {
+      const endpoint = readEndpoint(request.body);
+      const row = codec.toRow(endpoint, undefined, clock.now());
+      if (!(await store.insertEndpoint(row))) throw conflict(`endpoint ${endpoint.name} already exists; PUT /api/v1/endpoints/${endpoint.name} replaces it`, 'name');
+      return reply.code(201).header('location', `/api/v1/endpoints/${endpoint.name}`).send(endpointView(row));
+    });
+
+    app.put<{ Params: Params }>('/api/v1/endpoints/:name', async (request, reply) => {
+      const endpoint = readEndpoint(request.body, request.params.name);
+      const [previous] = await store.getEndpoints([endpoint.name]);
+      const row = codec.toRow(endpoint, previous, clock.now());
+      const result = await store.upsertEndpoint(row);
+      return reply.code(result === 'created' ? 201 : 200).send(endpointView(row));
+    });
+
+    app.get<{ Querystring: Record<string, string | undefined> }>('/api/v1/endpoints', async (request) => {
+      const { limit, cursor } = readPage<string>(request.query);
+      const rows = await store.listEndpoints(limit, cursor);
+      return page(rows.map(endpointView), limit, (last) => last.name);
+    });
+
+    app.get<{ Params: Params }>('/api/v1/endpoints/:name', async (request) => {
+      const [row] = await store.getEndpoints([request.params.name]);
+      if (!row) throw notFound(`endpoint ${request.params.name}`);
+      return endpointView(row);
+    });
+
+    app.delete<{ Params: Params }>('/api/v1/endpoints/:name', async (request, reply) => {
+      const { deleted, usedBy } = await store.deleteEndpoint(request.params.name);
+      if (usedBy.length > 0) throw conflict(`endpoint ${request.params.name} is used by the jobs ${usedBy.join(', ')}`, 'name');
+      if (!deleted) throw notFound(`endpoint ${request.params.name}`);
+      return reply.code(204).send();
+    });
+  };
+}
