@@ -105,8 +105,9 @@ RETURNING id, execution_id, kind, name, input, attempt, max_attempts, timeout_ms
 export const claimedExecutions = (count: number) => `
 SELECT id, job_id, namespace, spec, trigger, scheduled_time, hook_id FROM executions WHERE id IN (${marks(count)})`;
 
+/** Executions whose tasks were claimed are running; one that has ended (and sends notifications) stays as it ended. */
 export const markExecutionsRunning = (count: number) => `
-UPDATE executions SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id IN (${marks(count)})`;
+UPDATE executions SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id IN (${marks(count)}) AND finished_at IS NULL`;
 
 /** Ends an attempt of a run this owner holds; no row comes back when its lease lapsed to another. */
 export const FINISH_RUN = `
@@ -132,7 +133,7 @@ export const releaseRuns = (count: number) => `
 UPDATE runs SET status = 'pending', attempt = attempt - 1, due_at = ?, lease_owner = NULL, lease_until = NULL,
   updated_at = ?
 WHERE lease_owner = ? AND status = 'running' AND id IN (${marks(count)})
-RETURNING execution_id, attempt`;
+RETURNING execution_id, attempt, kind`;
 
 /** The earliest time a run becomes claimable: a pending run falling due, or a lease lapsing. */
 export const NEXT_WAKE = `

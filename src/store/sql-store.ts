@@ -185,7 +185,8 @@ async function claim(
   const ids = [...new Set(runs.map((r) => r.execution_id))];
   type ExecutionPart = Pick<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time' | 'hook_id'> & { id: string };
   const executions = await tx.query<ExecutionPart>(q.claimedExecutions(ids.length), ids);
-  await tx.execute(q.markExecutionsRunning(ids.length), [now, ...ids]);
+  const working = [...new Set(runs.filter((r) => r.kind === 'task').map((r) => r.execution_id))];
+  if (working.length > 0) await tx.execute(q.markExecutionsRunning(working.length), [now, ...working]);
   const byId = new Map(executions.map((e) => [e.id, e]));
   return runs.map((run) => {
     const { id: _id, ...execution } = byId.get(run.execution_id)!;
@@ -216,8 +217,10 @@ async function fire(tx: Driver, item: TickFiring, result: FireResult): Promise<v
 }
 
 async function release(tx: Driver, owner: string, runIds: string[], now: number): Promise<void> {
-  const rows = await tx.query<{ execution_id: string; attempt: number }>(q.releaseRuns(runIds.length), [
+  const rows = await tx.query<{ execution_id: string; attempt: number; kind: string }>(q.releaseRuns(runIds.length), [
     now, now, owner, ...runIds,
   ]);
-  for (const row of rows) await tx.execute(q.SET_EXECUTION_STATUS, [row.attempt > 0 ? 'retrying' : 'pending', row.execution_id]);
+  for (const row of rows.filter((r) => r.kind === 'task')) {
+    await tx.execute(q.SET_EXECUTION_STATUS, [row.attempt > 0 ? 'retrying' : 'pending', row.execution_id]);
+  }
 }
