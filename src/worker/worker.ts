@@ -162,7 +162,10 @@ export function createWorker(deps: {
     completions.add(completion).then(
       () => {
         logAttempt(run, completion);
-        if (completion.outcome !== 'retry') deps.onFinished?.(completion.execution_id);
+        if (completion.outcome === 'retry') return;
+        deps.onFinished?.(completion.execution_id);
+        // Its end may have made runs due: the tasks after it, and notifications.
+        if (completion.graph || completion.notify.length > 0) wake();
       },
       (err) => log.error({ run: run.id, err: (err as Error).message }, 'recording an attempt failed; the run is retried when its lease lapses'),
     );

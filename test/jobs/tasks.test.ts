@@ -100,6 +100,17 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test('a scheduled job with tasks runs its graph at each tick', async () => {
+      await withNode(kind, {}, async ({ node, clock, receiver }) => {
+        const tasks = [task(receiver, 'first'), task(receiver, 'second'), task(receiver, 'last', ['first', 'second'])];
+        await createJob(node, { id: 'nightly', schedule: { every: '1m' }, tasks });
+        clock.advance(60_000);
+        await receiver.waitFor(3);
+        await waitUntil(async () => (await node.api('GET', '/api/v1/jobs/nightly/executions')).body.items[0]?.status === 'succeeded');
+        assert.equal(receiver.requests[2].path, '/last');
+      });
+    });
+
     test('bad task lists are refused naming the task or field', async () => {
       await withNode(kind, {}, async ({ node, receiver }) => {
         const cases: Array<[Record<string, unknown>, string]> = [
