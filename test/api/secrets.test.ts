@@ -59,6 +59,16 @@ for (const kind of STORE_KINDS) {
           responses.push(JSON.stringify(e), (await node.api('GET', `/api/v1/jobs/s${i}`)).text);
           responses.push((await node.api('GET', `/api/v1/jobs/s${i}/executions`)).text);
         }
+        // The same secrets in an endpoint, and in a task that overrides one.
+        const endpoint = await node.api('POST', '/api/v1/endpoints', { name: 'secret-target', url: receiver.url, auth: { type: 'api_key', api_key: API_KEY }, signing_secret: `whsec_${SIGNING_KEY}` });
+        assert.equal(endpoint.status, 201, endpoint.text);
+        responses.push(endpoint.text, (await node.api('GET', '/api/v1/endpoints')).text);
+        const tasks = [{ name: 'via', webhook: { endpoint: 'secret-target' } }, { name: 'over', webhook: { endpoint: 'secret-target', auth: { type: 'bearer', token: TOKEN } } }];
+        const created = await node.api('POST', '/api/v1/jobs', { id: 'tasks', retry_policy: policy, tasks, notify: [{ endpoint: 'secret-target' }] });
+        assert.equal(created.status, 201, created.text);
+        const e = await runToEnd(node, clock, 'tasks', await trigger(node, 'tasks'));
+        assert.equal(e.status, 'succeeded');
+        responses.push(created.text, JSON.stringify(e), (await node.api('GET', '/api/v1/jobs/tasks')).text);
         assert.equal(receiver.requests[0].headers.authorization, `Bearer ${TOKEN}`, 'the receiver did get the real secret');
         const shown = await node.api('GET', '/api/v1/jobs/s0');
         assert.equal(shown.body.webhook.auth.token, '***');
