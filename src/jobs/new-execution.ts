@@ -32,7 +32,7 @@ export function newExecution(
   trigger: ExecutionTrigger,
   scheduledTime: number,
   now: number,
-  plan: JobPlan = planOf(spec),
+  plan: JobPlan = planFor(job.spec, spec),
 ): NewExecution {
   const id = uuidv7();
   return {
@@ -60,6 +60,19 @@ export function newExecution(
       };
     }),
   };
+}
+
+/** Plans kept by the spec text they were worked out from; the map starts over when it is full. */
+const PLAN_CACHE_SIZE = 256;
+const plans = new Map<string, JobPlan>();
+
+function planFor(specJson: string, spec: JobSpec): JobPlan {
+  let plan = plans.get(specJson);
+  if (!plan) {
+    if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
+    plans.set(specJson, (plan = planOf(spec)));
+  }
+  return plan;
 }
 
 /** The trigger as stored: `{type, hook?, test?, body, headers?, parameters?}`, from JSON text where given. */

@@ -33,8 +33,12 @@ export async function complete(tx: Driver, item: RunCompletion): Promise<void> {
   }
   const task = item.outcome as Ended;
   const ended = item.graph ? await settleGraph(tx, item, task) : task;
-  if (ended) await tx.execute(q.UPDATE_EXECUTION_AFTER_ATTEMPT, [ended, ...chronos, item.now, item.execution_id]);
-  else await tx.execute(q.UPDATE_EXECUTION_ATTEMPT_ONLY, ['running', ...chronos, item.execution_id]);
+  if (!ended) await tx.execute(q.UPDATE_EXECUTION_ATTEMPT_ONLY, ['running', ...chronos, item.execution_id]);
+  else {
+    // An execution that failed says why, though the task that ended it last may have succeeded.
+    if (ended === 'failed' && item.error === null) chronos[1] = (await tx.query<{ last_error: string | null }>(r.LAST_TASK_ERROR, [item.execution_id]))[0]?.last_error ?? null;
+    await tx.execute(q.UPDATE_EXECUTION_AFTER_ATTEMPT, [ended, ...chronos, item.now, item.execution_id]);
+  }
   if (ended && item.hook_id) await stopHookAfter(tx, item.hook_id, item.execution_id, ended, item.now);
   await notify(tx, item, task, run.started_at, ended);
 }

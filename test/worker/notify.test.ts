@@ -44,7 +44,11 @@ for (const kind of STORE_KINDS) {
 
     test('`on` picks the events; execution events come once the last task ends; a failure says why', async () => {
       await withNode(kind, {}, async ({ node, clock, receiver }) => {
-        receiver.respond((req, res) => void res.writeHead(req.path === '/a' ? 500 : 200).end());
+        receiver.respond(async (req, res) => {
+          // c ends last, so that the task ending the execution is one that succeeded.
+          if (req.path === '/c') await waitUntil(() => receiver.requests.some((r) => r.path === '/notify'), 5_000, 'the notification of a');
+          res.writeHead(req.path === '/a' ? 500 : 200).end();
+        });
         const tasks = [{ name: 'a', webhook: { url: `${receiver.url}/a` } }, { name: 'b', depends_on: ['a'], webhook: { url: `${receiver.url}/b` } }, { name: 'c', webhook: { url: `${receiver.url}/c` } }];
         const notify = [{ url: `${receiver.url}/notify`, on: ['task.failed', 'execution.failed', 'execution.succeeded'] }];
         await createJob(node, { id: 'events', retry_policy: NO_RETRY, tasks, notify });
@@ -55,6 +59,7 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(payloads.map((p) => [p.event, p.taskName, p.status]).sort(), [['execution.failed', null, 'failed'], ['task.failed', 'a', 'failed']]);
         assert.equal(payloads.find((p) => p.event === 'execution.failed').error, 'HTTP 500');
         assert.equal(payloads.find((p) => p.event === 'execution.failed').attempts, 2, 'a and c made one attempt each; b none');
+        assert.equal((await getExecution(node, 'events', id)).last_error, 'HTTP 500', 'the execution says why it failed, whichever task ended last');
       });
     });
 
