@@ -93,7 +93,7 @@ export function createRunCalls(deps: { store: Store; openSpec: ReturnType<typeof
       webhook: { ...webhook, ...tls, body: n.body ?? DEFAULT_NOTIFY_BODY },
       data: { trigger, outputs, event: eventOf(run, JSON.parse(run.input!) as NotifyFacts) },
       settings: endpoint ? notifySettings(endpoint) : entry.settings,
-      completion: { notify: [] },
+      completion: completionOf(run, plan),
       keepOutput: false,
     };
   }
