@@ -1,4 +1,3 @@
-import { resolveRetryPolicy, type RetryPolicy } from '../http/retry-policy.js';
 import type { JobCodec } from './job-codec.js';
 import type { JobSpec } from './job-schema.js';
 import { planOf, type JobPlan } from './job-plan.js';
@@ -6,7 +5,6 @@ import { planOf, type JobPlan } from './job-plan.js';
 /** A job spec as a run carries it, opened once: secrets in the clear, its plan worked out. */
 export interface OpenedSpec {
   spec: JobSpec;
-  retryPolicy: RetryPolicy;
   /** Its tasks, their graph and settings, and its notify entries. */
   plan: JobPlan;
 }
@@ -25,7 +23,7 @@ export function createSpecCache(codec: JobCodec) {
     if (!entry) {
       if (opened.size >= SPEC_CACHE_SIZE) opened.clear();
       const spec = codec.open(specJson);
-      entry = { spec, retryPolicy: resolveRetryPolicy(spec.retry_policy), plan: planOf(spec) };
+      entry = { spec, plan: planOf(spec) };
       opened.set(specJson, entry);
     }
     return entry;
