@@ -79,16 +79,3 @@ WHERE i.hook_id = ?
   AND (CAST(? AS BIGINT) IS NULL OR i.received_at < ? OR (i.received_at = ? AND i.id < ?))
   AND (CAST(? AS TEXT) IS NULL OR i.result = ?)
 ORDER BY i.received_at DESC, i.id DESC LIMIT ?`;
-
-/** Retention: each deletes at most a batch, oldest first. */
-export const PRUNE_EXECUTIONS = `
-DELETE FROM executions WHERE id IN (
-  SELECT id FROM executions WHERE finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at LIMIT ?)`;
-export const PRUNE_INVOCATIONS = `
-DELETE FROM invocations WHERE id IN (SELECT id FROM invocations WHERE received_at < ? ORDER BY received_at LIMIT ?)`;
-export const PRUNE_TICKS = `
-DELETE FROM ticks WHERE (job_id, scheduled_for) IN (
-  SELECT job_id, scheduled_for FROM ticks WHERE scheduled_for < ? ORDER BY scheduled_for LIMIT ?)`;
-export const PRUNE_RATE_COUNTS = `
-DELETE FROM rate_counts WHERE (scope, window_start) IN (
-  SELECT scope, window_start FROM rate_counts WHERE window_start < ? ORDER BY window_start LIMIT ?)`;

@@ -12,15 +12,13 @@ import {
   type InvocationResult,
   type InvocationRow,
   type NewInvocation,
-  type PruneCounts,
-  type PruneCutoff,
   type RateLimit,
 } from './store.js';
 
 const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
 
 /** `,failed,succeeded,`: matched with LIKE when an execution ends. */
-export const stopAfterText = (statuses: readonly string[]) => (statuses.length === 0 ? null : `,${statuses.join(',')},`);
+const stopAfterText = (statuses: readonly string[]) => (statuses.length === 0 ? null : `,${statuses.join(',')},`);
 
 /** Brings a job's hooks in line with its triggers: new ones made, listed ones updated, the rest deleted. */
 export async function syncHooks(tx: Driver, job: { id: string; namespace: string; updated_at: number }, declared: HookDeclaration[]): Promise<void> {
@@ -167,14 +165,4 @@ export function listInvocations(
   const at = before?.received_at ?? null;
   const kind = result ?? null;
   return db.query<InvocationRow>(q.LIST_INVOCATIONS, [hookId, at, at, at, before?.id ?? null, kind, kind, limit]);
-}
-
-/** One batch of each kind older than the cutoff; executions take their runs and attempts with them. */
-export async function prune(db: Driver, cutoff: PruneCutoff, batch: number): Promise<PruneCounts> {
-  return {
-    invocations: await db.execute(q.PRUNE_INVOCATIONS, [cutoff.received_before, batch]),
-    executions: await db.execute(q.PRUNE_EXECUTIONS, [cutoff.finished_before, batch]),
-    ticks: await db.execute(q.PRUNE_TICKS, [cutoff.ticks_before, batch]),
-    rate_counts: await db.execute(q.PRUNE_RATE_COUNTS, [cutoff.windows_before, batch]),
-  };
 }

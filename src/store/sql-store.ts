@@ -4,6 +4,7 @@ import * as q from './queries.js';
 import { insertExecution } from './insert-execution.js';
 import * as endpoints from './endpoint-store.js';
 import * as hooks from './hook-store.js';
+import { prune } from './prune.js';
 import { retryExecution } from './retry-execution.js';
 import { complete } from './run-completion.js';
 import * as r from './run-queries.js';
@@ -128,7 +129,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     recordInvocations: (items, windowMs) => db.transaction((tx) => hooks.recordInvocations(tx, items, windowMs)),
     setInvocationStatus: (id, statusCode) => hooks.setInvocationStatus(db, id, statusCode),
     listInvocations: (hookId, limit, before, result) => hooks.listInvocations(db, hookId, limit, before, result),
-    prune: (cutoff, batch) => hooks.prune(db, cutoff, batch),
+    prune: (cutoff, batch) => prune(db, cutoff, batch),
 
     listRuns: (executionId) => db.query<RunRow>(r.LIST_RUNS, [executionId]),
     taskOutputs: (ids) => (ids.length === 0 ? Promise.resolve([]) : db.query(r.taskOutputs(ids.length), ids)),

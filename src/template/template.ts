@@ -12,7 +12,6 @@ const FORBIDDEN_IN_HEADER = /[\r\n\0]/;
 export const TEMPLATE_VARIABLES = ['JobID', 'JobName', 'ExecutionID', 'ScheduledTime', 'Attempt'] as const;
 /** What templates read: the call that started the execution, earlier tasks' results, and a notification's event. */
 export const TEMPLATE_ROOTS = ['trigger', 'outputs', 'event'] as const;
-export type TemplateRoot = (typeof TEMPLATE_ROOTS)[number];
 
 export interface TemplateContext {
   vars: Record<string, string>;

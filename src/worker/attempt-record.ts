@@ -1,20 +1,16 @@
 import { v7 as uuidv7 } from 'uuid';
 import { errorCodeOf, type CallOutcome } from '../http/caller.js';
-import { nextDelayMs, type RetryPolicy } from '../http/retry-policy.js';
+import { nextDelayMs } from '../http/retry-policy.js';
 import type { ClaimedRun, RunCompletion } from '../store/store.js';
+import type { PreparedCall } from './run-calls.js';
 
 /** What follows a run's attempt besides the attempt itself: its settings, graph, notify rules, and whether its result is kept. */
-export interface AttemptContext {
-  policy: RetryPolicy;
-  maxAttempts: number;
-  completion: Pick<RunCompletion, 'graph' | 'notify'>;
-  keepOutput: boolean;
-}
+export type AttemptContext = Pick<PreparedCall, 'settings' | 'completion' | 'keepOutput'>;
 
 /** Turns an attempt's outcome into what the store writes: the attempt row and the run's next state. */
 export function completionFor(run: ClaimedRun, outcome: CallOutcome, context: AttemptContext, now: number): RunCompletion {
   const { result } = outcome;
-  const retry = outcome.verdict === 'retry' && run.attempt < context.maxAttempts;
+  const retry = outcome.verdict === 'retry' && run.attempt < context.settings.maxAttempts;
   const final = outcome.verdict === 'success' ? 'succeeded' : 'failed';
   const request = JSON.stringify(outcome.request);
   return {
@@ -26,7 +22,7 @@ export function completionFor(run: ClaimedRun, outcome: CallOutcome, context: At
     execution_id: run.execution_id,
     owner: run.lease_owner,
     outcome: retry ? 'retry' : final,
-    due_at: retry ? now + nextDelayMs(context.policy, run.attempt, outcome.retryAfterMs) : undefined,
+    due_at: retry ? now + nextDelayMs(context.settings.policy, run.attempt, outcome.retryAfterMs) : undefined,
     error: outcome.error,
     request,
     response: JSON.stringify({ status_code: result.statusCode ?? 0, error: outcome.error }),

@@ -126,8 +126,9 @@ export function createWorker(deps: {
       call = await deps.prepare(run);
     } catch (err) {
       if (!(err instanceof UnpreparedRun)) throw err;
-      const context = { policy: resolveRetryPolicy(undefined), maxAttempts: run.max_attempts, completion: completionOf(run, plan), keepOutput: false };
-      record(run, completionFor(run, configFailure({}, err.message, clock.now()), context, clock.now()));
+      // It fails as it stands, unretried: its settings matter no more.
+      const settings = { policy: resolveRetryPolicy(undefined), maxAttempts: run.max_attempts, timeoutMs: run.timeout_ms };
+      record(run, completionFor(run, configFailure({}, err.message, clock.now()), { settings, completion: completionOf(run, plan), keepOutput: false }, clock.now()));
       return;
     }
     const { settings } = call;
@@ -150,8 +151,7 @@ export function createWorker(deps: {
       abort,
     );
     if (abort.reason === RELEASED) return; // the next holder makes this attempt again
-    const context = { policy: settings.policy, maxAttempts: settings.maxAttempts, completion: call.completion, keepOutput: call.keepOutput };
-    record(run, completionFor(run, outcome, context, clock.now()));
+    record(run, completionFor(run, outcome, call, clock.now()));
   }
 
   /**
