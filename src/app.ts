@@ -51,6 +51,12 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Whether the node has started its work; health checks say so. */
+function readiness() {
+  let ready = false;
+  return { get: () => ready, set: (value: boolean) => void (ready = value) };
+}
+
 /** The composition root: builds every part of a Hookline node from its configuration. */
 export async function createApp(config: Config, parts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
   const log = parts.log ?? createLogger(config.log_level);
@@ -121,8 +127,10 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     bodyLogLimit: DEFAULTS.invocation_body_limit_bytes,
     onStarted: worker.wake,
   });
+  const ready = readiness();
   const server = await buildServer({
     log,
+    ready: ready.get,
     bodyLimit: DEFAULTS.body_limit_bytes,
     apiToken: config.api_token,
     isPublic: isHookUrl,
@@ -163,13 +171,15 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     trigger,
     log,
     async listen() {
-      // Work starts first, so that a node answering health checks is one that works.
+      // The port is taken first, so a node that cannot have it starts nothing; health checks answer
+      // 503 until the worker and scheduler run, so a node that answers them is one that works.
+      const address = await server.listen({ host: config.host, port: config.port });
       if (runs('worker')) await worker.start();
       if (runs('scheduler')) {
         scheduler.start();
         pruner.start();
       }
-      const address = await server.listen({ host: config.host, port: config.port });
+      ready.set(true);
       log.info({ address, store: store.dialect.name, roles: config.roles }, 'hookline is serving');
       return address;
     },

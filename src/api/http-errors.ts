@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { HttpError } from '../errors.js';
+import { HttpError, unavailable } from '../errors.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
 
 /** Maps Fastify's own errors onto Hookline's one error shape. */
 export function fromFastify(err: FastifyError): HttpError | undefined {
@@ -23,7 +24,7 @@ export function fromFastify(err: FastifyError): HttpError | undefined {
 /** The one error handler: every failure leaves as `{"error": {"code", "message", "field"?}}`. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const known = err instanceof HttpError ? err : fromFastify(err);
+    const known = err instanceof HttpError ? err : isStoreUnavailable(err) ? unavailable(`the store is unavailable: ${err.message}`) : fromFastify(err);
     if (known) return reply.code(known.status).headers(known.headers).send(known.toJSON());
     request.log.error({ err: err.message, stack: err.stack }, 'unhandled error');
     return reply.code(500).send(new HttpError(500, 'INTERNAL', 'internal error').toJSON());

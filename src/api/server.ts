@@ -1,7 +1,10 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { installApiAuth } from './auth.js';
-import { installErrorHandler } from './http-errors.js';
+import { handleClientError } from './client-errors.js';
+import { fromFastify, installErrorHandler } from './http-errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { HttpError } from '../errors.js';
 
 export interface ServerOptions {
   log: Logger;
@@ -13,6 +16,8 @@ export interface ServerOptions {
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the caller. */
   trustedProxies: string[];
   timeouts: ServerTimeouts;
+  /** Whether the node's work has started; until then health checks answer 503. */
+  ready?: () => boolean;
 }
 
 /** Milliseconds; together they keep slow clients (slowloris) from holding connections open. */
@@ -39,12 +44,47 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     requestTimeout: options.timeouts.request,
     connectionTimeout: options.timeouts.idle,
     keepAliveTimeout: options.timeouts.keepAlive,
-    return503OnClosing: true,
+    // Requests reaching a closing node get Hookline's own 503 (below), not Fastify's.
+    return503OnClosing: false,
+    clientErrorHandler: handleClientError,
+    // A URL Fastify cannot decode, or a bad Content-Type, is refused before routing: in the one shape too.
+    frameworkErrors: (err, _request, reply) => {
+      const known = fromFastify(err) ?? new HttpError(400, 'BAD_REQUEST', err.message);
+      void (reply as FastifyReply).code(known.status).send(known.toJSON());
+    },
   });
+  refuseWhileClosing(app);
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  installJsonParser(app);
   installErrorHandler(app);
   installApiAuth(app, options.apiToken, options.isPublic);
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async (_request, reply) => {
+    if (options.ready && !options.ready()) return reply.code(503).header('retry-after', '1').send({ status: 'starting' });
+    return { status: 'ok' };
+  });
   for (const routes of options.routes) await app.register(routes);
   return app;
+}
+
+/** JSON bodies: Fastify's parser (it refuses __proto__ and constructor tricks) behind a nesting limit. */
+function installJsonParser(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (nestsDeeperThan(body as string)) {
+      done(new HttpError(400, 'INVALID_JSON', `the body nests deeper than ${MAX_JSON_DEPTH} levels`, 'body'), undefined);
+      return;
+    }
+    parse(request, body as string, done);
+  });
+}
+
+/** Once the node is closing, new requests are answered 503 so that callers go to another node or come back. */
+function refuseWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new HttpError(503, 'SHUTTING_DOWN', 'this node is shutting down; try again', undefined, { 'retry-after': '1', connection: 'close' });
+  });
 }

@@ -55,7 +55,12 @@ export async function main(argv: string[]): Promise<number> {
 
 async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
   const app = await createApp(config);
-  await app.listen();
+  try {
+    await app.listen();
+  } catch (err) {
+    await app.close();
+    throw new Error(listenProblem(err, config));
+  }
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -73,4 +78,14 @@ async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+}
+
+/** One line saying why the node could not take its address. */
+function listenProblem(err: unknown, config: { host: string; port: number }): string {
+  const code = (err as { code?: string }).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') return `cannot listen on ${where}: the port is already in use (is another node running? choose another with --port)`;
+  if (code === 'EADDRNOTAVAIL') return `cannot listen on ${where}: no interface of this machine has that address`;
+  if (code === 'EACCES') return `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`;
+  return `cannot listen on ${where}: ${(err as Error).message}`;
 }

@@ -9,6 +9,8 @@ const cidrList = z.array(z.string().refine(isCidr, 'must be an IP address or a C
 const ROLES = ['api', 'scheduler', 'worker'] as const;
 /** A list given as `a,b` (environment) or as a YAML list. */
 const commaList = (v: unknown) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v);
+/** `true` / `false` as the environment spells them, or a YAML boolean. */
+const booleanText = (v: unknown) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v);
 const calls = z.coerce.number().int().min(1).max(1_000_000_000);
 
 /** The configuration file's shape (`hookline.yaml`); flags and HOOKLINE_* variables fill the same keys. */
@@ -55,7 +57,14 @@ export const configSchema = z
       .strict()
       .prefault({}),
     tls: z.object({ ca_file: z.string().optional() }).strict().prefault({}),
-    egress: z.object({ allow: cidrList, deny: cidrList }).strict().prefault({}),
+    egress: z
+      .object({
+        allow: z.preprocess(commaList, cidrList),
+        deny: z.preprocess(commaList, cidrList),
+        public_only: z.preprocess(booleanText, z.boolean()).default(DEFAULTS.egress.public_only),
+      })
+      .strict()
+      .prefault({}),
     worker: z
       .object({
         concurrency: z.coerce.number().int().min(1).max(10_000).default(DEFAULTS.worker.concurrency),

@@ -49,6 +49,8 @@ export const DEFAULTS = {
   egress: {
     allow: [] as string[],
     deny: [] as string[],
+    /** Refuse every address that is not public (private ranges included), for jobs written by untrusted users. */
+    public_only: false,
   },
   worker: {
     concurrency: 128,

@@ -22,6 +22,9 @@ const ENV_KEYS: Record<string, string> = {
   HOOKLINE_ROLES: 'roles',
   HOOKLINE_TRUSTED_PROXIES: 'trusted_proxies',
   HOOKLINE_RETENTION: 'retention',
+  HOOKLINE_EGRESS_ALLOW: 'egress.allow',
+  HOOKLINE_EGRESS_DENY: 'egress.deny',
+  HOOKLINE_EGRESS_PUBLIC_ONLY: 'egress.public_only',
 };
 
 /** Defaults < config file < HOOKLINE_* environment < command-line flags. */
@@ -30,7 +33,7 @@ export function loadConfig(flags: ConfigOverrides, env: NodeJS.ProcessEnv = proc
   const merged: Record<string, unknown> = file ? readConfigFile(file) : {};
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
-    if (value !== undefined && value !== '') merged[key] = value;
+    if (value !== undefined && value !== '') setPath(merged, key, value);
   }
   if (flags.host !== undefined) merged.host = flags.host;
   if (flags.port !== undefined) merged.port = flags.port;
@@ -43,4 +46,15 @@ function readConfigFile(path: string): Record<string, unknown> {
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${path}: the configuration must be a mapping`);
   return { ...(doc as Record<string, unknown>) };
+}
+
+/** Sets a dotted key (`egress.allow`) in a nested settings object, keeping what the file set beside it. */
+function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let at = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = at[part];
+    at = at[part] = next !== null && typeof next === 'object' && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+  }
+  at[parts[parts.length - 1]] = value;
 }

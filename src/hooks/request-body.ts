@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../api/json-depth.js';
 import { HttpError } from '../errors.js';
 
 /** A hook call's body: what templates and conditions see as `trigger.body`, and the same as JSON text. */
@@ -20,6 +21,7 @@ export function readHookBody(contentType: string | undefined, raw: Buffer | unde
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   const text = raw.toString('utf8');
   if (type === 'application/json' || type.endsWith('+json')) {
+    if (nestsDeeperThan(text)) throw new HttpError(400, 'INVALID_JSON', `the body nests deeper than ${MAX_JSON_DEPTH} levels`, 'body');
     try {
       return { value: JSON.parse(text), json: text, text };
     } catch (err) {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { REDACTED } from '../secrets/redact.js';
+import { replacePlaceholders } from '../template/template.js';
 
-const PLACEHOLDER = /\{\{[\s\S]*?\}\}/g;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SIGNING_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -149,7 +149,7 @@ function normalize(w: Record<string, unknown> & { verifySSL?: boolean; url?: str
 function checkUrlTemplate(value: string): string | undefined {
   if (!/^https?:\/\//i.test(value)) return 'must be an http:// or https:// URL';
   try {
-    const url = new URL(value.replace(PLACEHOLDER, 'x'));
+    const url = new URL(replacePlaceholders(value, 'x'));
     if (!url.hostname) return 'must name a host';
   } catch {
     return 'is not a valid URL';

@@ -3,8 +3,11 @@
  * together are written in one transaction. One batch is written at a time; what arrives meanwhile
  * forms the next, which starts the moment the last one's write ends, before that one's callers are
  * answered, so the store is not kept waiting on them. If a batch fails, its items are tried one by
- * one, so one bad item cannot fail the others.
+ * one, so one bad item cannot fail the others — unless the store itself is unavailable: then every
+ * item fails at once, since trying each alone would only make each caller wait longer for a 503.
  */
+import { isStoreUnavailable } from './store-unavailable.js';
+
 export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, maxBatch = 512) {
   type Entry = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
   let queue: Entry[] = [];
@@ -41,7 +44,7 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, max
   };
 
   const answerAlone = (batch: Entry[], error: unknown): void => {
-    if (batch.length === 1) return batch[0].reject(error);
+    if (batch.length === 1 || isStoreUnavailable(error)) return batch.forEach((b) => b.reject(error));
     const alone = (async () => {
       for (const one of batch) {
         await write([one.item]).then(([result]) => one.resolve(result), one.reject);

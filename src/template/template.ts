@@ -3,7 +3,6 @@
  * `{{ trigger.body.x }}`-style paths (Kestra spelling). Values are escaped for where they land:
  * URL-encoded in a url, refused in a header if they hold CR/LF, JSON-escaped in a JSON body.
  */
-const PLACEHOLDER = /\{\{([\s\S]*?)\}\}/g;
 const VARIABLE = /^\.([A-Za-z]\w*)$/;
 const PATH = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\]|\['[^']*'\]|\["[^"]*"\])*$/;
 const PATH_STEP = /\.([A-Za-z_]\w*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g;
@@ -12,6 +11,45 @@ const FORBIDDEN_IN_HEADER = /[\r\n\0]/;
 export const TEMPLATE_VARIABLES = ['JobID', 'JobName', 'ExecutionID', 'ScheduledTime', 'Attempt'] as const;
 /** What templates read: the call that started the execution, earlier tasks' results, and a notification's event. */
 export const TEMPLATE_ROOTS = ['trigger', 'outputs', 'event'] as const;
+
+/** What one template may hold: more is refused when the job is saved, with the field named. */
+export const TEMPLATE_LIMITS = { placeholders: 1000, expressionLength: 1024 } as const;
+
+/** One `{{ ... }}` of a template: where it starts, where it ends (past the braces), and what it holds. */
+export interface Placeholder {
+  start: number;
+  end: number;
+  expr: string;
+}
+
+/**
+ * The placeholders of a template, in one pass: each `{{` is closed by the first `}}` after it,
+ * and once no `}}` follows, nothing later can close either, so any input is split in linear time.
+ */
+export function findPlaceholders(template: string): Placeholder[] {
+  const found: Placeholder[] = [];
+  let from = 0;
+  for (;;) {
+    const open = template.indexOf('{{', from);
+    if (open < 0) break;
+    const close = template.indexOf('}}', open + 2);
+    if (close < 0) break;
+    found.push({ start: open, end: close + 2, expr: template.slice(open + 2, close) });
+    from = close + 2;
+  }
+  return found;
+}
+
+/** The template with each placeholder replaced by `by`. */
+export function replacePlaceholders(template: string, by: string): string {
+  let out = '';
+  let last = 0;
+  for (const p of findPlaceholders(template)) {
+    out += template.slice(last, p.start) + by;
+    last = p.end;
+  }
+  return out + template.slice(last);
+}
 
 export interface TemplateContext {
   vars: Record<string, string>;
@@ -54,10 +92,10 @@ function split(template: string): Compiled {
   const segments: Segment[] = [];
   const lexer = new JsonStringTracker();
   let last = 0;
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    if (match.index > last) segments.push(text(template.slice(last, match.index), lexer));
-    segments.push({ expr: match[1].trim(), inString: lexer.inString });
-    last = match.index + match[0].length;
+  for (const p of findPlaceholders(template)) {
+    if (p.start > last) segments.push(text(template.slice(last, p.start), lexer));
+    segments.push({ expr: p.expr.trim(), inString: lexer.inString });
+    last = p.end;
   }
   if (last < template.length) segments.push(text(template.slice(last), lexer));
   const first = segments.map((s) => ('text' in s ? s.text : '')).join('').trimStart()[0];
@@ -85,6 +123,8 @@ export function templateRefs(template: string): { roots: Set<string>; outputs: S
 
 /** Why `template` can never render, or undefined when it can. */
 export function checkTemplate(template: string): string | undefined {
+  const count = findPlaceholders(template).length;
+  if (count > TEMPLATE_LIMITS.placeholders) return `holds ${count} placeholders; at most ${TEMPLATE_LIMITS.placeholders} are allowed`;
   for (const segment of compile(template).segments) {
     if (!('expr' in segment)) continue;
     const problem = checkExpression(segment.expr);
@@ -94,6 +134,7 @@ export function checkTemplate(template: string): string | undefined {
 }
 
 function checkExpression(expr: string): string | undefined {
+  if (expr.length > TEMPLATE_LIMITS.expressionLength) return `a placeholder is longer than ${TEMPLATE_LIMITS.expressionLength} characters`;
   const variable = VARIABLE.exec(expr);
   if (variable) {
     return (TEMPLATE_VARIABLES as readonly string[]).includes(variable[1])

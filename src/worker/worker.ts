@@ -3,12 +3,12 @@ import type { Clock } from '../clock.js';
 import { CallAbort } from '../http/call-abort.js';
 import { configFailure, type Caller } from '../http/caller.js';
 import { resolveRetryPolicy } from '../http/retry-policy.js';
-import { createGroupCommit } from '../store/group-commit.js';
 import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
 import { completionFor } from './attempt-record.js';
 import { completionOf, UnpreparedRun, type PreparedCall, type PrepareRun } from './run-calls.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
 import { createSleeper } from '../sleeper.js';
+import { createOutcomeRecorder } from './outcome-recorder.js';
 
 export interface WorkerOptions {
   owner: string;
@@ -68,10 +68,7 @@ export function createWorker(deps: {
   const inFlight = new Map<string, InFlight>();
   /** Claims wait until this many slots are free, so a busy worker claims in batches, not one run at a time. */
   const claimThreshold = Math.max(1, Math.floor(Math.min(options.concurrency, options.batchSize) / 4));
-  const completions = createGroupCommit<RunCompletion, void>(async (items) => {
-    await store.completeRuns(items);
-    return items.map(() => undefined);
-  });
+  const outcomes = createOutcomeRecorder({ store, log, onCommitted: committed });
   let running = false;
   let stopping = false;
   /** Slots promised to runs the scheduler is writing leased to this worker. */
@@ -159,16 +156,15 @@ export function createWorker(deps: {
    * run stays leased to this worker until the commit, and stop() waits for every commit.
    */
   function record(run: ClaimedRun, completion: RunCompletion): void {
-    completions.add(completion).then(
-      () => {
-        logAttempt(run, completion);
-        if (completion.outcome === 'retry') return;
-        deps.onFinished?.(completion.execution_id);
-        // Its end may have made runs due: the tasks after it, and notifications.
-        if (completion.graph || completion.notify.length > 0) wake();
-      },
-      (err) => log.error({ run: run.id, err: (err as Error).message }, 'recording an attempt failed; the run is retried when its lease lapses'),
-    );
+    outcomes.record(run, completion);
+  }
+
+  function committed(run: ClaimedRun, completion: RunCompletion): void {
+    logAttempt(run, completion);
+    if (completion.outcome === 'retry') return;
+    deps.onFinished?.(completion.execution_id);
+    // Its end may have made runs due: the tasks after it, and notifications.
+    if (completion.graph || completion.notify.length > 0) wake();
   }
 
   function logAttempt(run: ClaimedRun, c: RunCompletion): void {
@@ -221,7 +217,7 @@ export function createWorker(deps: {
       const left = [...inFlight.values()];
       for (const f of left) f.abort.abort(RELEASED);
       await all();
-      await completions.settle();
+      await outcomes.settle(graceMs);
       if (left.length > 0) {
         await store.releaseRuns(options.owner, left.map((f) => f.run.id), clock.now());
         log.info({ released: left.length }, 'released unfinished runs');

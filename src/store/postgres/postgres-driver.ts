@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Driver } from '../driver.js';
+import { classify, isTransientPostgresError } from '../store-unavailable.js';
 
 export interface PostgresOptions {
   url: string;
@@ -9,6 +10,8 @@ export interface PostgresOptions {
 
 const INT8_OID = 20;
 const parseInt8 = (value: string) => Number(value);
+/** How long taking a connection may wait (the server unreachable, the pool exhausted) before the store answers unavailable. */
+const CONNECT_TIMEOUT_MS = 5000;
 
 /** Rewrites `?` placeholders to `$1, $2, ...`; Hookline's SQL has no `?` inside literals. */
 export function numberPlaceholders(sql: string): string {
@@ -16,10 +19,23 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/** Connection failures become StoreUnavailableError; anything else is passed on as it is. */
+const unavailableIfTransient = (err: unknown): never => {
+  throw classify(err, isTransientPostgresError);
+};
+
+/**
+ * pg behind the Driver. A lost connection, a restarted server or a failover never ends the
+ * process: idle and checked-out connections alike have an `error` listener, a connection that
+ * failed is destroyed rather than pooled again, and the failure reaches the caller as
+ * StoreUnavailableError, to be answered 503 or tried again.
+ */
 export function openPostgresDriver(options: PostgresOptions): Driver {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
     options: options.schema ? `-c search_path=${options.schema}` : undefined,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -27,7 +43,7 @@ export function openPostgresDriver(options: PostgresOptions): Driver {
     },
   });
   pool.on('error', () => {
-    /* an idle client lost its connection; the pool replaces it */
+    /* an idle client lost its connection; the pool drops it and makes another when needed */
   });
   const cache = new Map<string, string>();
   const text = (sql: string) => {
@@ -37,13 +53,13 @@ export function openPostgresDriver(options: PostgresOptions): Driver {
   };
   const on = (client: pg.Pool | pg.PoolClient): Driver => ({
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      return (await client.query(text(sql), params as unknown[])).rows as T[];
+      return (await client.query(text(sql), params as unknown[]).catch(unavailableIfTransient)).rows as T[];
     },
     async execute(sql, params = []) {
-      return (await client.query(text(sql), params as unknown[])).rowCount ?? 0;
+      return (await client.query(text(sql), params as unknown[]).catch(unavailableIfTransient)).rowCount ?? 0;
     },
     async script(sql) {
-      await client.query(sql);
+      await client.query(sql).catch(unavailableIfTransient);
     },
     transaction: (fn) => transaction(pool, fn, on),
     async close() {
@@ -58,16 +74,26 @@ async function transaction<T>(
   fn: (tx: Driver) => Promise<T>,
   on: (client: pg.PoolClient) => Driver,
 ): Promise<T> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch(unavailableIfTransient);
+  // While checked out, a client has no listener of the pool's: a backend terminated between two
+  // statements would otherwise be an unhandled 'error' event, which ends the process.
+  let lost: Error | undefined;
+  const onError = (err: Error) => (lost ??= err);
+  client.on('error', onError);
+  let failed: unknown;
   try {
     await client.query('BEGIN');
     const result = await fn(on(client));
     await client.query('COMMIT');
     return result;
   } catch (err) {
+    failed = err;
     await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    throw classify(err, isTransientPostgresError);
   } finally {
-    client.release();
+    client.off('error', onError);
+    // A connection that failed is destroyed, not handed to the next caller.
+    const broken = lost ?? (failed !== undefined && isTransientPostgresError(failed) ? (failed as Error) : undefined);
+    client.release(broken);
   }
 }

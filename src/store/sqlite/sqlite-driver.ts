@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Driver } from '../driver.js';
+import { classify, isTransientSqliteError } from '../store-unavailable.js';
 
 export interface SqliteOptions {
   path: string;
@@ -49,12 +50,18 @@ export function openSqliteDriver(options: SqliteOptions): Driver {
     return next;
   };
 
+  /** A locked, full or failing database is StoreUnavailableError; anything else passes as it is. */
+  const guarded = <T>(work: () => Promise<T>): Promise<T> =>
+    serial(work).catch((err: unknown) => {
+      throw classify(err, isTransientSqliteError);
+    });
+
   return {
-    query: (sql, params) => serial(() => direct.query(sql, params)),
-    execute: (sql, params) => serial(() => direct.execute(sql, params)),
-    script: (sql) => serial(() => direct.script(sql)),
+    query: (sql, params) => guarded(() => direct.query(sql, params)),
+    execute: (sql, params) => guarded(() => direct.execute(sql, params)),
+    script: (sql) => guarded(() => direct.script(sql)),
     transaction: (fn) =>
-      serial(async () => {
+      guarded(async () => {
         db.exec('BEGIN IMMEDIATE');
         try {
           const result = await fn(direct);

@@ -3,6 +3,7 @@ import { SQLITE } from '../dialects.js';
 import type { Store } from '../store.js';
 import type { SqliteOptions } from './sqlite-driver.js';
 import { decodeError, type StoreAnswer, type StoreMethod } from './thread-messages.js';
+import { StoreUnavailableError } from '../store-unavailable.js';
 
 /**
  * The SQLite store, run on its own thread (see sqlite-thread.ts): every Store call is a message
@@ -25,8 +26,8 @@ export function openThreadStore(options: SqliteOptions): Store {
     for (const call of pending.values()) call.reject(broken);
     pending.clear();
   };
-  worker.on('error', (err) => fail(new Error(`the SQLite store stopped: ${err.message}`)));
-  worker.on('exit', () => fail(new Error('the SQLite store is closed')));
+  worker.on('error', (err) => fail(new StoreUnavailableError(`the SQLite store stopped: ${err.message}`)));
+  worker.on('exit', () => fail(new StoreUnavailableError('the SQLite store is closed')));
 
   const call = (method: StoreMethod, args: unknown[]): Promise<unknown> =>
     broken

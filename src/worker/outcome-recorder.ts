@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import { createGroupCommit } from '../store/group-commit.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
+import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
+
+/** First wait before an outcome the store could not take is written again; it doubles up to the cap. */
+const RETRY_FIRST_MS = 250;
+const RETRY_CAP_MS = 5000;
+
+/**
+ * Commits attempts' outcomes in group commits. While the store is unavailable (a lost connection, a
+ * locked or full database), an outcome is written again until it takes: the run stays leased to this
+ * worker meanwhile, so the call is not made twice unless the lease lapses first.
+ */
+export function createOutcomeRecorder(deps: { store: Store; log: Logger; onCommitted: (run: ClaimedRun, completion: RunCompletion) => void }) {
+  const { store, log } = deps;
+  const completions = createGroupCommit<RunCompletion, void>(async (items) => {
+    await store.completeRuns(items);
+    return items.map(() => undefined);
+  });
+  const recording = new Set<Promise<void>>();
+  let givenUp = false;
+
+  async function commit(run: ClaimedRun, completion: RunCompletion): Promise<void> {
+    for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_CAP_MS)) {
+      try {
+        await completions.add(completion);
+        deps.onCommitted(run, completion);
+        return;
+      } catch (err) {
+        if (!isStoreUnavailable(err) || givenUp) {
+          log.error({ run: run.id, err: (err as Error).message }, 'recording an attempt failed; the run is retried when its lease lapses');
+          return;
+        }
+        log.warn({ run: run.id, err: err.message, retry_in_ms: wait }, 'the store is unavailable; the attempt is recorded again shortly');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  return {
+    /** Commits the outcome in the next group commit, and again while the store is unavailable. */
+    record(run: ClaimedRun, completion: RunCompletion): void {
+      const done = commit(run, completion);
+      recording.add(done);
+      void done.finally(() => recording.delete(done));
+    },
+    /** Waits for every outcome to be written, at most `graceMs` for those the store cannot take now. */
+    async settle(graceMs: number): Promise<void> {
+      await completions.settle();
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([Promise.all([...recording]), expired]);
+      clearTimeout(timer);
+      givenUp = true;
+    },
+  };
+}
