@@ -5,7 +5,7 @@ import type { JobSpec } from '../jobs/job-schema.js';
 import type { JobPlan } from '../jobs/job-plan.js';
 import { newExecution } from '../jobs/new-execution.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
-import { redactText } from '../secrets/redact.js';
+import { redactText, secretForms } from '../secrets/redact.js';
 import { digestOf, sameDigest } from '../secrets/safe-equal.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { JobGoneError } from '../store/insert-execution.js';
@@ -58,9 +58,18 @@ export const HOOK_CHANGING = new HttpError(503, 'BUSY', 'the hook changed while 
 /** Jobs kept as last read for hook calls; the map starts over when it is full. */
 const SEEN_JOBS = 10_000;
 
-/** The secrets of a hook, kept out of the invocation log. */
-export const hookSecrets = (trigger: WebhookTrigger): string[] =>
-  [trigger.key, trigger.secret, trigger.verify?.secret].filter((s): s is string => s !== undefined);
+/** The secrets of a hook in every form a caller may send them, kept out of the invocation log and `trigger.*`. */
+export function hookSecrets(trigger: WebhookTrigger): string[] {
+  let forms = secretsOfTrigger.get(trigger);
+  if (!forms) {
+    const raw = [trigger.key, trigger.secret, trigger.verify?.secret].filter((s): s is string => s !== undefined);
+    forms = [...new Set(raw.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    secretsOfTrigger.set(trigger, forms);
+  }
+  return forms;
+}
+
+const secretsOfTrigger = new WeakMap<WebhookTrigger, string[]>();
 
 /**
  * Finding hooks and writing their calls: every call to a known hook is logged as an invocation,

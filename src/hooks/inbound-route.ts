@@ -4,13 +4,13 @@ import type { Clock } from '../clock.js';
 import { fromFastify } from '../api/http-errors.js';
 import { HttpError } from '../errors.js';
 import type { ExecutionWaiter } from '../jobs/execution-waiter.js';
-import { redactHeaders } from '../secrets/redact.js';
+import { redactHeaders, redactValue } from '../secrets/redact.js';
 import { safeEqual } from '../secrets/safe-equal.js';
 import type { InvocationOutcome } from '../store/store.js';
 import { evaluateConditions, type ConditionsOutcome } from './conditions.js';
 import { conditionsVerdict, HOOK_CHANGING, hookSecrets, type HookCall, type HookCalls, type HookTarget } from './hook-calls.js';
 import { createRateLimits, retryAfterSeconds, type RateLimitSettings } from './rate-limits.js';
-import { checkContentEncoding, readHookBody } from './request-body.js';
+import { checkContentEncoding, readHookBody, withoutSecrets } from './request-body.js';
 import { signatureProblem } from './signatures.js';
 import { waitedAnswer } from './waited-answer.js';
 
@@ -116,8 +116,9 @@ export function inboundRoutes(options: InboundOptions) {
     authenticate(state, request);
     checkContentEncoding(request.headers['content-encoding']);
     const call = state.call;
-    call.body = readHookBody(request.headers['content-type'], call.raw);
-    call.parameters = request.query;
+    const secrets = hookSecrets(trigger);
+    call.body = withoutSecrets(readHookBody(request.headers['content-type'], call.raw), secrets);
+    call.parameters = redactValue(request.query, secrets) as Record<string, unknown>;
     const conditions = evaluateConditions(trigger.conditions ?? [], { body: call.body.value, headers: call.headers, parameters: call.parameters });
     const limits = limitsFor(hook, trigger, call.receivedAt);
     const outcome = await calls.commit(target, call, conditionsVerdict(conditions), limits);

@@ -1,5 +1,6 @@
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../api/json-depth.js';
 import { HttpError } from '../errors.js';
+import { redactValue } from '../secrets/redact.js';
 
 /** A hook call's body: what templates and conditions see as `trigger.body`, and the same as JSON text. */
 export interface HookBody {
@@ -40,6 +41,19 @@ function formObject(text: string): Record<string, string | string[]> {
     out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
   }
   return out;
+}
+
+/**
+ * The body with the hook's own secrets taken out, should a caller have put one in it: templates,
+ * conditions and the log then never see them. A JSON body that held one is kept re-serialized.
+ */
+export function withoutSecrets(body: HookBody, secrets: readonly string[]): HookBody {
+  if (body.text === undefined) return body;
+  const value = redactValue(body.value, secrets);
+  if (value === body.value) return body;
+  const json = JSON.stringify(value);
+  const plainText = typeof value === 'string' && body.json !== body.text;
+  return { value, json, text: plainText ? (value as string) : json };
 }
 
 /** Bodies are taken as sent: a compressed one is refused rather than stored unread. */

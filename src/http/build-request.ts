@@ -1,6 +1,7 @@
 import { USER_AGENT } from '../version.js';
 import type { Webhook } from '../jobs/webhook-schema.js';
-import { renderBody, renderHeader, renderUrl, isJsonTemplate, type TemplateContext } from '../template/template.js';
+import { renderBody, renderHeader, renderUrl, isJsonTemplate, TemplateError, type TemplateContext } from '../template/template.js';
+import { HEADER_VALUE_RULE, isValidHeaderValue } from './header-value.js';
 import { signatureHeaders } from './signing.js';
 
 /** What a call is about: fills templates and the X-Hookline-* headers. */
@@ -61,7 +62,10 @@ export function buildRequest(webhook: Webhook, ctx: CallContext, nowMs: number, 
   }
   for (const [name, value] of Object.entries(webhook.headers)) headers.set(name, renderHeader(name, value, tctx));
   headers.set('User-Agent', USER_AGENT);
-  return { url, method: webhook.method, headers: headers.toObject(), body };
+  const out = headers.toObject();
+  // Auth values stored before they were checked on saving: unsendable, so a configuration error, not a retry.
+  for (const [name, value] of Object.entries(out)) if (!isValidHeaderValue(value)) throw new TemplateError(`header ${name} ${HEADER_VALUE_RULE}`);
+  return { url, method: webhook.method, headers: out, body };
 }
 
 export function authHeaders(webhook: Pick<Webhook, 'auth'>): Record<string, string> {

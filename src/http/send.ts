@@ -67,17 +67,34 @@ class DeadlineError extends Error {
   }
 }
 
-/** Reads the whole body (so the connection can be reused), keeping at most `limit` bytes of it. */
-function readCapped(body: NodeJS.ReadableStream, limit: number): Promise<{ body: string; truncated: boolean }> {
+/**
+ * Reads the body up to `limit` bytes. A longer one is not read to its end: the connection is
+ * closed once the limit is reached, so a receiver answering with gigabytes costs one buffer.
+ */
+function readCapped(body: NodeJS.ReadableStream & { destroy(): void }, limit: number): Promise<{ body: string; truncated: boolean }> {
   return new Promise((resolve, reject) => {
     const kept: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const finish = (truncated: boolean) => {
+      if (settled) return;
+      settled = true;
+      resolve({ body: Buffer.concat(kept).toString('utf8'), truncated });
+    };
     body.on('data', (chunk: Buffer) => {
-      if (size < limit) kept.push(chunk.subarray(0, limit - size));
+      if (settled) return;
+      if (size + chunk.length > limit) {
+        kept.push(chunk.subarray(0, limit - size));
+        size = limit;
+        finish(true);
+        body.destroy();
+        return;
+      }
+      kept.push(chunk);
       size += chunk.length;
     });
-    body.once('error', reject);
-    body.once('end', () => resolve({ body: Buffer.concat(kept).toString('utf8'), truncated: size > limit }));
+    body.on('error', (err) => (settled ? undefined : reject(err)));
+    body.once('end', () => finish(false));
   });
 }
 

@@ -1,4 +1,4 @@
-import { REDACTED } from '../secrets/redact.js';
+import { REDACTED, secretForms } from '../secrets/redact.js';
 import type { JobSpec } from './job-schema.js';
 import { namesEndpoint, type Webhook, type WebhookSpec } from './webhook-schema.js';
 
@@ -15,15 +15,29 @@ export function mapSecrets<W extends Partial<Webhook>>(webhook: W, fn: SecretFn)
   return out;
 }
 
-/** The secret values of a webhook (opened), for redacting anything derived from them. */
+/**
+ * The secret values of a webhook (opened), in every form they are sent in — the basic credentials
+ * as base64, each value JSON-escaped, percent-encoded and base64-encoded — for redacting anything
+ * a receiver echoes back. Longest first, so a longer form is replaced whole.
+ */
 export function collectSecrets(webhook: Partial<Webhook>): string[] {
+  let forms = collected.get(webhook);
+  if (!forms) collected.set(webhook, (forms = secretsOf(webhook)));
+  return forms;
+}
+
+/** Worked out once per webhook object: opened specs are cached, so most calls find theirs here. */
+const collected = new WeakMap<Partial<Webhook>, string[]>();
+
+function secretsOf(webhook: Partial<Webhook>): string[] {
   const found: string[] = [];
   mapSecrets(webhook, (value) => {
     found.push(value);
     if (value.startsWith('whsec_')) found.push(value.slice(6));
     return value;
   });
-  return found;
+  if (webhook.auth?.type === 'basic') found.push(Buffer.from(`${webhook.auth.username}:${webhook.auth.password}`).toString('base64'));
+  return [...new Set(found.flatMap(secretForms))].sort((a, b) => b.length - a.length);
 }
 
 export const redactSecrets = <W extends Partial<Webhook>>(webhook: W): W => mapSecrets(webhook, () => REDACTED);

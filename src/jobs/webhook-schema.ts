@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { REDACTED } from '../secrets/redact.js';
 import { replacePlaceholders } from '../template/template.js';
+import { HEADER_VALUE_RULE, isValidHeaderValue } from '../http/header-value.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -14,15 +15,22 @@ export const durationString = z
   .refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 5m or 1h30m');
 
 const secretString = z.string().min(1).max(4096);
+/** A secret sent as (part of) a header value. */
+const headerSecret = secretString.refine(isValidHeaderValue, HEADER_VALUE_RULE);
+/** A header value as written: its text outside placeholders must be sendable; what placeholders bring is checked as each call is made. */
+const headerTemplate = z
+  .string()
+  .max(8192)
+  .refine((v) => isValidHeaderValue(replacePlaceholders(v, '')), HEADER_VALUE_RULE);
 
 export const authSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }).strict(),
-  z.object({ type: z.literal('bearer'), token: secretString }).strict(),
-  z.object({ type: z.literal('basic'), username: z.string().max(1024), password: secretString }).strict(),
+  z.object({ type: z.literal('bearer'), token: headerSecret }).strict(),
+  z.object({ type: z.literal('basic'), username: z.string().max(1024).refine((u) => !u.includes(':'), 'cannot hold ":"'), password: secretString }).strict(),
   z
     .object({
       type: z.literal('api_key'),
-      api_key: secretString,
+      api_key: headerSecret,
       header: z.string().regex(HEADER_NAME, 'must be an HTTP header name').default('X-API-Key'),
     })
     .strict(),
@@ -44,7 +52,7 @@ const fields = {
     .transform((m) => m.toUpperCase())
     .pipe(z.enum(METHODS, { message: `must be one of ${METHODS.join(', ')}` })),
   headers: z
-    .record(z.string().regex(HEADER_NAME, 'must be an HTTP header name'), z.string().max(8192))
+    .record(z.string().regex(HEADER_NAME, 'must be an HTTP header name'), headerTemplate)
     .refine((h) => Object.keys(h).length <= 100, 'at most 100 headers'),
   body: z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])

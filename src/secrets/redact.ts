@@ -24,3 +24,32 @@ export function redactText(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join(REDACTED);
   return out;
 }
+
+/**
+ * The forms a secret travels in, each of which a receiver may echo back: as it is, JSON-escaped,
+ * percent-encoded and base64-encoded. Redacting every form keeps an echo from reaching the log.
+ */
+export function secretForms(secret: string): string[] {
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), Buffer.from(secret).toString('base64')]);
+  return [...forms];
+}
+
+/**
+ * A parsed JSON (or form) value with every secret in its strings, keys included, replaced by `***`.
+ * What holds no secret is returned as it is, the same object, so a caller sees at once whether
+ * anything changed.
+ */
+export function redactValue(value: unknown, secrets: readonly string[]): unknown {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) {
+    const out = value.map((v) => redactValue(v, secrets));
+    return out.every((v, i) => v === value[i]) ? value : out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    const out = entries.map(([k, v]) => [redactText(k, secrets), redactValue(v, secrets)] as const);
+    return out.every(([k, v], i) => k === entries[i][0] && v === entries[i][1]) ? value : Object.fromEntries(out);
+  }
+  return value;
+}

@@ -1,3 +1,5 @@
+import { HEADER_VALUE_RULE, isValidHeaderValue } from '../http/header-value.js';
+
 /**
  * Templates in urls, headers and bodies: `{{.JobID}}`-style variables (Chronos spelling) and
  * `{{ trigger.body.x }}`-style paths (Kestra spelling). Values are escaped for where they land:
@@ -6,7 +8,6 @@
 const VARIABLE = /^\.([A-Za-z]\w*)$/;
 const PATH = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\]|\['[^']*'\]|\["[^"]*"\])*$/;
 const PATH_STEP = /\.([A-Za-z_]\w*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g;
-const FORBIDDEN_IN_HEADER = /[\r\n\0]/;
 
 export const TEMPLATE_VARIABLES = ['JobID', 'JobName', 'ExecutionID', 'ScheduledTime', 'Attempt'] as const;
 /** What templates read: the call that started the execution, earlier tasks' results, and a notification's event. */
@@ -182,7 +183,7 @@ export function renderUrl(template: string, ctx: TemplateContext, limit = 8192):
 
 export function renderHeader(name: string, template: string, ctx: TemplateContext, limit = 8192): string {
   const value = renderWith(template, ctx, asText, limit);
-  if (FORBIDDEN_IN_HEADER.test(value)) throw new TemplateError(`header ${name} would contain CR, LF or NUL after rendering`);
+  if (!isValidHeaderValue(value)) throw new TemplateError(`header ${name} ${HEADER_VALUE_RULE} after rendering`);
   return value;
 }
 
