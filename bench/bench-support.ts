@@ -24,7 +24,7 @@ export async function cleanUp(dir: string, schema: string): Promise<void> {
 export async function serve(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; startupMs: number; api: string }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...args], { env: { ...process.env, HOOKLINE_LOG_LEVEL: 'error', ...env }, stdio: 'inherit' });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...args], { env: { ...process.env, HOOKLINE_LOG_LEVEL: 'error', HOOKLINE_EGRESS_ALLOW: '127.0.0.0/8', ...env }, stdio: 'inherit' });
   for (;;) {
     if (child.exitCode !== null) throw new Error('hookline exited at start');
     if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) break;

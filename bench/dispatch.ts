@@ -93,7 +93,7 @@ async function bare(receiver: Receiver): Promise<number> {
 }
 
 async function hookline(receiver: Receiver, database: string, schema?: string) {
-  const config = parseConfig({ port: 0, database, database_schema: schema, log_level: 'warn', secret_key: newSecretKey() });
+  const config = parseConfig({ port: 0, database, database_schema: schema, log_level: 'warn', secret_key: newSecretKey(), egress: { allow: ['127.0.0.0/8'] } });
   const app = await createApp(config, { log: createLogger('warn') });
   const url = await app.listen();
   const client = new Agent({ connections: TRIGGER_CONCURRENCY });
@@ -132,7 +132,7 @@ const DAG_SAMPLE = 200;
  * call going out (attempt start times, read back from the store).
  */
 async function dag(receiver: Receiver, database: string, schema?: string) {
-  const config = parseConfig({ port: 0, database, database_schema: schema, log_level: 'warn', secret_key: newSecretKey() });
+  const config = parseConfig({ port: 0, database, database_schema: schema, log_level: 'warn', secret_key: newSecretKey(), egress: { allow: ['127.0.0.0/8'] } });
   const app = await createApp(config, { log: createLogger('warn') });
   const url = await app.listen();
   const branches = Array.from({ length: BRANCHES }, (_, i) => `branch-${i}`);

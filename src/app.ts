@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { lookup } from 'node:dns';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -58,7 +59,7 @@ function readiness() {
 }
 
 /** The composition root: builds every part of a Hookline node from its configuration. */
-export async function createApp(config: Config, parts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
+export async function createApp(config: Config, parts: { clock?: Clock; log?: Logger; resolve?: typeof lookup } = {}): Promise<App> {
   const log = parts.log ?? createLogger(config.log_level);
   const postgres = isPostgresUrl(config.database);
   const store = await openStore({ database: config.database, schema: config.database_schema, durability: config.durability });
@@ -68,7 +69,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const secretKey = await resolveSecretKey({ configured: config.secret_key, database: config.database, postgres, store, log });
   const sealer = createSealer(secretKey);
   const codec = createJobCodec(sealer);
-  const egress = createEgressPolicy(config.egress);
+  const egress = createEgressPolicy({ ...config.egress, resolve: parts.resolve });
   const agents = createAgents({ egress, caFile: config.tls.ca_file });
   const caller = createCaller(agents, () => clock.now());
   const waiter = createExecutionWaiter({ store, clock, pollIntervalMs: ms(config.worker.poll_interval) });

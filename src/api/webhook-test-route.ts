@@ -5,10 +5,10 @@ import { badRequest } from '../errors.js';
 import type { Caller } from '../http/caller.js';
 import { callTimeoutMs } from '../jobs/timeouts.js';
 import { checkWebhookTemplates, zodToHttpError } from '../jobs/validate.js';
-import { durationString, webhookSchema } from '../jobs/webhook-schema.js';
+import { callTimeout, webhookSchema } from '../jobs/webhook-schema.js';
 import { REDACTED } from '../secrets/redact.js';
 
-const testSchema = z.object({ webhook: webhookSchema, timeout: durationString.optional() }).strict();
+const testSchema = z.object({ webhook: webhookSchema, timeout: callTimeout.optional() }).strict();
 
 /** POST /api/v1/webhooks/test: one call with a webhook config, no job, no retries. */
 export function webhookTestRoute(deps: { caller: Caller }) {

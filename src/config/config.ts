@@ -1,9 +1,10 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, DURATION_RANGES } from './defaults.js';
+import { durationIn } from '../duration-schema.js';
 import { parseDuration } from '../duration.js';
 
-const duration = z.string().refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 5m or 1h30m');
+const R = DURATION_RANGES;
 const isCidr = (v: string) => ipaddr.isValid(v) || (v.includes('/') && isValidCidr(v));
 const cidrList = z.array(z.string().refine(isCidr, 'must be an IP address or a CIDR block')).default([]);
 const ROLES = ['api', 'scheduler', 'worker'] as const;
@@ -26,14 +27,14 @@ export const configSchema = z
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     roles: z.preprocess(commaList, z.array(z.enum(ROLES)).min(1)).default([...DEFAULTS.roles]),
     trusted_proxies: z.preprocess(commaList, cidrList),
-    retention: z.union([z.literal('off'), duration]).default(DEFAULTS.retention),
-    prune_interval: duration.default(DEFAULTS.prune_interval),
+    retention: z.union([z.literal('off'), durationIn(R.retention)]).default(DEFAULTS.retention),
+    prune_interval: durationIn(R.prune_interval).default(DEFAULTS.prune_interval),
     http: z
       .object({
-        headers_timeout: duration.default(DEFAULTS.http.headers_timeout),
-        request_timeout: duration.default(DEFAULTS.http.request_timeout),
-        idle_timeout: duration.default(DEFAULTS.http.idle_timeout),
-        keep_alive_timeout: duration.default(DEFAULTS.http.keep_alive_timeout),
+        headers_timeout: durationIn(R.http_timeout).default(DEFAULTS.http.headers_timeout),
+        request_timeout: durationIn(R.http_timeout).default(DEFAULTS.http.request_timeout),
+        idle_timeout: durationIn(R.http_timeout).default(DEFAULTS.http.idle_timeout),
+        keep_alive_timeout: durationIn(R.http_timeout).default(DEFAULTS.http.keep_alive_timeout),
       })
       .strict()
       .refine((h) => parseDuration(h.headers_timeout)! <= parseDuration(h.request_timeout)!, {
@@ -48,11 +49,11 @@ export const configSchema = z
           .object({
             per_hook: calls.default(DEFAULTS.hooks.rate_limit.per_hook),
             per_namespace: calls.default(DEFAULTS.hooks.rate_limit.per_namespace),
-            window: duration.default(DEFAULTS.hooks.rate_limit.window),
+            window: durationIn(R.rate_window).default(DEFAULTS.hooks.rate_limit.window),
           })
           .strict()
           .prefault({}),
-        wait_timeout: duration.default(DEFAULTS.hooks.wait_timeout),
+        wait_timeout: durationIn(R.http_timeout).default(DEFAULTS.hooks.wait_timeout),
       })
       .strict()
       .prefault({}),
@@ -69,17 +70,17 @@ export const configSchema = z
       .object({
         concurrency: z.coerce.number().int().min(1).max(10_000).default(DEFAULTS.worker.concurrency),
         batch_size: z.coerce.number().int().min(1).max(1000).default(DEFAULTS.worker.batch_size),
-        poll_interval: duration.default(DEFAULTS.worker.poll_interval),
-        lease_margin: duration.default(DEFAULTS.worker.lease_margin),
-        shutdown_grace: duration.default(DEFAULTS.worker.shutdown_grace),
+        poll_interval: durationIn(R.poll_interval).default(DEFAULTS.worker.poll_interval),
+        lease_margin: durationIn(R.lease_margin).default(DEFAULTS.worker.lease_margin),
+        shutdown_grace: durationIn(R.shutdown_grace).default(DEFAULTS.worker.shutdown_grace),
       })
       .strict()
       .prefault({}),
     scheduler: z
       .object({
-        poll_interval: duration.default(DEFAULTS.scheduler.poll_interval),
+        poll_interval: durationIn(R.poll_interval).default(DEFAULTS.scheduler.poll_interval),
         batch_size: z.coerce.number().int().min(1).max(10_000).default(DEFAULTS.scheduler.batch_size),
-        misfire_threshold: duration.default(DEFAULTS.scheduler.misfire_threshold),
+        misfire_threshold: durationIn(R.misfire_threshold).default(DEFAULTS.scheduler.misfire_threshold),
       })
       .strict()
       .prefault({}),

@@ -81,5 +81,48 @@ export const DEFAULTS = {
   page_size: { default: 50, max: 500 },
 } as const;
 
-/** Addresses refused for outbound calls unless `egress.allow` lists them: link-local and cloud metadata. */
-export const BUILTIN_EGRESS_DENY = ['169.254.0.0/16', 'fe80::/10', 'fd00:ec2::254/128'] as const;
+/**
+ * Cloud metadata services, refused for outbound calls unless `egress.allow` lists them (loopback,
+ * unspecified, link-local, multicast and broadcast addresses are refused by class as well):
+ * AWS, GCP, Azure, DigitalOcean, OpenStack and others (169.254.169.254, in link-local), AWS over
+ * IPv6, Alibaba Cloud, Oracle Cloud, Azure's wire server, Tencent Cloud.
+ */
+export const CLOUD_METADATA_ADDRESSES = [
+  '169.254.169.254/32',
+  'fd00:ec2::254/128',
+  '100.100.100.200/32',
+  '192.0.0.192/32',
+  '168.63.129.16/32',
+  '169.254.0.23/32',
+] as const;
+
+const SECOND = 1000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/**
+ * The range of every duration a user sets, in milliseconds; outside it the answer is a 400 (or, in
+ * the configuration, a start-up error) naming the field. A call's timeout bounds its lease, so it
+ * is kept within an hour; anything that becomes a timer stays far below Node's 24.8-day limit.
+ */
+export const DURATION_RANGES = {
+  /** A call's timeout: a webhook's, a task's, a job's, an endpoint's. */
+  call_timeout: { min: 100, max: HOUR },
+  /** The waits of a retry policy (rows with a due time, not timers). */
+  retry_interval: { min: 100, max: 365 * DAY },
+  /** An `every` schedule. */
+  schedule_every: { min: SECOND, max: 366 * DAY },
+  /** A trigger's own rate limit window, and the configured one. */
+  rate_window: { min: SECOND, max: DAY },
+  /** How old a signed hook call may be. */
+  signature_tolerance: { min: SECOND, max: DAY },
+  /** Server timeouts and how long a hook call may wait for its execution. */
+  http_timeout: { min: 100, max: HOUR },
+  /** How often the worker and the scheduler look for work. */
+  poll_interval: { min: 10, max: HOUR },
+  lease_margin: { min: 100, max: HOUR },
+  shutdown_grace: { min: 0, max: HOUR },
+  misfire_threshold: { min: SECOND, max: DAY },
+  retention: { min: HOUR, max: 36_500 * DAY },
+  prune_interval: { min: SECOND, max: DAY },
+} as const;

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { durationString } from '../jobs/webhook-schema.js';
+import { DURATION_RANGES } from '../config/defaults.js';
+import { durationIn } from '../duration-schema.js';
 import { parseDuration } from '../duration.js';
 
 /**
@@ -12,7 +13,7 @@ export const DEFAULT_TOLERANCE = '300s';
 const ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const;
 
 const secret = z.string().min(1).max(4096);
-const tolerance = durationString.default(DEFAULT_TOLERANCE);
+const tolerance = durationIn(DURATION_RANGES.signature_tolerance).default(DEFAULT_TOLERANCE);
 /** A Standard Webhooks secret: base64, usually after `whsec_` (or `***` to keep the stored one). */
 const whsec = z.string().regex(/^(whsec_)?[A-Za-z0-9+/]+={0,2}$|^\*\*\*$/, 'must be whsec_ followed by base64');
 

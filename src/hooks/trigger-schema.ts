@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
-import { durationString } from '../jobs/webhook-schema.js';
+import { DURATION_RANGES } from '../config/defaults.js';
+import { durationIn } from '../duration-schema.js';
 import type { RunStatus } from '../store/store.js';
 import { REDACTED } from '../secrets/redact.js';
 import { conditionProblem } from './conditions.js';
@@ -48,7 +48,7 @@ export const webhookTriggerSchema = z
     rate_limit: z
       .object({
         requests: z.number().int().min(1).max(1_000_000_000),
-        per: durationString.refine((d) => within(d, 1000, DAY_MS), 'must be from 1s to 1d'),
+        per: durationIn(DURATION_RANGES.rate_window),
       })
       .strict()
       .optional(),
@@ -58,7 +58,6 @@ export const webhookTriggerSchema = z
   .strict();
 
 const STOP_STATUSES: Record<string, RunStatus> = { succeeded: 'succeeded', failed: 'failed', SUCCESS: 'succeeded', FAILED: 'failed' };
-const DAY_MS = 86_400_000;
 
 function stopStatus(value: string, ctx: z.RefinementCtx): RunStatus {
   const status = STOP_STATUSES[value];
@@ -66,10 +65,6 @@ function stopStatus(value: string, ctx: z.RefinementCtx): RunStatus {
   return status ?? 'failed';
 }
 
-function within(duration: string, min: number, max: number): boolean {
-  const ms = parseDuration(duration);
-  return ms !== undefined && ms >= min && ms <= max;
-}
 
 export const triggersSchema = z
   .array(webhookTriggerSchema)

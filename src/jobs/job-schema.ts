@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { triggersSchema } from '../hooks/trigger-schema.js';
 import { scheduleSchema } from '../scheduler/schedule-schema.js';
 import type { NotifyEvent } from '../store/store.js';
-import { durationString, ENDPOINT_NAME, urlTemplate, webhookSpecSchema } from './webhook-schema.js';
+import { DURATION_RANGES } from '../config/defaults.js';
+import { durationIn } from '../duration-schema.js';
+import { callTimeout, ENDPOINT_NAME, urlTemplate, webhookSpecSchema } from './webhook-schema.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
@@ -10,8 +12,8 @@ const NAMESPACE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 export const retryPolicySchema = z
   .object({
     max_attempts: z.number().int().min(1).max(100),
-    initial_interval: durationString,
-    max_interval: durationString,
+    initial_interval: durationIn(DURATION_RANGES.retry_interval),
+    max_interval: durationIn(DURATION_RANGES.retry_interval),
     multiplier: z.number().min(1).max(100),
   })
   .partial()
@@ -26,7 +28,7 @@ export const taskSchema = z
     description: z.string().max(4096).optional(),
     webhook: webhookSpecSchema,
     depends_on: z.array(z.string()).max(100).default([]),
-    timeout: durationString.optional(),
+    timeout: callTimeout.optional(),
     retry_policy: retryPolicySchema.optional(),
   })
   .strict();
@@ -60,7 +62,7 @@ export const jobSchema = z
     name: z.string().min(1).max(256).optional(),
     namespace: z.string().regex(NAMESPACE, 'must be 1-128 lower-case letters, digits, ".", "_" or "-"').default('default'),
     description: z.string().max(4096).optional(),
-    timeout: durationString.optional(),
+    timeout: callTimeout.optional(),
     retry_policy: retryPolicySchema.optional(),
     schedule: scheduleSchema.optional(),
     /** A disabled (paused) job does not fire on its schedule; it can still be triggered by hand. */

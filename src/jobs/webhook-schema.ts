@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
+import { DURATION_RANGES } from '../config/defaults.js';
+import { durationIn } from '../duration-schema.js';
 import { REDACTED } from '../secrets/redact.js';
 import { replacePlaceholders } from '../template/template.js';
 import { HEADER_VALUE_RULE, isValidHeaderValue } from '../http/header-value.js';
@@ -10,9 +11,8 @@ const SIGNING_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 /** What an endpoint may be called: it is named in jobs and in the API's paths. */
 export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-export const durationString = z
-  .string()
-  .refine((v) => parseDuration(v) !== undefined, 'must be a duration such as 500ms, 30s, 5m or 1h30m');
+/** A call's timeout, wherever it is set. */
+export const callTimeout = durationIn(DURATION_RANGES.call_timeout);
 
 const secretString = z.string().min(1).max(4096);
 /** A secret sent as (part of) a header value. */
@@ -60,7 +60,7 @@ const fields = {
     .refine((b) => b.length <= 1024 * 1024, 'must be at most 1 MiB'),
   auth: authSchema,
   success_codes: z.array(z.number().int().min(100).max(599)).min(1).max(100),
-  timeout: durationString,
+  timeout: callTimeout,
   tls_skip_verify: z.boolean(),
   verifySSL: z.boolean(),
   signing_secret: z.union([

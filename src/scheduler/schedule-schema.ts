@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
+import { DURATION_RANGES } from '../config/defaults.js';
+import { durationIn } from '../duration-schema.js';
 import { cronProblem, timezoneProblem, type ScheduleSpec } from './schedule.js';
 
-/** Shortest interval an `every` schedule may have. */
-export const MIN_INTERVAL_MS = 1000;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const cronString = z.string().max(256).superRefine((value, ctx) => {
@@ -23,7 +22,7 @@ const cronObject = z
 
 const everyObject = z
   .object({
-    every: z.string().refine((v) => (parseDuration(v) ?? 0) >= MIN_INTERVAL_MS, 'must be a duration of at least 1s, such as 30s, 5m or 1h'),
+    every: durationIn(DURATION_RANGES.schedule_every),
   })
   .strict();
 

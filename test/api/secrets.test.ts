@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import pg from 'pg';
 import { withNode } from '../support/fixture.js';
 import { createJob, runToEnd, trigger } from '../support/jobs.js';
-import { STORE_KINDS, type TestDatabase } from '../support/stores.js';
+import { STORE_KINDS } from '../support/stores.js';
+import { storedText } from '../support/stored-text.js';
 
 const TOKEN = 'SENTINEL-bearer-7f3a9c';
 const PASSWORD = 'SENTINEL-password-51be';
@@ -12,21 +11,6 @@ const API_KEY = 'SENTINEL-apikey-c0ffee';
 const URL_PASSWORD = 'SENTINELurlpw93';
 const SIGNING_KEY = Buffer.from('SENTINEL-signing-key-0042!').toString('base64');
 const SENTINELS = [TOKEN, PASSWORD, API_KEY, URL_PASSWORD, SIGNING_KEY];
-
-/** Every byte the store holds, as text: the SQLite file with its WAL, or every row of every Hookline table. */
-async function storedText(db: TestDatabase): Promise<string> {
-  if (db.file) return [db.file, `${db.file}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('\n');
-  const client = new pg.Client(db.database);
-  await client.connect();
-  try {
-    const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [db.schema]);
-    const dumps = [];
-    for (const { table_name } of tables.rows) dumps.push(JSON.stringify((await client.query(`SELECT * FROM ${db.schema}.${table_name}`)).rows));
-    return dumps.join('\n');
-  } finally {
-    await client.end();
-  }
-}
 
 function assertClean(text: string, where: string) {
   for (const s of SENTINELS) assert.ok(!text.includes(s), `${where} holds the secret ${s}`);

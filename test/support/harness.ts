@@ -1,3 +1,4 @@
+import type { lookup } from 'node:dns';
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../../src/app.js';
 import { ManualClock, type Clock } from '../../src/clock.js';
@@ -22,9 +23,12 @@ export interface ApiResponse {
 }
 
 /** Starts a node on `db`; `config` holds hookline.yaml keys. The clock defaults to a ManualClock at the current time. */
+/** Test receivers listen on loopback, which nodes refuse by default; tests open it as a user developing locally would. */
+export const LOOPBACK_ALLOWED = ['127.0.0.0/8', '::1/128'];
+
 export async function startNode(
   db: TestDatabase,
-  options: { config?: Record<string, unknown>; clock?: Clock } = {},
+  options: { config?: Record<string, unknown>; clock?: Clock; resolve?: typeof lookup } = {},
 ): Promise<Running> {
   const logs: string[] = [];
   const sink = new Writable({
@@ -40,8 +44,9 @@ export async function startNode(
     log_level: 'debug',
     ...options.config,
     worker: { poll_interval: '50ms', ...(options.config?.worker as object) },
+    egress: { allow: LOOPBACK_ALLOWED, ...(options.config?.egress as object) },
   });
-  const app = await createApp(config, { clock: options.clock ?? new ManualClock(Date.now()), log: createLogger('debug', sink) });
+  const app = await createApp(config, { clock: options.clock ?? new ManualClock(Date.now()), log: createLogger('debug', sink), resolve: options.resolve });
   const url = await app.listen();
   let closed = false;
   return {

@@ -14,6 +14,9 @@ export interface NodeProcess {
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
 }
 
+/** Test receivers listen on loopback, which nodes refuse by default: tests open it with one setting, as a developer would. */
+const LOOPBACK = { HOOKLINE_EGRESS_ALLOW: '127.0.0.0/8,::1/128' };
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -25,7 +28,7 @@ export async function freePort(): Promise<number> {
 /** Runs `hookline <args>` to completion and returns its exit code and output. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...LOOPBACK, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -38,7 +41,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ c
 export async function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<NodeProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...args], {
-    env: { ...process.env, HOOKLINE_LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOOKLINE_LOG_LEVEL: 'info', ...LOOPBACK, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
