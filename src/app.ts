@@ -62,7 +62,12 @@ function readiness() {
 export async function createApp(config: Config, parts: { clock?: Clock; log?: Logger; resolve?: typeof lookup } = {}): Promise<App> {
   const log = parts.log ?? createLogger(config.log_level);
   const postgres = isPostgresUrl(config.database);
-  const store = await openStore({ database: config.database, schema: config.database_schema, durability: config.durability });
+  const store = await openStore({
+    database: config.database,
+    schema: config.database_schema,
+    durability: config.durability,
+    busyTimeoutMs: ms(config.busy_timeout),
+  });
   // Nodes sharing a database agree on the time by reading the database's clock.
   const sharedClock = !parts.clock && store.dialect.multiNode ? await createDatabaseClock(() => store.databaseNow()) : undefined;
   const clock = parts.clock ?? sharedClock ?? systemClock;

@@ -22,6 +22,7 @@ export const configSchema = z
     database: z.string().default(DEFAULTS.database),
     database_schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
     durability: z.enum(['normal', 'full']).default(DEFAULTS.durability),
+    busy_timeout: durationIn(R.busy_timeout).default(DEFAULTS.busy_timeout),
     api_token: z.string().min(1).optional(),
     secret_key: z.string().min(16).optional(),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -7,6 +7,11 @@ export const DEFAULTS = {
   port: 8080,
   database: './hookline.db',
   durability: 'normal' as 'normal' | 'full',
+  /**
+   * SQLite: how long a write waits for a lock another process holds. Calls queued behind it longer
+   * than this are answered 503 at once, so a locked store answers within about twice this.
+   */
+  busy_timeout: '1s',
   log_level: 'info',
   body_limit_bytes: 1024 * 1024,
   /** What a node runs: the HTTP API and hooks, the scheduler (with retention pruning), the worker. */
@@ -125,4 +130,5 @@ export const DURATION_RANGES = {
   misfire_threshold: { min: SECOND, max: DAY },
   retention: { min: HOUR, max: 36_500 * DAY },
   prune_interval: { min: SECOND, max: DAY },
+  busy_timeout: { min: 10, max: 10 * SECOND },
 } as const;

@@ -3,12 +3,19 @@ import { openPostgresDriver } from './postgres/postgres-driver.js';
 import { createSqlStore } from './sql-store.js';
 import { openThreadStore } from './sqlite/thread-store.js';
 import type { Store } from './store.js';
+import { ms } from '../config/config.js';
+import { DEFAULTS } from '../config/defaults.js';
 
 export interface StoreOptions {
   /** A file path for SQLite, or a postgres:// URL. */
   database: string;
   schema?: string;
   durability?: 'normal' | 'full';
+  /**
+   * How long a write waits for a lock another process (SQLite) or session (PostgreSQL's
+   * lock_timeout) holds; a call to SQLite waits at most about twice this for its answer.
+   */
+  busyTimeoutMs?: number;
 }
 
 /** Keeps two nodes starting together from migrating at once. */
@@ -22,11 +29,11 @@ export function isPostgresUrl(database: string): boolean {
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = isPostgresUrl(options.database)
     ? createSqlStore(
-        openPostgresDriver({ url: options.database, schema: options.schema }),
+        openPostgresDriver({ url: options.database, schema: options.schema, lockTimeoutMs: options.busyTimeoutMs ?? ms(DEFAULTS.busy_timeout) }),
         POSTGRES,
         POSTGRES_MIGRATION_LOCK,
       )
-    : openThreadStore({ path: options.database, durability: options.durability ?? 'normal' });
+    : openThreadStore({ path: options.database, durability: options.durability ?? 'normal', busyTimeoutMs: options.busyTimeoutMs ?? ms(DEFAULTS.busy_timeout) });
   if (options.schema && isPostgresUrl(options.database)) await ensureSchema(options);
   await store.migrate();
   return store;

@@ -6,6 +6,8 @@ export interface PostgresOptions {
   url: string;
   schema?: string;
   poolSize?: number;
+  /** How long a statement waits for a lock another session holds (lock_timeout) before the store answers unavailable. */
+  lockTimeoutMs?: number;
 }
 
 const INT8_OID = 20;
@@ -36,7 +38,10 @@ export function openPostgresDriver(options: PostgresOptions): Driver {
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     keepAlive: true,
-    options: options.schema ? `-c search_path=${options.schema}` : undefined,
+    options: [
+      options.schema ? `-c search_path=${options.schema}` : '',
+      options.lockTimeoutMs ? `-c lock_timeout=${Math.round(options.lockTimeoutMs)}` : '',
+    ].join(' ').trim() || undefined,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,

@@ -5,6 +5,8 @@ import { classify, isTransientSqliteError } from '../store-unavailable.js';
 export interface SqliteOptions {
   path: string;
   durability: 'normal' | 'full';
+  /** How long a write waits for another process's lock before the store answers unavailable. */
+  busyTimeoutMs: number;
 }
 
 /**
@@ -16,7 +18,7 @@ export function openSqliteDriver(options: SqliteOptions): Driver {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
   const statements = new Map<string, Database.Statement>();
   let queue: Promise<unknown> = Promise.resolve();
 

@@ -10,6 +10,8 @@ export interface StoreCall {
   id: number;
   method: StoreMethod;
   args: unknown[];
+  /** When the call was sent (epoch ms): one that waits in line too long is answered unavailable. */
+  sentAt: number;
 }
 
 export interface StoreAnswer {

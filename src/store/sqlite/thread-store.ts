@@ -35,7 +35,7 @@ export function openThreadStore(options: SqliteOptions): Store {
       : new Promise((resolve, reject) => {
           const id = ++nextId;
           pending.set(id, { resolve, reject });
-          worker.postMessage({ id, method, args });
+          worker.postMessage({ id, method, args, sentAt: Date.now() });
         });
   const forward = <K extends StoreMethod>(method: K) => ((...args: unknown[]) => call(method, args)) as unknown as Store[K];
 
