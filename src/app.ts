@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { executionRoutes } from './api/executions-routes.js';
 import { jobRoutes } from './api/jobs-routes.js';
+import { addressStoredHooks, hookAddress } from './hooks/hook-address.js';
 import { createHookCalls } from './hooks/hook-calls.js';
 import { hooksRoutes } from './hooks/hooks-routes.js';
 import { inboundRoutes, isHookUrl } from './hooks/inbound-route.js';
@@ -74,6 +75,8 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const secretKey = await resolveSecretKey({ configured: config.secret_key, database: config.database, postgres, store, log });
   const sealer = createSealer(secretKey);
   const codec = createJobCodec(sealer);
+  const addressed = await addressStoredHooks(store, sealer, codec.open);
+  if (addressed > 0) log.info({ hooks: addressed }, 'hooks stored by an earlier version were given their addresses');
   const egress = createEgressPolicy({ ...config.egress, resolve: parts.resolve });
   const agents = createAgents({ egress, caFile: config.tls.ca_file });
   const caller = createCaller(agents, () => clock.now());
@@ -132,6 +135,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     invocations,
     bodyLogLimit: DEFAULTS.invocation_body_limit_bytes,
     onStarted: worker.wake,
+    address: (namespace, jobId, key) => hookAddress(sealer, namespace, jobId, key),
   });
   const ready = readiness();
   const server = await buildServer({

@@ -6,7 +6,6 @@ import type { JobPlan } from '../jobs/job-plan.js';
 import { newExecution } from '../jobs/new-execution.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
 import { redactText, secretForms } from '../secrets/redact.js';
-import { digestOf, sameDigest } from '../secrets/safe-equal.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { JobGoneError } from '../store/insert-execution.js';
 import type { HookRow, InvocationOutcome, InvocationResult, JobRow, NewInvocation, RateLimit, Store } from '../store/store.js';
@@ -55,8 +54,8 @@ export interface Verdict {
 /** The hook changed again while a call judged on a fresh read of it was being committed. */
 export const HOOK_CHANGING = new HttpError(503, 'BUSY', 'the hook changed while the call was being taken; try again', undefined, { 'retry-after': '1' });
 
-/** Jobs kept as last read for hook calls; the map starts over when it is full. */
-const SEEN_JOBS = 10_000;
+/** Hooks kept as last read for their calls; the map starts over when it is full. */
+const SEEN_HOOKS = 10_000;
 
 /** The secrets of a hook in every form a caller may send them, kept out of the invocation log and `trigger.*`. */
 export function hookSecrets(trigger: WebhookTrigger): string[] {
@@ -82,43 +81,36 @@ export function createHookCalls(deps: {
   invocations: GroupCommit<NewInvocation, InvocationOutcome>;
   bodyLogLimit: number;
   onStarted: () => void;
+  /** The address (digest) of a hook URL: see hook-address.ts. */
+  address: (namespace: string, jobId: string, key: string) => string;
 }) {
   const { store, clock } = deps;
   const storeDown = (err: unknown) => unavailable(`the store is unavailable: ${(err as Error).message}`);
-  /** Jobs with their hooks as last read, by job id. Calls judged on them are checked at commit. */
-  const seen = new Map<string, { job: JobRow; hooks: HookRow[] }>();
-  /** The digest of each opened trigger's key, worked out once. */
-  const keyDigests = new WeakMap<WebhookTrigger, Buffer>();
+  /** Hooks with their jobs as last read, by address. Calls judged on them are checked at commit. */
+  const seen = new Map<string, { job: JobRow; hooks: HookRow[]; hookId: string }>();
 
   /**
-   * The hook of a job whose key matches; every key is compared in constant time, whichever
-   * matches. The job is read from the store when `fresh` or not seen before; otherwise the last
-   * read stands, and `fresh` in the answer says which it was.
+   * The hook at a URL, found by the URL's address: a wrong namespace, job or key is one and the same
+   * miss, answered after the same work — one store read — whichever part is wrong. A hook read before
+   * is taken as last read unless `fresh`; `fresh` in the answer says which it was.
    */
   async function find(namespace: string, jobId: string, key: string, fresh = false): Promise<Lookup> {
-    let found = fresh ? undefined : seen.get(jobId);
+    const address = deps.address(namespace, jobId, key);
+    let found = fresh ? undefined : seen.get(address);
     const read = found === undefined;
     if (read) {
-      found = await store.getHookTarget(jobId).catch((err) => {
+      found = await store.findHookTarget(address).catch((err) => {
         throw storeDown(err);
       });
-      if (seen.size >= SEEN_JOBS) seen.clear();
-      if (found) seen.set(jobId, found);
-      else seen.delete(jobId);
+      if (seen.size >= SEEN_HOOKS) seen.clear();
+      if (found) seen.set(address, found);
+      else seen.delete(address);
     }
-    if (!found || found.job.namespace !== namespace) return { fresh: read };
+    if (!found) return { fresh: read };
     const { spec, plan } = deps.openSpec(found.job.spec);
-    const given = digestOf(key);
-    let trigger: WebhookTrigger | undefined;
-    for (const t of spec.triggers ?? []) if (sameDigest(given, keyDigest(t)) && !trigger) trigger = t;
-    const hook = trigger && found.hooks.find((h) => h.trigger_id === trigger.id);
-    return { fresh: read, target: hook && { job: found.job, spec, plan, hook, trigger: trigger! } };
-  }
-
-  function keyDigest(trigger: WebhookTrigger): Buffer {
-    let digest = keyDigests.get(trigger);
-    if (!digest) keyDigests.set(trigger, (digest = digestOf(trigger.key!)));
-    return digest;
+    const hook = found.hooks.find((h) => h.id === found.hookId);
+    const trigger = hook && spec.triggers?.find((t) => t.id === hook.trigger_id);
+    return { fresh: read, target: hook && trigger && { job: found.job, spec, plan, hook, trigger } };
   }
 
   /** A hook by its id, for the hooks API. */

@@ -71,10 +71,14 @@ export const triggersSchema = z
   .max(20)
   .superRefine((triggers, ctx) => {
     const seen = new Set<string>();
+    const keys = new Set<string>();
     triggers.forEach((t, i) => {
       const id = t.id ?? triggerIdAt(i);
       if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `repeats trigger id "${id}"` });
       seen.add(id);
+      // Two hooks of one job with one key would share one URL.
+      if (t.key !== undefined && t.key !== REDACTED && keys.has(t.key)) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: 'repeats the key of another trigger of this job' });
+      if (t.key !== undefined) keys.add(t.key);
     });
   });
 

@@ -5,6 +5,7 @@ import type { Job, JobSpec } from './job-schema.js';
 import { endpointNames, keepRedactedSecrets, mapJobWebhooks, mapSecrets, redactSecrets } from './secrets.js';
 import { badRequest } from '../errors.js';
 import { scheduleState } from '../scheduler/next-run.js';
+import { hookAddress } from '../hooks/hook-address.js';
 import { mapTriggerSecrets, resolveTriggers } from '../hooks/trigger-secrets.js';
 import { REDACTED } from '../secrets/redact.js';
 
@@ -40,7 +41,13 @@ export function createJobCodec(sealer: Sealer) {
         ...scheduleState(spec, before, now),
         created_at: previous?.created_at ?? now,
         updated_at: now,
-        hooks: (triggers ?? []).map((t) => ({ id: uuidv7(), trigger_id: t.id, enabled: t.enabled, stop_after: t.stopAfter ?? [] })),
+        hooks: (triggers ?? []).map((t) => ({
+          id: uuidv7(),
+          trigger_id: t.id,
+          enabled: t.enabled,
+          stop_after: t.stopAfter ?? [],
+          address: hookAddress(sealer, spec.namespace, spec.id, sealer.open(t.key)),
+        })),
         endpoints: endpointNames(spec),
       };
     },

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const PREFIX = 'sealed:v1:';
 const IV_BYTES = 12;
@@ -8,6 +8,8 @@ const TAG_BYTES = 16;
 export interface Sealer {
   seal(plain: string): string;
   open(sealed: string): string;
+  /** A keyed digest (HMAC-SHA256, hex) of `text`: stored to find a secret by, without storing the secret. */
+  digest(text: string): string;
 }
 
 export function isSealed(value: string): boolean {
@@ -16,7 +18,9 @@ export function isSealed(value: string): boolean {
 
 export function createSealer(secretKey: string): Sealer {
   const key = Buffer.from(hkdfSync('sha256', secretKey, 'hookline', 'secrets at rest', 32));
+  const digestKey = Buffer.from(hkdfSync('sha256', secretKey, 'hookline', 'digests of secrets', 32));
   return {
+    digest: (text) => createHmac('sha256', digestKey).update(text).digest('hex'),
     seal(plain) {
       if (isSealed(plain)) return plain;
       const iv = randomBytes(IV_BYTES);

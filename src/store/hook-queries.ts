@@ -10,12 +10,23 @@ export const HOOK_COLUMNS =
  * clears a reason Hookline gave for disabling it.
  */
 export const UPSERT_HOOK = `
-INSERT INTO hooks (id, job_id, trigger_id, namespace, enabled, stop_after, created_at, updated_at)
-VALUES (?, ?, ?, ?, COALESCE(CAST(? AS INTEGER), 1), ?, ?, ?)
+INSERT INTO hooks (id, job_id, trigger_id, namespace, enabled, stop_after, created_at, updated_at, address)
+VALUES (?, ?, ?, ?, COALESCE(CAST(? AS INTEGER), 1), ?, ?, ?, ?)
 ON CONFLICT (job_id, trigger_id) DO UPDATE SET namespace = excluded.namespace, stop_after = excluded.stop_after,
+  address = excluded.address,
   enabled = COALESCE(CAST(? AS INTEGER), hooks.enabled),
   disabled_reason = CASE WHEN CAST(? AS INTEGER) IS NULL THEN hooks.disabled_reason ELSE NULL END,
   updated_at = excluded.updated_at`;
+
+/** The job of the hook at a URL, by the URL's digest. */
+export const HOOK_AT_ADDRESS = `SELECT id, job_id FROM hooks WHERE address = ?`;
+
+/** Hooks stored before they had an address, with what their address is worked out from. */
+export const HOOKS_WITHOUT_ADDRESS = `
+SELECT h.id, h.job_id, h.trigger_id, j.namespace, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id
+WHERE h.address IS NULL ORDER BY h.id LIMIT ?`;
+
+export const SET_HOOK_ADDRESS = `UPDATE hooks SET address = ? WHERE id = ?`;
 
 export const HOOK_TRIGGER_IDS = `SELECT trigger_id FROM hooks WHERE job_id = ?`;
 export const DELETE_HOOK = `DELETE FROM hooks WHERE job_id = ? AND trigger_id = ?`;

@@ -10,6 +10,8 @@ export interface HookDeclaration {
   enabled?: boolean;
   /** Execution statuses after which the hook disables itself. */
   stop_after: RunStatus[];
+  /** The digest of its URL (see hooks/hook-address.ts): what calls find it by. */
+  address: string;
 }
 
 /** A hook's state: its identity, whether it takes calls, and when it was last called. */
@@ -26,6 +28,15 @@ export interface HookRow {
   created_at: number;
   updated_at: number;
   last_triggered_at: number | null;
+}
+
+/** A hook stored before hooks had addresses, with its job's namespace and spec to work its address out. */
+export interface UnaddressedHook {
+  id: string;
+  job_id: string;
+  trigger_id: string;
+  namespace: string;
+  spec: string;
 }
 
 export interface HookFilter {

@@ -13,6 +13,7 @@ import {
   type InvocationRow,
   type NewInvocation,
   type RateLimit,
+  type UnaddressedHook,
 } from './store.js';
 
 const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
@@ -29,12 +30,22 @@ export async function syncHooks(tx: Driver, job: { id: string; namespace: string
   for (const h of declared) {
     const enabled = flag(h.enabled);
     await tx.execute(q.UPSERT_HOOK, [
-      h.id, job.id, h.trigger_id, job.namespace, enabled, stopAfterText(h.stop_after), job.updated_at, job.updated_at, enabled, enabled,
+      h.id, job.id, h.trigger_id, job.namespace, enabled, stopAfterText(h.stop_after), job.updated_at, job.updated_at, h.address, enabled, enabled,
     ]);
   }
 }
 
 export const hooksOfJob = (db: Driver, jobId: string) => db.query<HookRow>(q.HOOKS_OF_JOB, [jobId]);
+
+export async function hookAtAddress(db: Driver, address: string): Promise<{ id: string; job_id: string } | undefined> {
+  return (await db.query<{ id: string; job_id: string }>(q.HOOK_AT_ADDRESS, [address]))[0];
+}
+
+export const hooksWithoutAddress = (db: Driver, limit: number) => db.query<UnaddressedHook>(q.HOOKS_WITHOUT_ADDRESS, [limit]);
+
+export async function setHookAddresses(tx: Driver, items: Array<{ id: string; address: string }>): Promise<void> {
+  for (const { id, address } of items) await tx.execute(q.SET_HOOK_ADDRESS, [address, id]);
+}
 
 export async function getHook(db: Driver, id: string): Promise<HookRow | undefined> {
   return (await db.query<HookRow>(q.GET_HOOK, [id]))[0];

@@ -1,6 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Driver } from './driver.js';
-import { syncHooks } from './hook-store.js';
 
 /** A step of the schema: SQL, or code for what SQL cannot say in both dialects. */
 export type Migration = string | ((tx: Driver) => Promise<void>);
@@ -179,16 +178,30 @@ CREATE TABLE job_endpoints (
 );
 CREATE INDEX job_endpoints_endpoint ON job_endpoints (endpoint, job_id);
 `,
+  `
+-- Hooks are found by the digest of their URL; rows from before get theirs at start-up (it needs the secret key).
+ALTER TABLE hooks ADD COLUMN address TEXT;
+CREATE UNIQUE INDEX hooks_address ON hooks (address);
+`,
 ];
 
-/** Jobs stored with triggers before hooks had rows of their own get them, in the state their specs say. */
+/**
+ * Jobs stored with triggers before hooks had rows of their own get them, in the state their specs
+ * say. Its SQL is frozen as it was then: later migrations change the hooks table.
+ */
 async function backfillHooks(tx: Driver): Promise<void> {
   type Stored = { id: string; namespace: string; spec: string; updated_at: number };
   const jobs = await tx.query<Stored>(`SELECT id, namespace, spec, updated_at FROM jobs WHERE spec LIKE '%"triggers"%'`);
   for (const job of jobs) {
     const triggers = (JSON.parse(job.spec) as { triggers?: Array<{ id: string; enabled?: boolean }> }).triggers ?? [];
-    const declared = triggers.map((t) => ({ id: uuidv7(), trigger_id: t.id, enabled: t.enabled, stop_after: [] }));
-    await syncHooks(tx, job, declared);
+    for (const t of triggers) {
+      const enabled = t.enabled === undefined ? 1 : t.enabled ? 1 : 0;
+      await tx.execute(
+        `INSERT INTO hooks (id, job_id, trigger_id, namespace, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (job_id, trigger_id) DO NOTHING`,
+        [uuidv7(), job.id, t.id, job.namespace, enabled, job.updated_at, job.updated_at],
+      );
+    }
   }
 }
 

@@ -122,6 +122,13 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
       const job = (await db.query<JobRow>(q.GET_JOB, [jobId]))[0];
       return job && { job, hooks: await hooks.hooksOfJob(db, jobId) };
     },
+    async findHookTarget(address) {
+      const hook = await hooks.hookAtAddress(db, address);
+      const job = hook && (await db.query<JobRow>(q.GET_JOB, [hook.job_id]))[0];
+      return job && { job, hooks: await hooks.hooksOfJob(db, job.id), hookId: hook.id };
+    },
+    hooksWithoutAddress: (limit) => hooks.hooksWithoutAddress(db, limit),
+    setHookAddresses: (items) => db.transaction((tx) => hooks.setHookAddresses(tx, items)),
     getHook: (id) => hooks.getHook(db, id),
     listHooks: (filter, limit, afterId) => hooks.listHooks(db, filter, limit, afterId),
     hooksOfJobs: (jobIds) => hooks.hooksOfJobs(db, jobIds),

@@ -10,6 +10,7 @@ import type {
   NewInvocation,
   PruneCounts,
   PruneCutoff,
+  UnaddressedHook,
 } from './hook-rows.js';
 
 export * from './hook-rows.js';
@@ -318,6 +319,11 @@ export interface Store {
 
   /** A job with its hooks, for a call to one of them. */
   getHookTarget(jobId: string): Promise<{ job: JobRow; hooks: HookRow[] } | undefined>;
+  /** The job with its hooks whose hook has this address (the digest of its URL), if any. */
+  findHookTarget(address: string): Promise<{ job: JobRow; hooks: HookRow[]; hookId: string } | undefined>;
+  /** Hooks stored before hooks had addresses; each gets one at start-up. */
+  hooksWithoutAddress(limit: number): Promise<UnaddressedHook[]>;
+  setHookAddresses(items: Array<{ id: string; address: string }>): Promise<void>;
   getHook(id: string): Promise<HookRow | undefined>;
   listHooks(filter: HookFilter, limit: number, afterId?: string): Promise<HookRow[]>;
   hooksOfJobs(jobIds: string[]): Promise<HookRow[]>;

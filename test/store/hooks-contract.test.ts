@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 function jobWithHooks(id: string, hooks: Array<Partial<HookDeclaration> & { trigger_id: string }>, now = T0): JobRow {
   return {
     id, namespace: 'default', name: id, spec: SPEC, enabled: 1, next_run_at: null, last_run_at: null, created_at: now, updated_at: now,
-    hooks: hooks.map((h) => ({ id: uuidv7(), stop_after: [], ...h })),
+    hooks: hooks.map((h) => ({ id: uuidv7(), stop_after: [], address: `${id}/${h.trigger_id}`, ...h })),
   };
 }
 
