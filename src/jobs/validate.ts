@@ -13,9 +13,11 @@ export function zodToHttpError(error: z.ZodError, prefix = ''): HttpError {
     const field = [...path, issue.keys[0]].join('.');
     return badRequest(`unknown field ${field}`, field);
   }
-  const field = path.join('.') || undefined;
+  // An issue with no path is about the body as a whole: a document that is not an object, say.
+  if (path.length === 0) return badRequest(issue.code === 'invalid_type' ? 'the body must be a JSON object' : `body: ${issue.message}`, 'body');
+  const field = path.join('.');
   const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-  return badRequest(field ? `${field}: ${message}` : message, field);
+  return badRequest(`${field}: ${message}`, field);
 }
 
 /**
