@@ -7,6 +7,7 @@ import { executionRoutes } from './api/executions-routes.js';
 import { jobRoutes } from './api/jobs-routes.js';
 import { addressStoredHooks, hookAddress } from './hooks/hook-address.js';
 import { createHookCalls } from './hooks/hook-calls.js';
+import { createConditionRunner } from './hooks/condition-runner.js';
 import { hooksRoutes } from './hooks/hooks-routes.js';
 import { inboundRoutes, isHookUrl } from './hooks/inbound-route.js';
 import { createExecutionWaiter } from './jobs/execution-waiter.js';
@@ -137,6 +138,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     onStarted: worker.wake,
     address: (namespace, jobId, key) => hookAddress(sealer, namespace, jobId, key),
   });
+  const conditions = createConditionRunner({ timeoutMs: ms(config.hooks.condition_timeout) });
   const ready = readiness();
   const server = await buildServer({
     log,
@@ -154,6 +156,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     routes: [
       inboundRoutes({
         clock,
+        conditions,
         calls: hookCalls,
         waiter,
         log,
@@ -161,7 +164,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
         rateLimits: config.hooks.rate_limit,
         waitTimeoutMs: ms(config.hooks.wait_timeout),
       }),
-      hooksRoutes({ store, clock, calls: hookCalls, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
+      hooksRoutes({ store, clock, calls: hookCalls, conditions, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
       endpointRoutes({ store, codec: endpointCodec, clock }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
@@ -202,6 +205,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       await invocations.settle();
       await worker.stop(ms(config.worker.shutdown_grace));
       await agents.close();
+      await conditions.close();
       await store.close();
     },
   };

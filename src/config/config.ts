@@ -55,6 +55,7 @@ export const configSchema = z
           .strict()
           .prefault({}),
         wait_timeout: durationIn(R.http_timeout).default(DEFAULTS.hooks.wait_timeout),
+        condition_timeout: durationIn(R.condition_timeout).default(DEFAULTS.hooks.condition_timeout),
       })
       .strict()
       .prefault({}),

@@ -47,6 +47,11 @@ export const DEFAULTS = {
     },
     /** How long a hook call with `wait` is held for its execution to end before it is answered 202. */
     wait_timeout: '30s',
+    /**
+     * How long a costly condition (a regular expression, a comprehension) may take on its thread;
+     * past it the condition counts as one that could not be evaluated, and the call starts nothing.
+     */
+    condition_timeout: '1s',
   },
   /** Invocation log: request bodies are kept up to this many bytes. */
   invocation_body_limit_bytes: 64 * 1024,
@@ -131,4 +136,5 @@ export const DURATION_RANGES = {
   retention: { min: HOUR, max: 36_500 * DAY },
   prune_interval: { min: SECOND, max: DAY },
   busy_timeout: { min: 10, max: 10 * SECOND },
+  condition_timeout: { min: 10, max: 60 * SECOND },
 } as const;

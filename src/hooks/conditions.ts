@@ -10,6 +10,8 @@ const BRACES = /^\s*\{\{([\s\S]*)\}\}\s*$/;
 /** Distinct conditions kept planned; the cache starts over when it is full. */
 const PLAN_CACHE_SIZE = 1024;
 const planned = new Map<string, Evaluate>();
+/** Whether each condition can take time out of proportion to its length (see isCostly). */
+const costly = new Map<string, boolean>();
 const env = celEnv();
 
 /** The outcome of a hook's conditions: all true, one false, or one that could not be evaluated. */
@@ -27,6 +29,36 @@ function compile(condition: string): Evaluate {
     planned.set(condition, evaluate);
   }
   return evaluate;
+}
+
+/**
+ * Whether a condition can take long on a large body: a regular expression (RE2, linear, but about
+ * 100 ms a MiB in JavaScript) or a comprehension (all, exists, map, filter: work per element, and
+ * nested ones per pair of elements). Such conditions are evaluated off the event loop, under a
+ * deadline; the rest take time in proportion to their own length and run inline.
+ */
+export function isCostly(condition: string): boolean {
+  let known = costly.get(condition);
+  if (known === undefined) {
+    if (costly.size >= PLAN_CACHE_SIZE) costly.clear();
+    known = hasCostlyNode(parse(expressionOf(condition)).expr);
+    costly.set(condition, known);
+  }
+  return known;
+}
+
+/** Looks through the whole parsed tree (a condition is at most 4 KiB, so its tree is small). */
+function hasCostlyNode(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    const kind = (node as { exprKind?: { case?: string; value?: { function?: string } } }).exprKind;
+    if (kind?.case === 'comprehensionExpr') return true;
+    if (kind?.case === 'callExpr' && kind.value?.function === 'matches') return true;
+    stack.push(...Object.values(node));
+  }
+  return false;
 }
 
 /** Why a condition cannot be parsed, or undefined when it can. */

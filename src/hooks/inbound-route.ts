@@ -7,7 +7,8 @@ import type { ExecutionWaiter } from '../jobs/execution-waiter.js';
 import { redactHeaders, redactValue } from '../secrets/redact.js';
 import { safeEqual } from '../secrets/safe-equal.js';
 import type { InvocationOutcome } from '../store/store.js';
-import { evaluateConditions, type ConditionsOutcome } from './conditions.js';
+import type { ConditionRunner } from './condition-runner.js';
+import type { ConditionsOutcome } from './conditions.js';
 import { conditionsVerdict, HOOK_CHANGING, hookSecrets, type HookCall, type HookCalls, type HookTarget } from './hook-calls.js';
 import { createRateLimits, retryAfterSeconds, type RateLimitSettings } from './rate-limits.js';
 import { checkContentEncoding, readHookBody, withoutSecrets } from './request-body.js';
@@ -44,6 +45,7 @@ const STALE = new Error('the hook changed since it was read');
 
 export interface InboundOptions {
   clock: Clock;
+  conditions: ConditionRunner;
   calls: HookCalls;
   waiter: ExecutionWaiter;
   log: Logger;
@@ -119,7 +121,7 @@ export function inboundRoutes(options: InboundOptions) {
     const secrets = hookSecrets(trigger);
     call.body = withoutSecrets(readHookBody(request.headers['content-type'], call.raw), secrets);
     call.parameters = redactValue(request.query, secrets) as Record<string, unknown>;
-    const conditions = evaluateConditions(trigger.conditions ?? [], { body: call.body.value, headers: call.headers, parameters: call.parameters });
+    const conditions = await options.conditions.evaluate(trigger.conditions ?? [], { body: call.body.value, headers: call.headers, parameters: call.parameters });
     const limits = limitsFor(hook, trigger, call.receivedAt);
     const outcome = await calls.commit(target, call, conditionsVerdict(conditions), limits);
     if (outcome.result === 'stale') throw fresh ? HOOK_CHANGING : STALE;

@@ -69,3 +69,41 @@ describe('hostile input: every validator answers at once and the node keeps answ
     });
   }
 });
+
+describe('hostile input: costly hook conditions run off the event loop, under a deadline', () => {
+  test('regular expressions over a 1 MiB body and nested comprehensions: 204 within the condition timeout, logged, and /healthz keeps answering', async () => {
+    const db = sqlite.create();
+    const node = await spawnServe(['--db', db.file!]);
+    try {
+      const regex = Array.from({ length: 40 }, () => "trigger.body.s.matches('^a+$')").join(' && ');
+      const nested = 'trigger.body.a.all(x, trigger.body.a.exists(y, y == -1) || true)';
+      const job = (id: string, condition: string) => ({ webhook: { url: 'http://127.0.0.1:9/' }, triggers: [{ type: 'webhook', key: `key-${id}-0123456789`, conditions: [condition], rate_limit: { requests: 1000, per: '1m' } }] });
+      assert.equal((await node.api('PUT', '/api/v1/jobs/regex', job('regex', regex))).status, 201);
+      assert.equal((await node.api('PUT', '/api/v1/jobs/nested', job('nested', nested))).status, 201);
+      assert.equal((await node.api('PUT', '/api/v1/jobs/plain', job('plain', "trigger.body.ok == true"))).status, 201);
+      const bodies = { regex: JSON.stringify({ s: 'a'.repeat(1_000_000) }), nested: JSON.stringify({ a: Array.from({ length: 100_000 }, (_, i) => i) }) };
+      const probe = probeHealth(node.url);
+      const started = performance.now();
+      const answers = await Promise.all([
+        fetch(`${node.url}/api/v1/executions/webhook/default/regex/key-regex-0123456789`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies.regex }),
+        fetch(`${node.url}/api/v1/executions/webhook/default/nested/key-nested-0123456789`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodies.nested }),
+      ]);
+      const elapsed = performance.now() - started;
+      const plain = await fetch(`${node.url}/api/v1/executions/webhook/default/plain/key-plain-0123456789`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ok": true}' });
+      const { slowestMs, failures } = await probe.stop();
+      assert.deepEqual(answers.map((a) => a.status), [204, 204]);
+      assert.equal(plain.status, 200, 'a cheap condition is evaluated as usual');
+      assert.ok(elapsed < 5000, `both were answered after ${elapsed.toFixed(0)} ms (deadline 1 s each)`);
+      assert.equal(failures, 0);
+      assert.ok(slowestMs < HEALTH_LIMIT_MS, `/healthz took ${slowestMs} ms`);
+      const hooks = (await node.api('GET', '/api/v1/hooks?job=regex')).body.items;
+      const log = (await node.api('GET', `/api/v1/hooks/${hooks[0].id}/invocations`)).body.items;
+      assert.equal(log[0].result, 'filtered');
+      assert.match(log[0].reason, /could not be evaluated: took longer than 1000 ms/);
+    } finally {
+      node.child.kill('SIGTERM');
+      await node.exited;
+      await db.drop();
+    }
+  });
+});

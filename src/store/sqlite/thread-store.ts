@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { SQLITE } from '../dialects.js';
+import { threadBootstrap } from '../../thread-bootstrap.js';
 import type { Store } from '../store.js';
 import type { SqliteOptions } from './sqlite-driver.js';
 import { decodeError, type StoreAnswer, type StoreMethod } from './thread-messages.js';
@@ -10,7 +11,7 @@ import { StoreUnavailableError } from '../store-unavailable.js';
  * to it and its answer a message back. Calls are served in order, one transaction at a time.
  */
 export function openThreadStore(options: SqliteOptions): Store {
-  const worker = new Worker(bootstrap(), { eval: true, workerData: options });
+  const worker = new Worker(threadBootstrap(import.meta.url, './sqlite-thread'), { eval: true, workerData: options });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let broken: Error | undefined;
@@ -91,16 +92,4 @@ export function openThreadStore(options: SqliteOptions): Store {
     listEndpoints: forward('listEndpoints'),
     deleteEndpoint: forward('deleteEndpoint'),
   };
-}
-
-/**
- * The thread's start-up code. Built, it loads sqlite-thread.js; run from the TypeScript sources
- * (development and tests, where a worker does not inherit the tsx loader), it registers tsx first.
- */
-function bootstrap(): string {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const entry = JSON.stringify(new URL(fromSources ? './sqlite-thread.ts' : './sqlite-thread.js', import.meta.url).href);
-  if (!fromSources) return `import(${entry})`;
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return `import(${tsx}).then((tsx) => tsx.register()).then(() => import(${entry}))`;
 }

@@ -1,0 +1,76 @@
+import { Worker } from 'node:worker_threads';
+import { threadBootstrap } from '../thread-bootstrap.js';
+import { evaluateConditions, isCostly, type ConditionsOutcome } from './conditions.js';
+
+interface Pending {
+  id: number;
+  conditions: string[];
+  trigger: Record<string, unknown>;
+  resolve: (outcome: ConditionsOutcome) => void;
+}
+
+/**
+ * Evaluates a hook's conditions without ever holding the event loop. Conditions whose cost grows
+ * only with their own length run inline; those that can take long on a large body (regular
+ * expressions, comprehensions) run on a thread of their own, one call at a time, each under
+ * `timeoutMs`. A call past its deadline has its thread ended, counts as a condition that could not
+ * be evaluated (the call starts nothing and is logged), and the next call gets a fresh thread.
+ */
+export function createConditionRunner(options: { timeoutMs: number }) {
+  const queue: Pending[] = [];
+  let thread: Worker | undefined;
+  let current: { call: Pending; timer: NodeJS.Timeout } | undefined;
+  let nextId = 0;
+
+  const start = (): Worker => {
+    const worker = new Worker(threadBootstrap(import.meta.url, './condition-thread'), { eval: true });
+    worker.unref();
+    worker.on('message', ({ id, outcome }: { id: number; outcome: ConditionsOutcome }) => {
+      if (current?.call.id !== id) return;
+      finish(outcome);
+    });
+    worker.on('error', (err) => {
+      if (thread === worker) thread = undefined;
+      if (current) finish({ met: false, condition: current.call.conditions.find(isCostly)!, error: `the condition thread failed: ${err.message}` });
+    });
+    return worker;
+  };
+
+  const finish = (outcome: ConditionsOutcome): void => {
+    clearTimeout(current!.timer);
+    const { call } = current!;
+    current = undefined;
+    call.resolve(outcome);
+    next();
+  };
+
+  const next = (): void => {
+    if (current || queue.length === 0) return;
+    const call = queue.shift()!;
+    thread ??= start();
+    const timer = setTimeout(() => {
+      // The thread is stuck on this call: end it; the next call gets a new one.
+      void thread?.terminate();
+      thread = undefined;
+      finish({ met: false, condition: call.conditions.find(isCostly)!, error: `took longer than ${options.timeoutMs} ms to evaluate` });
+    }, options.timeoutMs);
+    current = { call, timer };
+    thread.postMessage({ id: call.id, conditions: call.conditions, trigger: call.trigger });
+  };
+
+  return {
+    evaluate(conditions: readonly string[], trigger: Record<string, unknown>): Promise<ConditionsOutcome> {
+      if (!conditions.some(isCostly)) return Promise.resolve(evaluateConditions(conditions, trigger));
+      return new Promise((resolve) => {
+        queue.push({ id: ++nextId, conditions: [...conditions], trigger, resolve });
+        next();
+      });
+    },
+    async close(): Promise<void> {
+      await thread?.terminate();
+      thread = undefined;
+    },
+  };
+}
+
+export type ConditionRunner = ReturnType<typeof createConditionRunner>;
