@@ -19,7 +19,10 @@ Options for serve (each also read from the environment):
 Other settings: HOOKLINE_API_TOKEN (bearer token for /api/v1), HOOKLINE_SECRET_KEY
 (seals stored secrets), HOOKLINE_DURABILITY (normal|full), HOOKLINE_LOG_LEVEL,
 HOOKLINE_ROLES (api,scheduler,worker), HOOKLINE_TRUSTED_PROXIES (CIDRs whose
-X-Forwarded-For is believed), HOOKLINE_RETENTION (30d, or off).
+X-Forwarded-For is believed), HOOKLINE_RETENTION (30d, or off), HOOKLINE_EGRESS_ALLOW
+and HOOKLINE_EGRESS_DENY (CIDRs outbound calls may or may not reach; loopback, link-local and
+cloud metadata are refused by default: HOOKLINE_EGRESS_ALLOW=127.0.0.0/8,::1 opens this machine),
+HOOKLINE_EGRESS_PUBLIC_ONLY (true refuses private ranges too).
 Flags win over the environment, which wins over the configuration file.
 `;
 
