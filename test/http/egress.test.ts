@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
 import { createEgressPolicy } from '../../src/http/egress.js';
 import { withNode } from '../support/fixture.js';
 import { createJob, trigger, waitForExecution } from '../support/jobs.js';
@@ -69,5 +73,20 @@ describe('egress policy', () => {
       await createJob(node, { id: 'ok', webhook: { url: `http://localhost:${receiver.port}/` } });
       assert.equal((await waitForExecution(node, 'ok', await trigger(node, 'ok'))).status, 'succeeded');
     });
+  });
+
+  test("the README's one line for local development opens loopback, from the environment or from hookline.yaml", () => {
+    const fromEnv = loadConfig({}, { HOOKLINE_EGRESS_ALLOW: '127.0.0.0/8,::1' });
+    const file = join(mkdtempSync(join(tmpdir(), 'hookline-egress-')), 'hookline.yaml');
+    writeFileSync(file, 'egress: {allow: [127.0.0.0/8, "::1"]}\n');
+    const fromFile = loadConfig({ config: file }, {});
+    for (const config of [fromEnv, fromFile]) {
+      assert.deepEqual(config.egress.allow, ['127.0.0.0/8', '::1']);
+      const policy = createEgressPolicy(config.egress);
+      assert.equal(policy.permits('127.0.0.1'), true);
+      assert.equal(policy.permits('::1'), true);
+      assert.equal(policy.permits('169.254.169.254'), false);
+    }
+    assert.equal(loadConfig({}, { HOOKLINE_EGRESS_PUBLIC_ONLY: 'true' }).egress.public_only, true);
   });
 });
