@@ -5,14 +5,14 @@ import { fromFastify } from '../api/http-errors.js';
 import { HttpError } from '../errors.js';
 import type { ExecutionWaiter } from '../jobs/execution-waiter.js';
 import { redactHeaders, redactValue } from '../secrets/redact.js';
-import { safeEqual } from '../secrets/safe-equal.js';
 import type { InvocationOutcome } from '../store/store.js';
 import type { ConditionRunner } from './condition-runner.js';
 import type { ConditionsOutcome } from './conditions.js';
 import { conditionsVerdict, HOOK_CHANGING, hookSecrets, type HookCall, type HookCalls, type HookTarget } from './hook-calls.js';
 import { createRateLimits, retryAfterSeconds, type RateLimitSettings } from './rate-limits.js';
 import { checkContentEncoding, readHookBody, withoutSecrets } from './request-body.js';
-import { signatureProblem } from './signatures.js';
+import { authenticationProblem } from './authenticate-call.js';
+import { callOf, wantsWait } from './hook-call-of.js';
 import { waitedAnswer } from './waited-answer.js';
 
 type Params = { namespace: string; job: string; key: string };
@@ -23,7 +23,6 @@ export const isHookUrl = (url: string): boolean => url.startsWith('/api/v1/execu
 
 /** One answer for an unknown namespace, job or key alike, so a caller learns nothing from it. */
 const NO_SUCH_HOOK = new HttpError(404, 'NOT_FOUND', 'no such hook');
-const SECRET_HEADER = 'x-webhook-secret';
 
 /** What the route learns of a call as it goes, for logging a refusal once the answer is known. */
 interface CallState {
@@ -115,7 +114,8 @@ export function inboundRoutes(options: InboundOptions) {
     if (hook.enabled !== 1) {
       refuse(state, new HttpError(403, 'HOOK_DISABLED', 'this hook is disabled'), hook.disabled_reason ?? 'the hook is disabled');
     }
-    authenticate(state, request);
+    const denied = authenticationProblem(trigger, request.headers, state.call.raw, clock.now());
+    if (denied) refuse(state, denied.error, denied.reason);
     checkContentEncoding(request.headers['content-encoding']);
     const call = state.call;
     const secrets = hookSecrets(trigger);
@@ -128,18 +128,6 @@ export function inboundRoutes(options: InboundOptions) {
     state.recorded = true;
     if (!conditions.met) logFiltered(request, target, conditions);
     return answer(request, reply, target, outcome);
-  }
-
-  /** X-Webhook-Secret and the provider signature, each when the trigger asks for it. */
-  function authenticate(state: CallState, request: HookRequest): void {
-    const { trigger } = state.target!;
-    const given = request.headers[SECRET_HEADER];
-    if (trigger.secret !== undefined && (typeof given !== 'string' || !safeEqual(given, trigger.secret))) {
-      refuse(state, new HttpError(401, 'UNAUTHORIZED', `a valid ${SECRET_HEADER} header is required`));
-    }
-    if (!trigger.verify) return;
-    const problem = signatureProblem(trigger.verify, request.headers, state.call.raw ?? Buffer.alloc(0), clock.now());
-    if (problem) refuse(state, new HttpError(401, 'UNAUTHORIZED', 'the request signature does not verify'), problem);
   }
 
   async function answer(request: HookRequest, reply: FastifyReply, target: HookTarget, outcome: InvocationOutcome) {
@@ -156,7 +144,7 @@ export function inboundRoutes(options: InboundOptions) {
       job: target.job.id,
       url: `/api/v1/jobs/${target.job.id}/executions/${execution.id}`,
     };
-    if (!wantsWait(request, target)) return { ...base, state: 'pending' };
+    if (!wantsWait(request.query.wait, target.trigger)) return { ...base, state: 'pending' };
     const ended = await options.waiter.wait(target.job.id, execution.id, options.waitTimeoutMs);
     const waited = waitedAnswer(base, ended);
     if (waited.status !== outcome.status_code) {
@@ -206,43 +194,4 @@ export function inboundRoutes(options: InboundOptions) {
       handler: accept,
     });
   };
-
-  /** A call to a hook ?wait=true, or to one whose trigger says `wait: true`, is held for its end. */
-  function wantsWait(request: HookRequest, target: HookTarget): boolean {
-    const asked = request.query.wait;
-    return asked === undefined ? target.trigger.wait === true : asked === 'true' || asked === '';
-  }
-
-  /** The call as received; its body is added as it is read, its headers' secrets taken out once the hook is known. */
-  function callOf(request: FastifyRequest, receivedAt: number): HookCall {
-    const query = request.url.indexOf('?');
-    return {
-      receivedAt,
-      sourceIp: request.ip ?? null,
-      method: request.method,
-      query: query < 0 ? null : request.url.slice(query + 1),
-      headers: flatHeaders(request.headers),
-      raw: undefined,
-      idempotencyKey: deliveryId(request.headers),
-    };
-  }
-}
-
-/** Headers that name one delivery: a repeat within 24 h returns the first execution. */
-const DELIVERY_ID_HEADERS = ['idempotency-key', 'x-github-delivery', 'webhook-id', 'svix-id'];
-
-function deliveryId(headers: FastifyRequest['headers']): string | undefined {
-  for (const name of DELIVERY_ID_HEADERS) {
-    const value = headers[name];
-    if (typeof value !== 'string' || value.length === 0 || value.length > 256) continue;
-    // The same Idempotency-Key as on the trigger route; a provider's id is kept apart by its header.
-    return name === 'idempotency-key' ? value : `${name}:${value}`;
-  }
-  return undefined;
-}
-
-function flatHeaders(headers: FastifyRequest['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  return out;
 }
