@@ -84,7 +84,8 @@ function refuseWhileClosing(app: FastifyInstance): void {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async () => {
-    if (closing) throw new HttpError(503, 'SHUTTING_DOWN', 'this node is shutting down; try again', undefined, { 'retry-after': '1', connection: 'close' });
+  app.addHook('onRequest', (_request, _reply, done) => {
+    if (closing) done(new HttpError(503, 'SHUTTING_DOWN', 'this node is shutting down; try again', undefined, { 'retry-after': '1', connection: 'close' }));
+    else done();
   });
 }

@@ -86,6 +86,18 @@ export function createHookCalls(deps: {
 }) {
   const { store, clock } = deps;
   const storeDown = (err: unknown) => unavailable(`the store is unavailable: ${(err as Error).message}`);
+  /** Addresses worked out before, by URL parts: an HMAC per call is a cost the hot path can skip. */
+  const addresses = new Map<string, string>();
+  const addressOf = (namespace: string, jobId: string, key: string): string => {
+    const parts = `${namespace}\n${jobId}\n${key}`;
+    let address = addresses.get(parts);
+    if (address === undefined) {
+      if (addresses.size >= SEEN_HOOKS) addresses.clear();
+      addresses.set(parts, (address = deps.address(namespace, jobId, key)));
+    }
+    return address;
+  };
+
   /** Hooks with their jobs as last read, by address. Calls judged on them are checked at commit. */
   const seen = new Map<string, { job: JobRow; hooks: HookRow[]; hookId: string }>();
 
@@ -95,7 +107,7 @@ export function createHookCalls(deps: {
    * is taken as last read unless `fresh`; `fresh` in the answer says which it was.
    */
   async function find(namespace: string, jobId: string, key: string, fresh = false): Promise<Lookup> {
-    const address = deps.address(namespace, jobId, key);
+    const address = addressOf(namespace, jobId, key);
     let found = fresh ? undefined : seen.get(address);
     const read = found === undefined;
     if (read) {

@@ -36,6 +36,8 @@ interface CallState {
   fresh?: boolean;
 }
 
+const ALL_MET: ConditionsOutcome = { met: true };
+
 /** Answers that depend on how the hook stands, checked again on a fresh read before they are given. */
 const RECHECKED = new Set([401, 403, 404]);
 /** The commit found the hook or its job changed since it was read. */
@@ -120,8 +122,10 @@ export function inboundRoutes(options: InboundOptions) {
     const call = state.call;
     const secrets = hookSecrets(trigger);
     call.body = withoutSecrets(readHookBody(request.headers['content-type'], call.raw), secrets);
-    call.parameters = redactValue(request.query, secrets) as Record<string, unknown>;
-    const conditions = await options.conditions.evaluate(trigger.conditions ?? [], { body: call.body.value, headers: call.headers, parameters: call.parameters });
+    call.parameters = call.query === null ? request.query : (redactValue(request.query, secrets) as Record<string, unknown>);
+    const conditions = trigger.conditions?.length
+      ? await options.conditions.evaluate(trigger.conditions, { body: call.body.value, headers: call.headers, parameters: call.parameters })
+      : ALL_MET;
     const limits = limitsFor(hook, trigger, call.receivedAt);
     const outcome = await calls.commit(target, call, conditionsVerdict(conditions), limits);
     if (outcome.result === 'stale') throw fresh ? HOOK_CHANGING : STALE;

@@ -49,6 +49,8 @@ function formObject(text: string): Record<string, string | string[]> {
  */
 export function withoutSecrets(body: HookBody, secrets: readonly string[]): HookBody {
   if (body.text === undefined) return body;
+  // Without escapes, every string in the body stands in its text as it is: one look at the text says it holds no secret.
+  if (!body.text.includes('\\') && !secrets.some((s) => body.text!.includes(s))) return body;
   const value = redactValue(body.value, secrets);
   if (value === body.value) return body;
   const json = JSON.stringify(value);

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import { openPostgresDriver } from '../../src/store/postgres/postgres-driver.js';
+import { StoreUnavailableError } from '../../src/store/store-unavailable.js';
 import { KEY, hookUrl } from '../support/hooks.js';
 import { sleep, startLoad } from '../support/load.js';
 import { startOwnPostgres, type OwnPostgres } from '../support/own-postgres.js';
@@ -92,5 +94,38 @@ describe('PostgreSQL outages', () => {
     await waitUntil(() => [...accepted].every((id) => delivered().has(id)), 60_000, () => `every accepted execution delivered; missing ${[...accepted].filter((id) => !delivered().has(id)).length} of ${accepted.size}`);
     const health = await fetch(`${node.url}/healthz`);
     assert.equal(health.status, 200);
+  });
+});
+
+describe('PostgreSQL: a backend terminated inside a transaction', () => {
+  test('the transaction fails as StoreUnavailableError, nothing of it is written, the process lives, and the next transaction works', async () => {
+    const server = await startOwnPostgres();
+    const driver = openPostgresDriver({ url: server.url, poolSize: 2 });
+    try {
+      await driver.script('CREATE TABLE t (n INTEGER)');
+      let inside!: () => void;
+      const entered = new Promise<void>((resolve) => (inside = resolve));
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const tx = driver.transaction(async (t) => {
+        await t.execute('INSERT INTO t (n) VALUES (1)');
+        inside();
+        await held; // the connection sits idle in its transaction, checked out of the pool
+        await t.execute('INSERT INTO t (n) VALUES (2)');
+      });
+      const failed = tx.then(() => undefined, (err: unknown) => err);
+      await entered;
+      assert.ok((await terminateBackends(server)) >= 1);
+      await sleep(200); // the terminated connection reports its error while nothing waits on it
+      release();
+      const err = await failed;
+      assert.ok(err instanceof StoreUnavailableError, `the transaction failed as unavailable: ${String(err)}`);
+      assert.deepEqual(await driver.query('SELECT n FROM t'), [], 'nothing of it was written');
+      await driver.transaction((t) => t.execute('INSERT INTO t (n) VALUES (3)'));
+      assert.deepEqual(await driver.query('SELECT n FROM t'), [{ n: 3 }]);
+    } finally {
+      await driver.close();
+      await server.destroy();
+    }
   });
 });
