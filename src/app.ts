@@ -24,6 +24,7 @@ import { createAgents } from './http/agents.js';
 import { createCaller } from './http/caller.js';
 import { createEgressPolicy } from './http/egress.js';
 import { createJobCodec } from './jobs/job-codec.js';
+import { collectSecrets } from './jobs/secrets.js';
 import { createTrigger, type Trigger } from './jobs/trigger.js';
 import { createLogger } from './log.js';
 import { resolveSecretKey } from './secrets/secret-key.js';
@@ -80,7 +81,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   if (addressed > 0) log.info({ hooks: addressed }, 'hooks stored by an earlier version were given their addresses');
   const egress = createEgressPolicy({ ...config.egress, resolve: parts.resolve });
   const agents = createAgents({ egress, caFile: config.tls.ca_file });
-  const caller = createCaller(agents, () => clock.now());
+  const caller = createCaller(agents, collectSecrets, () => clock.now());
   const waiter = createExecutionWaiter({ store, clock, pollIntervalMs: ms(config.worker.poll_interval) });
   const openSpec = createSpecCache(codec);
   const endpointCodec = createEndpointCodec(sealer);

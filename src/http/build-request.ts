@@ -1,5 +1,5 @@
 import { USER_AGENT } from '../version.js';
-import type { Webhook } from '../jobs/webhook-schema.js';
+import type { Webhook } from './webhook.js';
 import { renderBody, renderHeader, renderUrl, isJsonTemplate, TemplateError, type TemplateContext } from '../template/template.js';
 import { HEADER_VALUE_RULE, isValidHeaderValue } from './header-value.js';
 import { signatureHeaders } from './signing.js';

@@ -1,6 +1,5 @@
 import { DEFAULTS } from '../config/defaults.js';
-import { collectSecrets } from '../jobs/secrets.js';
-import type { Webhook } from '../jobs/webhook-schema.js';
+import type { Webhook } from './webhook.js';
 import { redactHeaders, redactText } from '../secrets/redact.js';
 import { TemplateError } from '../template/template.js';
 import type { Agents } from './agents.js';
@@ -25,10 +24,14 @@ export interface CallOutcome {
 export type Caller = (webhook: Webhook, ctx: CallContext, timeoutMs: number, abort?: CallAbort) => Promise<CallOutcome>;
 
 /** Builds the request, sends it, and judges the answer by the response table. */
-export function createCaller(agents: Agents, now: () => number = Date.now): Caller {
+/**
+ * `secretsOf` gives every form of a webhook's secrets, each of which is taken out of what a receiver
+ * echoes back before the attempt is stored or shown.
+ */
+export function createCaller(agents: Agents, secretsOf: (webhook: Webhook) => string[], now: () => number = Date.now): Caller {
   const limits = { responseBodyBytes: DEFAULTS.response_body_limit_bytes, responseHeaders: DEFAULTS.max_response_headers };
   return async function call(webhook, ctx, timeoutMs, abort) {
-    const secrets = collectSecrets(webhook);
+    const secrets = secretsOf(webhook);
     let req: OutboundRequest;
     try {
       req = buildRequest(webhook, ctx, now(), DEFAULTS.template_output_limit_bytes);

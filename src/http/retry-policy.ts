@@ -1,6 +1,13 @@
 import { DEFAULTS } from '../config/defaults.js';
 import { parseDuration } from '../duration.js';
-import type { RetryPolicyInput } from '../jobs/job-schema.js';
+
+/** A retry policy as written: any field may be left to the defaults. */
+export interface RetryPolicyInput {
+  max_attempts?: number;
+  initial_interval?: string;
+  max_interval?: string;
+  multiplier?: number;
+}
 
 /** A retry policy with every field filled and durations in milliseconds. */
 export interface RetryPolicy {

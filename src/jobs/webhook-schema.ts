@@ -4,8 +4,8 @@ import { durationIn } from '../duration-schema.js';
 import { REDACTED } from '../secrets/redact.js';
 import { replacePlaceholders } from '../template/template.js';
 import { HEADER_VALUE_RULE, isValidHeaderValue } from '../http/header-value.js';
+import { METHODS, type Auth, type Webhook } from '../http/webhook.js';
 
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SIGNING_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
 /** What an endpoint may be called: it is named in jobs and in the API's paths. */
@@ -119,21 +119,7 @@ export const endpointFields = {
   headers: fields.headers.default({ 'Content-Type': 'application/json' }),
 };
 
-export type Auth = z.output<typeof authSchema>;
-type Method = (typeof METHODS)[number];
-
-/** A webhook as calls are made with it: verifySSL and URL credentials folded into tls_skip_verify and auth. */
-export interface Webhook {
-  url: string;
-  method: Method;
-  headers: Record<string, string>;
-  body?: string;
-  auth?: Auth;
-  success_codes?: number[];
-  timeout?: string;
-  tls_skip_verify?: boolean;
-  signing_secret?: string;
-}
+export type { Auth, Webhook } from '../http/webhook.js';
 
 /** The fields of a webhook a job sets over its endpoint's. */
 export type WebhookOverride = Partial<Webhook> & { endpoint: string };

@@ -1,0 +1,25 @@
+/**
+ * What the outbound client calls: a webhook with everything settled — endpoint fields merged,
+ * secrets opened, `verifySSL` and URL credentials folded into `tls_skip_verify` and `auth`. Jobs,
+ * endpoints and notifications build it; the client needs nothing else of them.
+ */
+export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+export type Method = (typeof METHODS)[number];
+
+export type Auth =
+  | { type: 'none' }
+  | { type: 'bearer'; token: string }
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'api_key'; api_key: string; header: string };
+
+export interface Webhook {
+  url: string;
+  method: Method;
+  headers: Record<string, string>;
+  body?: string;
+  auth?: Auth;
+  success_codes?: number[];
+  timeout?: string;
+  tls_skip_verify?: boolean;
+  signing_secret?: string;
+}
