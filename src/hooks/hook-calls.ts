@@ -5,7 +5,7 @@ import type { JobSpec } from '../jobs/job-schema.js';
 import type { JobPlan } from '../jobs/job-plan.js';
 import { newExecution } from '../jobs/new-execution.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
-import { redactText, secretForms } from '../secrets/redact.js';
+import { everyForm, redactText } from '../secrets/redact.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { JobGoneError } from '../store/insert-execution.js';
 import type { HookRow, InvocationOutcome, InvocationResult, JobRow, NewInvocation, RateLimit, Store } from '../store/store.js';
@@ -62,7 +62,7 @@ export function hookSecrets(trigger: WebhookTrigger): string[] {
   let forms = secretsOfTrigger.get(trigger);
   if (!forms) {
     const raw = [trigger.key, trigger.secret, trigger.verify?.secret].filter((s): s is string => s !== undefined);
-    forms = [...new Set(raw.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    forms = everyForm(raw);
     secretsOfTrigger.set(trigger, forms);
   }
   return forms;

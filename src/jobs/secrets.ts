@@ -1,4 +1,4 @@
-import { REDACTED, secretForms } from '../secrets/redact.js';
+import { everyForm, REDACTED } from '../secrets/redact.js';
 import type { JobSpec } from './job-schema.js';
 import { namesEndpoint, type Webhook, type WebhookSpec } from './webhook-schema.js';
 
@@ -37,7 +37,7 @@ function secretsOf(webhook: Partial<Webhook>): string[] {
     return value;
   });
   if (webhook.auth?.type === 'basic') found.push(Buffer.from(`${webhook.auth.username}:${webhook.auth.password}`).toString('base64'));
-  return [...new Set(found.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  return everyForm(found);
 }
 
 export const redactSecrets = <W extends Partial<Webhook>>(webhook: W): W => mapSecrets(webhook, () => REDACTED);

@@ -34,6 +34,9 @@ export function secretForms(secret: string): string[] {
   return [...forms];
 }
 
+/** Every form of each of `secrets`, longest first, so that a longer form is replaced whole. */
+export const everyForm = (secrets: readonly string[]): string[] => [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+
 /**
  * A parsed JSON (or form) value with every secret in its strings, keys included, replaced by `***`.
  * What holds no secret is returned as it is, the same object, so a caller sees at once whether
