@@ -2,6 +2,9 @@ import { Worker } from 'node:worker_threads';
 import { threadBootstrap } from '../thread-bootstrap.js';
 import { evaluateConditions, isCostly, type ConditionsOutcome } from './conditions.js';
 
+/** How long a call may wait for a new thread to start before it fails anyway. */
+const STARTUP_GUARD_MS = 10_000;
+
 interface Pending {
   id: number;
   conditions: string[];
@@ -25,9 +28,10 @@ export function createConditionRunner(options: { timeoutMs: number }) {
   const start = (): Worker => {
     const worker = new Worker(threadBootstrap(import.meta.url, './condition-thread'), { eval: true });
     worker.unref();
-    worker.on('message', ({ id, outcome }: { id: number; outcome: ConditionsOutcome }) => {
+    worker.on('message', ({ id, started, outcome }: { id: number; started?: true; outcome?: ConditionsOutcome }) => {
       if (current?.call.id !== id) return;
-      finish(outcome);
+      if (started) deadline(current, options.timeoutMs);
+      else finish(outcome!);
     });
     worker.on('error', (err) => {
       if (thread === worker) thread = undefined;
@@ -44,17 +48,23 @@ export function createConditionRunner(options: { timeoutMs: number }) {
     next();
   };
 
+  /** (Re)arms the current call's timer: past it, the thread is stuck on the call and is ended; the next call gets a new one. */
+  const deadline = (entry: NonNullable<typeof current>, ms: number): void => {
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      void thread?.terminate();
+      thread = undefined;
+      finish({ met: false, condition: entry.call.conditions.find(isCostly)!, error: `took longer than ${options.timeoutMs} ms to evaluate` });
+    }, ms);
+  };
+
   const next = (): void => {
     if (current || queue.length === 0) return;
     const call = queue.shift()!;
     thread ??= start();
-    const timer = setTimeout(() => {
-      // The thread is stuck on this call: end it; the next call gets a new one.
-      void thread?.terminate();
-      thread = undefined;
-      finish({ met: false, condition: call.conditions.find(isCostly)!, error: `took longer than ${options.timeoutMs} ms to evaluate` });
-    }, options.timeoutMs);
-    current = { call, timer };
+    current = { call, timer: undefined as unknown as NodeJS.Timeout };
+    // Until the thread says it has begun (a new thread first has to load), a longer guard applies.
+    deadline(current, Math.max(STARTUP_GUARD_MS, options.timeoutMs));
     thread.postMessage({ id: call.id, conditions: call.conditions, trigger: call.trigger });
   };
 

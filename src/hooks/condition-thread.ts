@@ -3,5 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { evaluateConditions } from './conditions.js';
 
 parentPort!.on('message', ({ id, conditions, trigger }: { id: number; conditions: string[]; trigger: Record<string, unknown> }) => {
+  // The deadline runs from here: the thread's own start-up does not count against a call.
+  parentPort!.postMessage({ id, started: true });
   parentPort!.postMessage({ id, outcome: evaluateConditions(conditions, trigger) });
 });
