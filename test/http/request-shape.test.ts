@@ -110,4 +110,21 @@ describe('outbound request shape', () => {
       assert.equal(f.receiver.requests.length, 0);
     });
   });
+
+  test('a rendered header value holding a character HTTP cannot carry (U+0100, U+2028, DEL, NUL) is a configuration error, unsent and not retried', async () => {
+    await withNode(sqlite, {}, async (f) => {
+      await createJob(f.node, { id: 'bytes', retry_policy: { max_attempts: 5 }, webhook: { url: f.receiver.url, headers: { 'X-Who': 'user {{ trigger.body.who }}' } } });
+      for (const who of ['\u0100', 'a\u2028b', 'del\u007f', 'nul\u0000']) {
+        const e = await waitForExecution(f.node, 'bytes', await trigger(f.node, 'bytes', { who }));
+        assert.equal(e.status, 'failed', JSON.stringify(who));
+        assert.equal(e.attempts, 1);
+        assert.equal(e.attempt_log[0].error_code, 'CONFIG_ERROR');
+        assert.match(e.last_error, /header X-Who holds a character an HTTP header cannot carry/);
+      }
+      assert.equal(f.receiver.requests.length, 0);
+      // Latin-1 is what a header can carry: it is sent.
+      const sent = await waitForExecution(f.node, 'bytes', await trigger(f.node, 'bytes', { who: 'caf\u00e9' }));
+      assert.equal(sent.status, 'succeeded');
+    });
+  });
 });
