@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { badRequest } from '../errors.js';
 import type { Caller } from '../http/caller.js';
 import { callTimeoutMs } from '../jobs/timeouts.js';
-import { checkWebhookTemplates, zodToHttpError } from '../jobs/validate.js';
+import { checkWebhookTemplates, PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import { callTimeout, webhookSchema } from '../jobs/webhook-schema.js';
 import { REDACTED } from '../secrets/redact.js';
 
@@ -14,7 +14,7 @@ const testSchema = z.object({ webhook: webhookSchema, timeout: callTimeout.optio
 export function webhookTestRoute(deps: { caller: Caller }) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.post('/api/v1/webhooks/test', async (request) => {
-      const parsed = testSchema.safeParse(request.body ?? {});
+      const parsed = testSchema.safeParse(request.body ?? {}, PARSE_OPTIONS);
       if (!parsed.success) throw zodToHttpError(parsed.error);
       const { webhook } = parsed.data;
       if (JSON.stringify(webhook).includes(`"${REDACTED}"`)) throw badRequest('webhook.signing_secret: a test call needs the secret itself', 'webhook.signing_secret');

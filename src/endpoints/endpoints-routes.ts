@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { page, readPage } from '../api/pagination.js';
 import type { Clock } from '../clock.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { zodToHttpError } from '../jobs/validate.js';
+import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import type { Store } from '../store/store.js';
 import { endpointView, type EndpointCodec } from './endpoint-codec.js';
 import { endpointSchema, type Endpoint } from './endpoint-schema.js';
@@ -16,7 +16,7 @@ function readEndpoint(input: unknown, pathName?: string): Endpoint {
   if (pathName !== undefined && fields.name !== undefined && fields.name !== pathName) {
     throw badRequest(`name ${String(fields.name)} does not match the URL's ${pathName}`, 'name');
   }
-  const parsed = endpointSchema.safeParse(pathName === undefined ? fields : { ...fields, name: pathName });
+  const parsed = endpointSchema.safeParse(pathName === undefined ? fields : { ...fields, name: pathName }, PARSE_OPTIONS);
   if (!parsed.success) throw zodToHttpError(parsed.error);
   return parsed.data;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { page, readPage } from '../api/pagination.js';
 import type { Clock } from '../clock.js';
 import { badRequest, notFound } from '../errors.js';
-import { zodToHttpError } from '../jobs/validate.js';
+import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import { redactHeaders } from '../secrets/redact.js';
 import type { InvocationCursor, InvocationResult, InvocationRow, Store } from '../store/store.js';
 import type { ConditionRunner } from './condition-runner.js';
@@ -33,7 +33,7 @@ function readBool(value: string | undefined, field: string): boolean | undefined
 }
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input ?? {});
+  const parsed = schema.safeParse(input ?? {}, PARSE_OPTIONS);
   if (!parsed.success) throw zodToHttpError(parsed.error);
   return parsed.data;
 }

@@ -1,9 +1,16 @@
 import type { z } from 'zod';
 import { badRequest, HttpError } from '../errors.js';
+import { kindOf, withArticle } from '../value-kind.js';
 import { checkTemplate, isJsonTemplate, renderBody, templateRefs } from '../template/template.js';
 import { jobSchema, type JobSpec } from './job-schema.js';
 import { graphProblem, taskPlaces } from './task-graph.js';
 import type { WebhookSpec } from './webhook-schema.js';
+
+/**
+ * How every schema is run on input: zod then reports the value it found wrong, so a message can say
+ * what type was expected and what came instead (the value itself is never put in a message).
+ */
+export const PARSE_OPTIONS = { reportInput: true } as const;
 
 /** Turns the first problem zod found into a 400 that names the field. */
 export function zodToHttpError(error: z.ZodError, prefix = ''): HttpError {
@@ -16,9 +23,30 @@ export function zodToHttpError(error: z.ZodError, prefix = ''): HttpError {
   // An issue with no path is about the body as a whole: a document that is not an object, say.
   if (path.length === 0) return badRequest(issue.code === 'invalid_type' ? 'the body must be a JSON object' : `body: ${issue.message}`, 'body');
   const field = path.join('.');
-  const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-  return badRequest(`${field}: ${message}`, field);
+  return badRequest(`${field}: ${messageOf(issue)}`, field);
 }
+
+/** A missing field is "required"; a value of the wrong type names the type expected and the one given. */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_union' && 'input' in issue) return unionMessage(issue) ?? issue.message;
+  if (issue.code !== 'invalid_type') return issue.message;
+  if (!('input' in issue) || issue.input === undefined) return 'is required';
+  // zod's own wording starts so; a schema's own message (a duration's, say) is kept as it is.
+  if (!issue.message.startsWith('Invalid input')) return issue.message;
+  return `expected ${typeName(issue.expected)}, got ${kindOf(issue.input)}`;
+}
+
+const typeName = (expected: string) => withArticle(expected === 'record' ? 'object' : expected);
+
+/** A value none of a union's types took: the types it could have been, when the union is of plain types. */
+function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string | undefined {
+  const expected = [...new Set(issue.errors.flat().flatMap((e) => (e.code === 'invalid_type' && e.path.length === 0 ? [typeName(e.expected)] : [])))];
+  if (expected.length !== issue.errors.length) return undefined;
+  const list = expected.length === 1 ? expected[0] : `${expected.slice(0, -1).join(', ')} or ${expected.at(-1)}`;
+  return `expected ${list}, got ${kindOf(issue.input)}`;
+}
+
+
 
 /**
  * Validates a job document; `pathId` is the id from the URL of a PUT, which the body must not
@@ -26,7 +54,7 @@ export function zodToHttpError(error: z.ZodError, prefix = ''): HttpError {
  */
 export function validateJob(input: unknown, pathId: string | undefined, newId: () => string, now: number): JobSpec {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badRequest('the body must be a JSON object', 'body');
-  const parsed = jobSchema.safeParse(withoutReadOnly(input as Record<string, unknown>));
+  const parsed = jobSchema.safeParse(withoutReadOnly(input as Record<string, unknown>), PARSE_OPTIONS);
   if (!parsed.success) throw zodToHttpError(parsed.error);
   const job = parsed.data;
   if (pathId !== undefined && job.id !== undefined && job.id !== pathId) {

@@ -102,7 +102,7 @@ export const webhookOverrideSchema = z
 /** A job's or task's webhook: a whole one, or one that names an endpoint. */
 export const webhookSpecSchema = z.unknown().transform((value, ctx): WebhookSpec => {
   const named = value !== null && typeof value === 'object' && 'endpoint' in value;
-  const parsed = (named ? webhookOverrideSchema : webhookSchema).safeParse(value);
+  const parsed = (named ? webhookOverrideSchema : webhookSchema).safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as z.core.$ZodRawIssue);
   return z.NEVER;

@@ -41,7 +41,7 @@ export const scheduleSchema = z.unknown().transform((value, ctx): ScheduleSpec =
     ctx.addIssue({ code: 'custom', message: `must be ${SHAPES}` });
     return z.NEVER;
   }
-  const parsed = shape.safeParse(value);
+  const parsed = shape.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data as ScheduleSpec;
   for (const issue of parsed.error.issues) {
     const unknown = issue.code === 'unrecognized_keys';
