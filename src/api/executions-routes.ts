@@ -1,29 +1,41 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
-import { conflict, notFound } from '../errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { readExecutionFilter } from './execution-filter.js';
 import { parseSpec } from '../jobs/job-codec.js';
 import { planOf } from '../jobs/job-plan.js';
 import { executionView } from '../jobs/execution-view.js';
-import type { ExecutionCursor, Store } from '../store/store.js';
+import type { ExecutionCursor, ExecutionFilter, Store } from '../store/store.js';
 import { page, readPage } from './pagination.js';
 
 type Params = { id: string; execution: string };
+type Query = Record<string, string | string[] | undefined>;
 
 /** A job's executions, newest first, and one execution with every attempt. */
 export function executionRoutes(deps: { store: Store; clock: Clock; onRetried: () => void }) {
   const { store, clock, onRetried } = deps;
+
+  async function listed(query: Query, fixed: ExecutionFilter) {
+    const filter = readExecutionFilter(query, fixed);
+    const { limit, cursor } = readPage<[number, string]>(query as Record<string, string | undefined>);
+    if (cursor !== undefined && !(Array.isArray(cursor) && typeof cursor[0] === 'number' && typeof cursor[1] === 'string')) {
+      throw badRequest('cursor is not one this server gave out', 'cursor');
+    }
+    const before: ExecutionCursor | undefined = cursor && { created_at: cursor[0], id: cursor[1] };
+    const rows = await store.findExecutions(filter, limit, before);
+    const result = page(rows, limit, (last) => [last.created_at, last.id]);
+    return { ...result, items: result.items.map((row) => executionView(row)) };
+  }
+
   return async function register(app: FastifyInstance): Promise<void> {
-    app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>(
-      '/api/v1/jobs/:id/executions',
-      async (request) => {
-        const { limit, cursor } = readPage<[number, string]>(request.query);
-        if (!(await store.getJob(request.params.id))) throw notFound(`job ${request.params.id}`);
-        const before: ExecutionCursor | undefined = cursor && { created_at: cursor[0], id: cursor[1] };
-        const rows = await store.listExecutions(request.params.id, limit, before);
-        const result = page(rows, limit, (last) => [last.created_at, last.id]);
-        return { ...result, items: result.items.map((row) => executionView(row)) };
-      },
-    );
+    /** Executions of every job, newest first, filtered. */
+    app.get<{ Querystring: Query }>('/api/v1/executions', async (request) => listed(request.query, {}));
+
+    /** One job's executions, newest first, with the same filters. */
+    app.get<{ Params: { id: string }; Querystring: Query }>('/api/v1/jobs/:id/executions', async (request) => {
+      if (!(await store.getJob(request.params.id))) throw notFound(`job ${request.params.id}`);
+      return listed(request.query, { job_id: request.params.id });
+    });
 
     app.get<{ Params: Params }>('/api/v1/jobs/:id/executions/:execution', async (request) => {
       const row = await store.getExecution(request.params.id, request.params.execution);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { installApiAuth } from './auth.js';
 import { handleClientError } from './client-errors.js';
 import { fromFastify, installErrorHandler } from './http-errors.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { installBodyParsers } from './body-parsers.js';
 import { HttpError } from '../errors.js';
 
 export interface ServerOptions {
@@ -54,8 +54,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   });
   refuseWhileClosing(app);
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  installJsonParser(app);
+  installBodyParsers(app);
   installErrorHandler(app);
   installApiAuth(app, options.apiToken, options.isPublic);
   app.get('/healthz', async (_request, reply) => {
@@ -64,18 +63,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   for (const routes of options.routes) await app.register(routes);
   return app;
-}
-
-/** JSON bodies: Fastify's parser (it refuses __proto__ and constructor tricks) behind a nesting limit. */
-function installJsonParser(app: FastifyInstance): void {
-  const parse = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (nestsDeeperThan(body as string)) {
-      done(new HttpError(400, 'INVALID_JSON', `the body nests deeper than ${MAX_JSON_DEPTH} levels`, 'body'), undefined);
-      return;
-    }
-    parse(request, body as string, done);
-  });
 }
 
 /** Once the node is closing, new requests are answered 503 so that callers go to another node or come back. */

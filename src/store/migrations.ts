@@ -183,6 +183,12 @@ CREATE INDEX job_endpoints_endpoint ON job_endpoints (endpoint, job_id);
 ALTER TABLE hooks ADD COLUMN address TEXT;
 CREATE UNIQUE INDEX hooks_address ON hooks (address);
 `,
+  `
+-- Executions listed across jobs, newest first, by status or by namespace.
+CREATE INDEX executions_created ON executions (created_at, id);
+CREATE INDEX executions_status_created ON executions (status, created_at, id);
+CREATE INDEX executions_namespace_created ON executions (namespace, created_at, id);
+`,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { Dialect, Driver } from './driver.js';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
 import * as q from './queries.js';
+import { findExecutionsQuery } from './execution-queries.js';
 import { insertExecution } from './insert-execution.js';
 import * as endpoints from './endpoint-store.js';
 import * as hooks from './hook-store.js';
@@ -83,6 +84,10 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
         ? db.query<ExecutionRow>(q.LIST_EXECUTIONS_BEFORE, [jobId, before.created_at, before.created_at, before.id, limit])
         : db.query<ExecutionRow>(q.LIST_EXECUTIONS, [jobId, limit]),
     listAttempts: (executionId) => db.query<AttemptRow>(q.LIST_ATTEMPTS, [executionId]),
+    findExecutions(filter, limit, before) {
+      const { sql, params } = findExecutionsQuery(filter, limit, before);
+      return db.query<ExecutionRow>(sql, params);
+    },
 
     claimRuns: (owner, now, limit, leaseMarginMs) =>
       db.transaction((tx) => claim(tx, claimSql, owner, now, limit, leaseMarginMs)),

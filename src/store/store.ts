@@ -260,6 +260,21 @@ export interface EndpointRow {
   updated_at: number;
 }
 
+/** What a listing of executions keeps: every filter given must hold. */
+export interface ExecutionFilter {
+  job_id?: string;
+  namespace?: string;
+  status?: RunStatus;
+  /** How it started: schedule, webhook or manual. */
+  trigger_type?: string;
+  /** Created at or after this time. */
+  since?: number;
+  /** Created before this time. */
+  until?: number;
+  /** Text its last error holds, any case. */
+  error?: string;
+}
+
 export interface ExecutionCursor {
   created_at: number;
   id: string;
@@ -291,6 +306,8 @@ export interface Store {
   createExecutions(items: NewExecution[], windowMs: number): Promise<CreatedExecution[]>;
   getExecution(jobId: string, id: string): Promise<ExecutionRow | undefined>;
   listExecutions(jobId: string, limit: number, before?: ExecutionCursor): Promise<ExecutionRow[]>;
+  /** Executions of any job matching `filter`, newest first. */
+  findExecutions(filter: ExecutionFilter, limit: number, before?: ExecutionCursor): Promise<ExecutionRow[]>;
   listAttempts(executionId: string): Promise<AttemptRow[]>;
 
   claimRuns(owner: string, now: number, limit: number, leaseMarginMs: number): Promise<ClaimedRun[]>;

@@ -59,6 +59,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     getExecution: forward('getExecution'),
     listExecutions: forward('listExecutions'),
     listAttempts: forward('listAttempts'),
+    findExecutions: forward('findExecutions'),
     claimRuns: forward('claimRuns'),
     completeRuns: forward('completeRuns'),
     releaseRuns: forward('releaseRuns'),
