@@ -15,6 +15,8 @@ import { createSpecCache } from './jobs/spec-cache.js';
 import { createPruner, type Pruner } from './retention/pruner.js';
 import { scheduleRoutes } from './api/schedule-routes.js';
 import { buildServer } from './api/server.js';
+import { metricsRoute } from './api/metrics-route.js';
+import { createMetrics } from './metrics/metrics.js';
 import { webhookTestRoute } from './api/webhook-test-route.js';
 import { systemClock, type Clock } from './clock.js';
 import { ms, type Config } from './config/config.js';
@@ -82,11 +84,13 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const egress = createEgressPolicy({ ...config.egress, resolve: parts.resolve });
   const agents = createAgents({ egress, caFile: config.tls.ca_file });
   const caller = createCaller(agents, collectSecrets, () => clock.now());
+  const metrics = createMetrics({ store, clock });
   const waiter = createExecutionWaiter({ store, clock, pollIntervalMs: ms(config.worker.poll_interval) });
   const openSpec = createSpecCache(codec);
   const endpointCodec = createEndpointCodec(sealer);
   const worker = createWorker({
     onFinished: waiter.finished,
+    metrics,
     store,
     caller,
     openSpec,
@@ -101,11 +105,13 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       leaseMarginMs: ms(config.worker.lease_margin),
     },
   });
-  const executions = createGroupCommit<NewExecution, CreatedExecution>((items) =>
-    store.createExecutions(items, DEFAULTS.idempotency_window_ms),
+  const executions = createGroupCommit<NewExecution, CreatedExecution>(
+    (items) => store.createExecutions(items, DEFAULTS.idempotency_window_ms),
+    { onWrite: (ms) => metrics.commit('executions', ms) },
   );
-  const invocations = createGroupCommit<NewInvocation, InvocationOutcome>((items) =>
-    store.recordInvocations(items, DEFAULTS.idempotency_window_ms),
+  const invocations = createGroupCommit<NewInvocation, InvocationOutcome>(
+    (items) => store.recordInvocations(items, DEFAULTS.idempotency_window_ms),
+    { onWrite: (ms) => metrics.commit('invocations', ms) },
   );
   const trigger = createTrigger({ store, clock, commit: executions, onCommitted: worker.wake });
   const scheduler = createScheduler({
@@ -114,6 +120,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     log,
     handOff: worker.handOff,
     onFired: worker.wake,
+    onTickFired: metrics.tickFired,
     options: {
       pollIntervalMs: ms(config.scheduler.poll_interval),
       batchSize: config.scheduler.batch_size,
@@ -137,6 +144,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     invocations,
     bodyLogLimit: DEFAULTS.invocation_body_limit_bytes,
     onStarted: worker.wake,
+    onInvocation: metrics.hookInvocation,
     address: (namespace, jobId, key) => hookAddress(sealer, namespace, jobId, key),
   });
   const conditions = createConditionRunner({ timeoutMs: ms(config.hooks.condition_timeout) });
@@ -171,6 +179,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
       executionRoutes({ store, clock, onRetried: worker.wake }),
       webhookTestRoute({ caller }),
+      metricsRoute(metrics.registry),
     ],
   });
   const runs = (role: Role) => config.roles.includes(role);

@@ -81,6 +81,8 @@ export function createHookCalls(deps: {
   invocations: GroupCommit<NewInvocation, InvocationOutcome>;
   bodyLogLimit: number;
   onStarted: () => void;
+  /** Told of each call taken, with its result. */
+  onInvocation?: (result: InvocationResult) => void;
   /** The address (digest) of a hook URL: see hook-address.ts. */
   address: (namespace: string, jobId: string, key: string) => string;
 }) {
@@ -178,6 +180,7 @@ export function createHookCalls(deps: {
       if (err instanceof HttpError) throw err;
       throw storeDown(err);
     });
+    if (outcome.result !== 'stale') deps.onInvocation?.(outcome.result);
     if (outcome.execution && !outcome.execution.reused) deps.onStarted();
     return outcome;
   }
@@ -200,6 +203,7 @@ export function createHookCalls(deps: {
 
   /** Logs a refused call; it starts nothing, so the log is written after the answer. */
   function reject(target: HookTarget, call: HookCall, verdict: Verdict): Promise<unknown> {
+    deps.onInvocation?.(verdict.result);
     return deps.invocations.add(record(target, call, verdict, JSON.stringify(call.headers)));
   }
 

@@ -34,7 +34,16 @@ const FIRE_CHUNK = 32;
  * next tick (at most the poll interval, for edits made on other nodes). Firing only enqueues:
  * the worker makes the calls.
  */
-export function createScheduler(deps: { store: Store; clock: Clock; log: Logger; options: SchedulerOptions; handOff: HandOff; onFired: () => void }) {
+export function createScheduler(deps: {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  options: SchedulerOptions;
+  handOff: HandOff;
+  onFired: () => void;
+  /** Told how late each tick that fired was, in ms, once it is committed. */
+  onTickFired?: (latenessMs: number) => void;
+}) {
   const { store, clock, log, options } = deps;
   const loop = createLoop(clock, async (sleep) => {
     let due: DueJob[];
@@ -62,7 +71,7 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
       const leased = leaseToLocalWorker(items, now);
       await committing;
       committing = store.fireTicks(items).then(
-        (result) => reportFired(result, leased),
+        (result) => reportFired(result, leased, items),
         (err: unknown) => {
           deps.handOff.release(leased.count);
           throw err;
@@ -87,7 +96,12 @@ export function createScheduler(deps: { store: Store; clock: Clock; log: Logger;
     return leased;
   }
 
-  function reportFired(result: FireResult, leased: Leased): void {
+  function reportFired(result: FireResult, leased: Leased, items: TickFiring[]): void {
+    if (deps.onTickFired && result.started.length > 0) {
+      const started = new Set(result.started);
+      const now = clock.now();
+      for (const item of items) for (const t of item.ticks) if ('execution' in t && started.has(t.execution.id)) deps.onTickFired(now - t.scheduled_for);
+    }
     let adopted = 0;
     for (const id of result.started) {
       for (const run of leased.byExecution.get(id) ?? []) {

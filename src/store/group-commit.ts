@@ -8,7 +8,8 @@
  */
 import { isStoreUnavailable } from './store-unavailable.js';
 
-export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, maxBatch = 512) {
+export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, options: { maxBatch?: number; onWrite?: (ms: number) => void } = {}) {
+  const maxBatch = options.maxBatch ?? 512;
   type Entry = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
   let queue: Entry[] = [];
   let driving: Promise<void> | undefined;
@@ -22,11 +23,16 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, max
     return batch;
   };
 
-  const written = (batch: Entry[]) =>
-    write(batch.map((b) => b.item)).then(
-      (results) => ({ results }),
+  const written = (batch: Entry[]) => {
+    const started = performance.now();
+    return write(batch.map((b) => b.item)).then(
+      (results) => {
+        options.onWrite?.(performance.now() - started);
+        return { results };
+      },
       (error: unknown) => ({ error }),
     );
+  };
 
   /** Writes batches back to back until the queue is empty. */
   const drive = async (): Promise<void> => {

@@ -30,6 +30,13 @@ export const LAST_TASK_ERROR = `
 SELECT last_error FROM runs WHERE execution_id = ? AND kind = 'task' AND status = 'failed'
 ORDER BY finished_at DESC LIMIT 1`;
 
+/** The backlog: runs due and not taken, and runs whose lease lapsed; each count read from its own partial index. */
+export const DUE_BACKLOG = `
+SELECT (SELECT COUNT(*) FROM runs WHERE status = 'pending' AND due_at <= ?) AS pending,
+       (SELECT MIN(due_at) FROM runs WHERE status = 'pending' AND due_at <= ?) AS pending_since,
+       (SELECT COUNT(*) FROM runs WHERE status = 'running' AND lease_until < ?) AS lapsed,
+       (SELECT MIN(lease_until) FROM runs WHERE status = 'running' AND lease_until < ?) AS lapsed_since`;
+
 export const LIST_RUNS = `
 SELECT id, kind, name, status, attempt, max_attempts, blockers, due_at, last_error, input, started_at, finished_at
 FROM runs WHERE execution_id = ? ORDER BY created_at, id`;

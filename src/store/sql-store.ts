@@ -93,7 +93,9 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
       db.transaction((tx) => claim(tx, claimSql, owner, now, limit, leaseMarginMs)),
     completeRuns: (items) =>
       db.transaction(async (tx) => {
-        for (const item of items) await complete(tx, item);
+        const ended: Array<'succeeded' | 'failed' | undefined> = [];
+        for (const item of items) ended.push(await complete(tx, item));
+        return ended;
       }),
     releaseRuns: (owner, runIds, now) =>
       runIds.length === 0 ? Promise.resolve() : db.transaction((tx) => release(tx, owner, runIds, now)),
@@ -144,6 +146,12 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     prune: (cutoff, batch) => prune(db, cutoff, batch),
 
     listRuns: (executionId) => db.query<RunRow>(r.LIST_RUNS, [executionId]),
+    async backlog(now) {
+      type Row = { pending: number; pending_since: number | null; lapsed: number; lapsed_since: number | null };
+      const [row] = await db.query<Row>(r.DUE_BACKLOG, [now, now, now, now]);
+      const since = [row.pending_since, row.lapsed_since].filter((t): t is number => t !== null).map(Number);
+      return { due: Number(row.pending) + Number(row.lapsed), oldest_due_at: since.length > 0 ? Math.min(...since) : null };
+    },
     taskOutputs: (ids) => (ids.length === 0 ? Promise.resolve([]) : db.query(r.taskOutputs(ids.length), ids)),
     async adjustRun(runId, owner, leaseUntil, timeoutMs, maxAttempts) {
       await db.execute(r.ADJUST_RUN, [leaseUntil, timeoutMs, maxAttempts, runId, owner]);

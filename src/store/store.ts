@@ -311,7 +311,8 @@ export interface Store {
   listAttempts(executionId: string): Promise<AttemptRow[]>;
 
   claimRuns(owner: string, now: number, limit: number, leaseMarginMs: number): Promise<ClaimedRun[]>;
-  completeRuns(items: RunCompletion[]): Promise<void>;
+  /** Writes attempts' outcomes; for each, how its execution ended when that outcome ended it. */
+  completeRuns(items: RunCompletion[]): Promise<Array<'succeeded' | 'failed' | undefined>>;
   /** Hands back runs this owner holds but will not finish, due at once and with the attempt not counted. */
   releaseRuns(owner: string, runIds: string[], now: number): Promise<void>;
   /** When the next run falls due or lease lapses, if any run is waiting. */
@@ -360,6 +361,8 @@ export interface Store {
   /** The database's own clock, in epoch milliseconds. */
   databaseNow(): Promise<number>;
 
+  /** Runs due at `now` and not taken (lapsed leases included), and since when the longest-waiting one was due. */
+  backlog(now: number): Promise<{ due: number; oldest_due_at: number | null }>;
   /** Every run of an execution, tasks and notifications, in the order they were made. */
   listRuns(executionId: string): Promise<RunRow[]>;
   /** The results of the succeeded tasks of these executions that later tasks use. */

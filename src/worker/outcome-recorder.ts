@@ -3,6 +3,8 @@ import { createGroupCommit } from '../store/group-commit.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
 
+type Ended = 'succeeded' | 'failed';
+
 /** First wait before an outcome the store could not take is written again; it doubles up to the cap. */
 const RETRY_FIRST_MS = 250;
 const RETRY_CAP_MS = 5000;
@@ -12,20 +14,24 @@ const RETRY_CAP_MS = 5000;
  * locked or full database), an outcome is written again until it takes: the run stays leased to this
  * worker meanwhile, so the call is not made twice unless the lease lapses first.
  */
-export function createOutcomeRecorder(deps: { store: Store; log: Logger; onCommitted: (run: ClaimedRun, completion: RunCompletion) => void }) {
+export function createOutcomeRecorder(deps: {
+  store: Store;
+  log: Logger;
+  /** Told of each outcome once it is committed, with how its execution ended if it ended it. */
+  onCommitted: (run: ClaimedRun, completion: RunCompletion, ended: Ended | undefined) => void;
+  /** Told how long each group commit took. */
+  onCommit?: (ms: number) => void;
+}) {
   const { store, log } = deps;
-  const completions = createGroupCommit<RunCompletion, void>(async (items) => {
-    await store.completeRuns(items);
-    return items.map(() => undefined);
-  });
+  const completions = createGroupCommit<RunCompletion, Ended | undefined>((items) => store.completeRuns(items), { onWrite: deps.onCommit });
   const recording = new Set<Promise<void>>();
   let givenUp = false;
 
   async function commit(run: ClaimedRun, completion: RunCompletion): Promise<void> {
     for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_CAP_MS)) {
       try {
-        await completions.add(completion);
-        deps.onCommitted(run, completion);
+        const ended = await completions.add(completion);
+        deps.onCommitted(run, completion, ended);
         return;
       } catch (err) {
         if (!isStoreUnavailable(err) || givenUp) {

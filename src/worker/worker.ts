@@ -9,6 +9,7 @@ import { completionOf, UnpreparedRun, type PreparedCall, type PrepareRun } from 
 import type { createSpecCache } from '../jobs/spec-cache.js';
 import { createSleeper } from '../sleeper.js';
 import { createOutcomeRecorder } from './outcome-recorder.js';
+import { attemptOutcome, type Metrics } from '../metrics/metrics.js';
 
 export interface WorkerOptions {
   owner: string;
@@ -60,6 +61,8 @@ export function createWorker(deps: {
   options: WorkerOptions;
   /** Works out what a claimed run calls, and with what. */
   prepare: PrepareRun;
+  /** Counts attempts and ended executions. */
+  metrics?: Metrics;
   /** Told of each execution this worker ended, once its end is committed. */
   onFinished?: (executionId: string) => void;
 }) {
@@ -68,7 +71,7 @@ export function createWorker(deps: {
   const inFlight = new Map<string, InFlight>();
   /** Claims wait until this many slots are free, so a busy worker claims in batches, not one run at a time. */
   const claimThreshold = Math.max(1, Math.floor(Math.min(options.concurrency, options.batchSize) / 4));
-  const outcomes = createOutcomeRecorder({ store, log, onCommitted: committed });
+  const outcomes = createOutcomeRecorder({ store, log, onCommitted: committed, onCommit: (ms) => deps.metrics?.commit('outcomes', ms) });
   let running = false;
   let stopping = false;
   /** Slots promised to runs the scheduler is writing leased to this worker. */
@@ -159,8 +162,10 @@ export function createWorker(deps: {
     outcomes.record(run, completion);
   }
 
-  function committed(run: ClaimedRun, completion: RunCompletion): void {
+  function committed(run: ClaimedRun, completion: RunCompletion, ended: 'succeeded' | 'failed' | undefined): void {
     logAttempt(run, completion);
+    deps.metrics?.attempt(attemptOutcome(completion.attempt, completion.outcome === 'succeeded'), completion.attempt.duration_ms);
+    if (ended) deps.metrics?.executionEnded(ended);
     if (completion.outcome === 'retry') return;
     deps.onFinished?.(completion.execution_id);
     // Its end may have made runs due: the tasks after it, and notifications.

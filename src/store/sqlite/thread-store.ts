@@ -84,6 +84,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     listInvocations: forward('listInvocations'),
     prune: forward('prune'),
     listRuns: forward('listRuns'),
+    backlog: forward('backlog'),
     taskOutputs: forward('taskOutputs'),
     adjustRun: forward('adjustRun'),
     retryExecution: forward('retryExecution'),
