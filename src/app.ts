@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { lookup } from 'node:dns';
 import { hostname } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { executionRoutes } from './api/executions-routes.js';
@@ -57,6 +58,18 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The database as the start-up log names it: a SQLite file's full path, or a URL without its password. */
+function shownDatabase(database: string): string {
+  if (!isPostgresUrl(database)) return database === ':memory:' ? database : resolvePath(database);
+  try {
+    const url = new URL(database);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://***';
+  }
+}
+
 /** Whether the node has started its work; health checks say so. */
 function readiness() {
   let ready = false;
@@ -77,7 +90,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const sharedClock = !parts.clock && store.dialect.multiNode ? await createDatabaseClock(() => store.databaseNow()) : undefined;
   const clock = parts.clock ?? sharedClock ?? systemClock;
   const secretKey = await resolveSecretKey({ configured: config.secret_key, database: config.database, postgres, store, log });
-  const sealer = createSealer(secretKey);
+  const sealer = createSealer(secretKey.key);
   const codec = createJobCodec(sealer);
   const addressed = await addressStoredHooks(store, sealer, codec.open);
   if (addressed > 0) log.info({ hooks: addressed }, 'hooks stored by an earlier version were given their addresses');
@@ -203,7 +216,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
         pruner.start();
       }
       ready.set(true);
-      log.info({ address, store: store.dialect.name, roles: config.roles }, 'hookline is serving');
+      log.info({ address, store: store.dialect.name, database: shownDatabase(config.database), secret_key: secretKey.keptIn, roles: config.roles }, 'hookline is serving');
       return address;
     },
     async close() {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import { newSecretKey } from './sealer.js';
@@ -14,12 +15,15 @@ export async function resolveSecretKey(options: {
   postgres: boolean;
   store: Store;
   log: Logger;
-}): Promise<string> {
-  if (options.configured) return options.configured;
-  if (options.database === ':memory:') return newSecretKey();
-  if (!options.postgres) return keyFile(`${options.database}.key`);
+}): Promise<{ key: string; keptIn: string }> {
+  if (options.configured) return { key: options.configured, keptIn: 'the secret_key setting' };
+  if (options.database === ':memory:') return { key: newSecretKey(), keptIn: 'memory only' };
+  if (!options.postgres) {
+    const path = resolve(`${options.database}.key`);
+    return { key: keyFile(path), keptIn: path };
+  }
   options.log.warn('no secret_key configured: secrets are sealed with a key kept in the database; set HOOKLINE_SECRET_KEY');
-  return options.store.initMeta('secret_key', newSecretKey());
+  return { key: await options.store.initMeta('secret_key', newSecretKey()), keptIn: 'the database (table meta)' };
 }
 
 function keyFile(path: string): string {
