@@ -6,6 +6,36 @@ import { REDACTED } from '../secrets/redact.js';
 import { conditionProblem } from './conditions.js';
 import { verifySchema } from './signatures.js';
 
+/** Kestra's spellings of what Hookline has: its webhook trigger, and a condition that is an expression. */
+const KESTRA_WEBHOOK = 'io.kestra.plugin.core.trigger.Webhook';
+const KESTRA_EXPRESSION = ['io.kestra.plugin.core.condition.ExpressionCondition', 'io.kestra.core.models.conditions.types.ExpressionCondition'];
+
+/**
+ * A condition: a CEL expression, or Kestra's `{type: ...ExpressionCondition, expression}`, which is
+ * the same expression. Kestra's other condition types are refused with what to write instead.
+ */
+const conditionSchema = z
+  .unknown()
+  .transform((value, ctx): string => {
+    if (typeof value === 'string') return value;
+    const object = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    if (object && typeof object.type === 'string' && KESTRA_EXPRESSION.includes(object.type)) {
+      if (typeof object.expression === 'string') return object.expression;
+      ctx.addIssue({ code: 'custom', path: ['expression'], message: 'is required: the CEL expression of the condition' });
+    } else if (object && typeof object.type === 'string') {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: `${object.type} is not a condition Hookline runs; write it as a CEL expression over trigger.body, trigger.headers and trigger.parameters` });
+    } else {
+      ctx.addIssue({ code: 'custom', message: `expected a CEL expression (a string) or {type: ${KESTRA_EXPRESSION[0]}, expression}` });
+    }
+    return z.NEVER;
+  })
+  .pipe(
+    z.string().max(4096).superRefine((value, ctx) => {
+      const problem = conditionProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid CEL expression: ${problem}` });
+    }),
+  );
+
 /** Characters a hook key may hold: those a URL path segment carries unescaped. */
 const KEY = /^[A-Za-z0-9._~-]+$/;
 const TRIGGER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -18,22 +48,14 @@ export const MAX_KEY_LENGTH = 256;
  */
 export const webhookTriggerSchema = z
   .object({
-    type: z.literal('webhook'),
+    type: z.enum(['webhook', KESTRA_WEBHOOK], { error: `must be webhook (or Kestra's ${KESTRA_WEBHOOK})` }).transform(() => 'webhook' as const),
     id: z.string().regex(TRIGGER_ID, 'must be 1-64 letters, digits, ".", "_" or "-"').optional(),
     key: z
       .union([z.literal(REDACTED), z.string().min(1).max(MAX_KEY_LENGTH).regex(KEY, 'may hold letters, digits, ".", "_", "~" and "-" only')])
       .optional(),
     secret: z.string().min(1).max(4096).optional(),
     /** CEL expressions over `trigger.body`, `trigger.headers` and `trigger.parameters`; all must be true. */
-    conditions: z
-      .array(
-        z.string().max(4096).superRefine((value, ctx) => {
-          const problem = conditionProblem(value);
-          if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid CEL expression: ${problem}` });
-        }),
-      )
-      .max(20)
-      .optional(),
+    conditions: z.array(conditionSchema).max(20).optional(),
     /** A provider's signature over the raw body that every call must carry. */
     verify: verifySchema.optional(),
     /** Left out, a hook keeps its state (new hooks start enabled); given, the hook is set so. */
