@@ -37,6 +37,14 @@ export function executionRoutes(deps: { store: Store; clock: Clock; onRetried: (
       return listed(request.query, { job_id: request.params.id });
     });
 
+    /** One execution by its id alone, with its tasks and every attempt. */
+    app.get<{ Params: { execution: string } }>('/api/v1/executions/:execution', async (request) => {
+      const row = await store.getExecutionById(request.params.execution);
+      if (!row) throw notFound(`execution ${request.params.execution}`);
+      const [attempts, runs] = await Promise.all([store.listAttempts(row.id), store.listRuns(row.id)]);
+      return executionView(row, attempts, runs);
+    });
+
     app.get<{ Params: Params }>('/api/v1/jobs/:id/executions/:execution', async (request) => {
       const row = await store.getExecution(request.params.id, request.params.execution);
       if (!row) throw notFound(`execution ${request.params.execution} of job ${request.params.id}`);

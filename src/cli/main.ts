@@ -1,16 +1,13 @@
-import { parseArgs } from 'node:util';
+import { Command, CommanderError } from 'commander';
+import { ApiError, createApiClient, UnreachableError } from './api-client.js';
+import { get, KIND_NAMES, kindOf } from './get.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
+import { readData, setHookEnabled, setJobRunning, triggerJob, UsageError } from './run-verbs.js';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { VERSION } from '../version.js';
 
-export const HELP = `Hookline ${VERSION} — a self-hosted webhook engine
-
-Usage:
-  hookline serve [options]    serve the API and run the scheduler and worker
-  hookline --help             show this help
-  hookline --version          print the version
-
-Options for serve (each also read from the environment):
+const SERVE_HELP = `Options for serve (each also read from the environment):
   --config <file>   YAML configuration file                 HOOKLINE_CONFIG
   --host <host>     address to listen on (127.0.0.1)        HOOKLINE_HOST
   --port <port>     port to listen on (8080)                HOOKLINE_PORT
@@ -26,34 +23,124 @@ HOOKLINE_EGRESS_PUBLIC_ONLY (true refuses private ranges too).
 Flags win over the environment, which wins over the configuration file.
 `;
 
+/** Exit codes: 0 done, 1 the server refused or the call failed, 2 the command was written wrong, 3 no server. */
+const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+
 /** Runs the command line; resolves with the exit code once the command is done. */
 export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-      config: { type: 'string', short: 'c' },
-      host: { type: 'string' },
-      port: { type: 'string', short: 'p' },
-      db: { type: 'string' },
-    },
-  });
-  if (values.version) {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
+  let code: number = EXIT.ok;
+  const write = (text: string) => process.stdout.write(text);
+  const program = new Command('hookline')
+    .description('a self-hosted webhook engine')
+    .version(VERSION, '-v, --version')
+    .option('-s, --server <url>', 'the Hookline server (HOOKLINE_URL)', process.env.HOOKLINE_URL ?? 'http://127.0.0.1:8080')
+    .option('--token <token>', 'the API token (HOOKLINE_API_TOKEN)')
+    .addHelpText('after', `\n${SERVE_HELP}`)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  // The token is read from the environment here, not given as a default: help would print it.
+  const client = () => {
+    const { server, token } = program.opts<{ server: string; token?: string }>();
+    return createApiClient({ server, token: token ?? process.env.HOOKLINE_API_TOKEN });
+  };
+
+  program
+    .command('serve')
+    .description('serve the API and run the scheduler and worker')
+    .option('-c, --config <file>', 'YAML configuration file (HOOKLINE_CONFIG)')
+    .option('--host <host>', 'address to listen on (127.0.0.1)')
+    .option('-p, --port <port>', 'port to listen on (8080)')
+    .option('--db <db>', 'SQLite file (./hookline.db) or a postgres:// URL')
+    .action(async (options: { config?: string; host?: string; port?: string; db?: string }) => {
+      code = await serve(loadConfig(options));
+    });
+
+  program
+    .command('get')
+    .description(`list ${KIND_NAMES.join(', ')}, or show one by its id or name`)
+    .argument('<kind>', KIND_NAMES.join(' | '))
+    .argument('[name]', 'one item')
+    .option('-o, --output <format>', 'table | json | yaml', 'table')
+    .option('--status <status>', 'executions: pending | running | retrying | succeeded | failed')
+    .option('--job <job>', 'executions of one job; hooks of one job')
+    .option('--namespace <namespace>', 'executions and hooks of one namespace')
+    .option('--trigger <type>', 'executions: schedule | webhook | manual')
+    .option('--since <time>', 'executions created at or after (RFC 3339)')
+    .option('--until <time>', 'executions created before (RFC 3339)')
+    .option('--error <text>', 'executions whose last error holds this text')
+    .action(async (kindName: string, name: string | undefined, options: Record<string, string>) => {
+      const kind = getKind(kindName);
+      const { output, ...filters } = options;
+      write(await get(client(), kind, name, filters, outputFormat(output)));
+    });
+
+  program
+    .command('trigger')
+    .description('start an execution of a job and print its id')
+    .argument('<job>')
+    .option('-d, --data <json>', 'the trigger body: JSON, @file.json, or @- for standard input')
+    .option('-w, --wait', 'follow the execution to its end; exit 1 if it failed')
+    .action(async (job: string, options: { data?: string; wait?: boolean }) => {
+      const result = await triggerJob(client(), job, readData(options.data), options.wait === true);
+      write(result.text);
+      if (!result.ok) code = EXIT.failed;
+    });
+
+  for (const [verb, running] of [['pause', false], ['resume', true]] as const) {
+    program
+      .command(verb)
+      .description(running ? 'fire a paused job on its schedule again' : 'stop firing a job on its schedule')
+      .argument('<job>')
+      .action(async (job: string) => void write(await setJobRunning(client(), job, running)));
   }
-  const command = positionals[0];
-  if (values.help || command === undefined || command === 'help') {
-    process.stdout.write(HELP);
-    return 0;
+
+  const hooks = program.command('hooks').description('enable or disable a hook');
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    hooks
+      .command(verb)
+      .argument('<id>', 'the hook id (hookline get hooks)')
+      .action(async (id: string) => void write(await setHookEnabled(client(), id, enabled)));
   }
-  if (command !== 'serve') {
-    process.stderr.write(`unknown command: ${command}\n\n${HELP}`);
-    return 2;
+  hooks.exitOverride();
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    return failure(err);
   }
-  return serve(loadConfig({ config: values.config, host: values.host, port: values.port, db: values.db }));
+}
+
+/** The exit code of a failed command, with its one-line reason on standard error. */
+function failure(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end "with an error" too: code 0.
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (err instanceof ApiError) {
+    process.stderr.write(`hookline: ${err.message} (${err.status} ${err.code}${err.field ? `, field ${err.field}` : ''})\n`);
+    return EXIT.failed;
+  }
+  if (err instanceof UnreachableError) {
+    process.stderr.write(`hookline: ${err.message}\n`);
+    return EXIT.unreachable;
+  }
+  if (err instanceof UsageError) {
+    process.stderr.write(`hookline: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  throw err;
+}
+
+function getKind(name: string): string {
+  const kind = kindOf(name);
+  if (!kind) throw new UsageError(`cannot get "${name}"; one of: ${KIND_NAMES.join(', ')}`);
+  return kind;
+}
+
+function outputFormat(value: string): OutputFormat {
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`-o ${value}: one of ${OUTPUT_FORMATS.join(', ')}`);
+  return value as OutputFormat;
 }
 
 async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {

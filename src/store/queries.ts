@@ -72,6 +72,7 @@ export const EXECUTION_COLUMNS = `id, job_id, namespace, status, trigger_type, t
     AS next_attempt_at`;
 
 export const GET_EXECUTION = `SELECT ${EXECUTION_COLUMNS}, spec FROM executions WHERE job_id = ? AND id = ?`;
+export const GET_EXECUTION_BY_ID = `SELECT ${EXECUTION_COLUMNS}, spec FROM executions WHERE id = ?`;
 
 export const LIST_EXECUTIONS = `
 SELECT ${EXECUTION_COLUMNS} FROM executions WHERE job_id = ?

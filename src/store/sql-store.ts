@@ -76,6 +76,9 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
         for (const item of items) out.push(await insertExecution(tx, item, windowMs));
         return out;
       }),
+    async getExecutionById(id) {
+      return (await db.query<ExecutionRow>(q.GET_EXECUTION_BY_ID, [id]))[0];
+    },
     async getExecution(jobId, id) {
       return (await db.query<ExecutionRow>(q.GET_EXECUTION, [jobId, id]))[0];
     },

@@ -305,6 +305,8 @@ export interface Store {
   /** Writes executions with their runs in one transaction; an idempotency key seen within `windowMs` reuses the first. */
   createExecutions(items: NewExecution[], windowMs: number): Promise<CreatedExecution[]>;
   getExecution(jobId: string, id: string): Promise<ExecutionRow | undefined>;
+  /** An execution by its id alone (ids are unique across jobs). */
+  getExecutionById(id: string): Promise<ExecutionRow | undefined>;
   listExecutions(jobId: string, limit: number, before?: ExecutionCursor): Promise<ExecutionRow[]>;
   /** Executions of any job matching `filter`, newest first. */
   findExecutions(filter: ExecutionFilter, limit: number, before?: ExecutionCursor): Promise<ExecutionRow[]>;

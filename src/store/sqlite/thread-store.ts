@@ -57,6 +57,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     deleteJob: forward('deleteJob'),
     createExecutions: forward('createExecutions'),
     getExecution: forward('getExecution'),
+    getExecutionById: forward('getExecutionById'),
     listExecutions: forward('listExecutions'),
     listAttempts: forward('listAttempts'),
     findExecutions: forward('findExecutions'),
