@@ -11,6 +11,7 @@ import { UnknownEndpointError } from '../store/endpoint-store.js';
 import type { JobSpec } from '../jobs/job-schema.js';
 import { namedEndpoints } from '../jobs/secrets.js';
 import { page, readPage } from './pagination.js';
+import { canonical, readDryRun, RESULT_HEADER, type ApplyResult } from './apply-result.js';
 
 type Params = { id: string };
 type Query = Record<string, string | undefined>;
@@ -51,6 +52,13 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
     return Object.fromEntries(opened.filter((t) => row.generatedKeys.includes(t.id!)).map((t) => [t.id!, t.key!]));
   };
 
+  /** The job would stay as it is: the same spec (secrets compared opened), the same switch, the same hook states asked for. */
+  async function sameJob(previous: JobRow, row: JobRow): Promise<boolean> {
+    if (previous.enabled !== row.enabled || canonical(codec.open(previous.spec)) !== canonical(codec.open(row.spec))) return false;
+    const hooks = await store.hooksOfJobs([previous.id]);
+    return (row.hooks ?? []).every((h) => h.enabled === undefined || hooks.some((c) => c.trigger_id === h.trigger_id && (c.enabled === 1) === h.enabled));
+  }
+
   return async function register(app: FastifyInstance): Promise<void> {
     app.post('/api/v1/jobs', async (request, reply) => {
       const now = clock.now();
@@ -62,16 +70,23 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
       return reply.code(201).header('location', `/api/v1/jobs/${spec.id}`).send(await oneJobView(store, row, revealedKeys(row)));
     });
 
-    app.put<{ Params: Params }>('/api/v1/jobs/:id', async (request, reply) => {
+    /** Create or replace; `?dry_run=true` says what it would do. A job that would not change is not written. */
+    app.put<{ Params: Params; Querystring: Query }>('/api/v1/jobs/:id', async (request, reply) => {
+      const dryRun = readDryRun(request.query);
       const now = clock.now();
       const spec = validateJob(request.body, request.params.id, uuidv7, now);
       await checkEndpoints(store, spec);
       const previous = await store.getJob(spec.id);
       const row = codec.toRow(spec, previous, now);
+      const change: ApplyResult = !previous ? 'created' : (await sameJob(previous, row)) ? 'unchanged' : 'configured';
+      if (dryRun || change === 'unchanged') {
+        const shown = change === 'unchanged' ? previous! : { ...row, last_run_at: previous?.last_run_at ?? null, created_at: previous?.created_at ?? row.created_at };
+        return reply.code(200).header(RESULT_HEADER, change).send(await oneJobView(store, shown));
+      }
       const result = await writing(spec, store.upsertJob(row));
       if (row.next_run_at !== null) deps.onScheduleChange();
       const shown = { ...row, last_run_at: previous?.last_run_at ?? null, created_at: previous?.created_at ?? row.created_at };
-      return reply.code(result === 'created' ? 201 : 200).send(await oneJobView(store, shown, revealedKeys(row)));
+      return reply.code(result === 'created' ? 201 : 200).header(RESULT_HEADER, result === 'created' ? 'created' : 'configured').send(await oneJobView(store, shown, revealedKeys(row)));
     });
 
     app.get<{ Querystring: Query }>('/api/v1/jobs', async (request) => {

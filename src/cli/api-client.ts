@@ -22,6 +22,11 @@ export class UnreachableError extends Error {}
 export function createApiClient(options: ApiClientOptions) {
   const base = options.server.replace(/\/+$/, '');
   async function request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await send<T>(method, path, body)).body;
+  }
+
+  /** The answer with its headers; an error answer throws ApiError. */
+  async function send<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: T }> {
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -38,9 +43,9 @@ export function createApiClient(options: ApiClientOptions) {
       const error = (parsed as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
       throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? `the server answered ${res.status}`, error?.field);
     }
-    return parsed as T;
+    return { status: res.status, headers: res.headers, body: parsed as T };
   }
-  return { request, server: base };
+  return { request, send, server: base };
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError, createApiClient, UnreachableError } from './api-client.js';
+import { apply } from './apply.js';
 import { get, KIND_NAMES, kindOf } from './get.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { readData, setHookEnabled, setJobRunning, triggerJob, UsageError } from './run-verbs.js';
@@ -53,6 +54,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--db <db>', 'SQLite file (./hookline.db) or a postgres:// URL')
     .action(async (options: { config?: string; host?: string; port?: string; db?: string }) => {
       code = await serve(loadConfig(options));
+    });
+
+  program
+    .command('apply')
+    .description('create or update the jobs and endpoints of YAML or JSON files (kind: Job | Endpoint)')
+    .requiredOption('-f, --filename <path...>', 'a file, a folder of .yaml/.yml/.json files, or - for standard input')
+    .option('--dry-run', 'say what would change, changing nothing')
+    .action(async (options: { filename: string[]; dryRun?: boolean }) => {
+      const ok = await apply(client(), options.filename, options.dryRun === true, write, (line) => process.stderr.write(line));
+      if (!ok) code = EXIT.failed;
     });
 
   program

@@ -11,7 +11,7 @@ export const DEFAULTS = {
    * SQLite: how long a write waits for a lock another process holds. Calls queued behind it longer
    * than this are answered 503 at once, so a locked store answers within about twice this.
    */
-  busy_timeout: '1s',
+  busy_timeout: '750ms',
   log_level: 'info',
   body_limit_bytes: 1024 * 1024,
   /** What a node runs: the HTTP API and hooks, the scheduler (with retention pruning), the worker. */

@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import type { Store } from '../store/store.js';
 import { endpointView, type EndpointCodec } from './endpoint-codec.js';
+import { canonical, readDryRun, RESULT_HEADER, type ApplyResult } from '../api/apply-result.js';
 import { endpointSchema, type Endpoint } from './endpoint-schema.js';
 
 type Params = { name: string };
@@ -35,12 +36,16 @@ export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock
       return reply.code(201).header('location', `/api/v1/endpoints/${endpoint.name}`).send(endpointView(row));
     });
 
-    app.put<{ Params: Params }>('/api/v1/endpoints/:name', async (request, reply) => {
+    /** Create or replace; `?dry_run=true` says what it would do. An endpoint that would not change is not written. */
+    app.put<{ Params: Params; Querystring: Record<string, unknown> }>('/api/v1/endpoints/:name', async (request, reply) => {
+      const dryRun = readDryRun(request.query);
       const endpoint = readEndpoint(request.body, request.params.name);
       const [previous] = await store.getEndpoints([endpoint.name]);
       const row = codec.toRow(endpoint, previous, clock.now());
+      const change: ApplyResult = !previous ? 'created' : canonical(codec.open(previous)) === canonical(codec.open(row)) ? 'unchanged' : 'configured';
+      if (dryRun || change === 'unchanged') return reply.code(200).header(RESULT_HEADER, change).send(endpointView(change === 'unchanged' ? previous! : row));
       const result = await store.upsertEndpoint(row);
-      return reply.code(result === 'created' ? 201 : 200).send(endpointView(row));
+      return reply.code(result === 'created' ? 201 : 200).header(RESULT_HEADER, result === 'created' ? 'created' : 'configured').send(endpointView(row));
     });
 
     app.get<{ Querystring: Record<string, string | undefined> }>('/api/v1/endpoints', async (request) => {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Driver } from '../driver.js';
-import { classify, isTransientSqliteError } from '../store-unavailable.js';
+import { classify, isStoreUnavailable, isTransientSqliteError } from '../store-unavailable.js';
 
 export interface SqliteOptions {
   path: string;
@@ -58,12 +58,37 @@ export function openSqliteDriver(options: SqliteOptions): Driver {
       throw classify(err, isTransientSqliteError);
     });
 
+  /**
+   * Writes, behind a breaker: once a write found the database locked by another process (after
+   * waiting the busy timeout), the writes of the next busy timeout do not wait for the lock: each
+   * tries it once and fails at once if it is still held, while reads (which WAL lets through) go on.
+   * So a request making several store calls is answered within about twice the busy timeout, not
+   * once per call, and writes succeed again the moment the lock is gone.
+   */
+  let lockedUntil = 0;
+  const busyTimeout = Math.round(options.busyTimeoutMs);
+  const writing = <T>(work: () => Promise<T>): Promise<T> =>
+    guarded(async () => {
+      const probing = Date.now() < lockedUntil;
+      if (probing) db.pragma('busy_timeout = 0');
+      try {
+        const result = await work();
+        lockedUntil = 0;
+        return result;
+      } finally {
+        if (probing) db.pragma(`busy_timeout = ${busyTimeout}`);
+      }
+    }).catch((err: unknown) => {
+      if (isStoreUnavailable(err) && err.reason?.startsWith('SQLITE_BUSY')) lockedUntil = Math.max(lockedUntil, Date.now() + busyTimeout);
+      throw err;
+    });
+
   return {
     query: (sql, params) => guarded(() => direct.query(sql, params)),
-    execute: (sql, params) => guarded(() => direct.execute(sql, params)),
-    script: (sql) => guarded(() => direct.script(sql)),
+    execute: (sql, params) => writing(() => direct.execute(sql, params)),
+    script: (sql) => writing(() => direct.script(sql)),
     transaction: (fn) =>
-      guarded(async () => {
+      writing(async () => {
         db.exec('BEGIN IMMEDIATE');
         try {
           const result = await fn(direct);

@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { ApiError, type ApiClient } from './api-client.js';
+import { UsageError } from './run-verbs.js';
+
+/** The kinds of document `apply` takes, in the order they are applied: jobs may name endpoints. */
+const KINDS = {
+  Endpoint: { key: 'name', path: (name: string) => `/api/v1/endpoints/${encodeURIComponent(name)}`, shown: 'endpoint' },
+  Job: { key: 'id', path: (id: string) => `/api/v1/jobs/${encodeURIComponent(id)}`, shown: 'job' },
+} as const;
+type Kind = keyof typeof KINDS;
+const FILE_TYPES = new Set(['.yaml', '.yml', '.json']);
+
+/** One document of one file: where it came from, what it is, and its body for the API. */
+interface Document {
+  where: string;
+  kind: Kind;
+  name: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * `hookline apply -f FILE|DIR|-`: every document of every file (YAML or JSON, several per file,
+ * `kind: Job | Endpoint`) put to the server, endpoints first; each says `created`, `configured` or
+ * `unchanged`. With `dryRun` the server says what it would do and writes nothing. A document the
+ * server refuses is reported with its file, its place and the field, and the others still apply.
+ */
+export async function apply(client: ApiClient, sources: string[], dryRun: boolean, write: (line: string) => void, warn: (line: string) => void): Promise<boolean> {
+  const documents = sources.flatMap(readSource).sort((a, b) => order(a.kind) - order(b.kind));
+  let ok = true;
+  for (const doc of documents) {
+    const { path, shown } = KINDS[doc.kind];
+    try {
+      const answer = await client.send('PUT', `${path(doc.name)}${dryRun ? '?dry_run=true' : ''}`, doc.body);
+      const result = answer.headers.get('hookline-result') ?? (answer.status === 201 ? 'created' : 'configured');
+      write(`${shown}/${doc.name} ${result}${dryRun ? ' (dry run)' : ''}\n`);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      ok = false;
+      warn(`hookline: ${doc.where} (${shown} ${doc.name}): ${err.message}${err.field ? ` [field ${err.field}]` : ''}\n`);
+    }
+  }
+  return ok;
+}
+
+const order = (kind: Kind) => Object.keys(KINDS).indexOf(kind);
+
+/** The documents of a file, of every YAML and JSON file of a folder (in name order), or of standard input. */
+function readSource(source: string): Document[] {
+  if (source === '-') return parseDocuments(readFileSync(0, 'utf8'), 'standard input');
+  let stats;
+  try {
+    stats = statSync(source);
+  } catch {
+    throw new UsageError(`${source}: no such file or folder`);
+  }
+  if (!stats.isDirectory()) return parseDocuments(readFileSync(source, 'utf8'), source);
+  return readdirSync(source)
+    .filter((name) => FILE_TYPES.has(extname(name)))
+    .sort()
+    .flatMap((name) => parseDocuments(readFileSync(join(source, name), 'utf8'), join(source, name)));
+}
+
+function parseDocuments(text: string, file: string): Document[] {
+  const documents: Document[] = [];
+  parseAllDocuments(text).forEach((doc, i) => {
+    const where = `${file}: document ${i + 1}`;
+    if (doc.errors.length > 0) throw new UsageError(`${where}: ${doc.errors[0].message.split('\n')[0]}`);
+    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${where}: expected a mapping with a kind (Job or Endpoint)`);
+    const { kind, apiVersion: _version, ...body } = value as Record<string, unknown>;
+    if (kind !== 'Job' && kind !== 'Endpoint') throw new UsageError(`${where}: kind must be Job or Endpoint, not ${JSON.stringify(kind ?? null)}`);
+    const key = KINDS[kind].key;
+    const name = body[key];
+    if (typeof name !== 'string' || name === '') throw new UsageError(`${where}: a ${kind} needs its ${key}`);
+    documents.push({ where, kind, name, body });
+  });
+  return documents;
+}
