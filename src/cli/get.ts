@@ -58,7 +58,7 @@ const KINDS: Record<string, { list: string; one: (name: string) => string; colum
 export const KIND_NAMES = Object.keys(KINDS);
 const ALIASES: Record<string, string> = { job: 'jobs', execution: 'executions', hook: 'hooks', endpoint: 'endpoints' };
 
-export function kindOf(name: string): string | undefined {
+export function kindNamed(name: string): string | undefined {
   const kind = ALIASES[name] ?? name;
   return KINDS[kind] ? kind : undefined;
 }

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError, createApiClient, UnreachableError } from './api-client.js';
 import { apply } from './apply.js';
-import { get, KIND_NAMES, kindOf } from './get.js';
+import { get, KIND_NAMES, kindNamed } from './get.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { readData, setHookEnabled, setJobRunning, triggerJob, UsageError } from './run-verbs.js';
 import { createApp } from '../app.js';
@@ -144,7 +144,7 @@ function failure(err: unknown): number {
 }
 
 function getKind(name: string): string {
-  const kind = kindOf(name);
+  const kind = kindNamed(name);
   if (!kind) throw new UsageError(`cannot get "${name}"; one of: ${KIND_NAMES.join(', ')}`);
   return kind;
 }
