@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError, createApiClient, UnreachableError } from './api-client.js';
 import { apply } from './apply.js';
+import { describeExecution, retryExecution, testWebhook } from './describe.js';
 import { get, KIND_NAMES, kindNamed } from './get.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { readData, setHookEnabled, setJobRunning, triggerJob, UsageError } from './run-verbs.js';
@@ -93,6 +94,32 @@ export async function main(argv: string[]): Promise<number> {
     .option('-w, --wait', 'follow the execution to its end; exit 1 if it failed')
     .action(async (job: string, options: { data?: string; wait?: boolean }) => {
       const result = await triggerJob(client(), job, readData(options.data), options.wait === true);
+      write(result.text);
+      if (!result.ok) code = EXIT.failed;
+    });
+
+  program
+    .command('describe')
+    .description('an execution: its tasks, notifications, and every attempt with its request and answer')
+    .argument('<kind>', 'execution')
+    .argument('<id>')
+    .action(async (kind: string, id: string) => {
+      if (kind !== 'execution' && kind !== 'executions') throw new UsageError(`cannot describe "${kind}"; describe execution ID`);
+      write(await describeExecution(client(), id));
+    });
+
+  program
+    .command('retry')
+    .description('run the failed and skipped tasks of an ended execution again')
+    .argument('<execution>')
+    .action(async (id: string) => void write(await retryExecution(client(), id)));
+
+  program
+    .command('test-webhook')
+    .description('make one call of the webhook a YAML or JSON file describes; exit 1 if it failed')
+    .requiredOption('-f, --filename <file>', 'the webhook (or {webhook, timeout}); - for standard input')
+    .action(async (options: { filename: string }) => {
+      const result = await testWebhook(client(), options.filename);
       write(result.text);
       if (!result.ok) code = EXIT.failed;
     });

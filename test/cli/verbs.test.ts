@@ -75,6 +75,29 @@ describe('the CLI: verbs over the API', () => {
     assert.equal((await runCli(['hooks', 'enable', hooks[0].id], env)).stdout, `hook ${hooks[0].id} active\n`);
   });
 
+  test('describe shows an execution with its tasks and attempts; retry runs it again; test-webhook makes one call', async () => {
+    const id = (await runCli(['trigger', 'broken', '--wait'], env)).stdout.split(' ')[0];
+    const described = await runCli(['describe', 'execution', id], env);
+    assert.equal(described.code, 0, described.stderr);
+    assert.match(described.stdout, new RegExp(`^Execution:  ${id}\nJob:        broken \\(namespace default\\)\nStatus:     failed\n`));
+    assert.match(described.stdout, /\nTasks:\n {2}webhook {2}failed {2}attempts 1\/1/);
+    assert.match(described.stdout, /\nAttempts:\n {2}\S+ {2}webhook #1 {2}POST http:\/\/127\.0\.0\.1:\d+\/fail {2}HTTP 500 {2}\d+ ms\n/);
+    const retried = await runCli(['retry', id], env);
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.match(retried.stdout, new RegExp(`^execution ${id} \\w+: its failed and skipped tasks run again\n$`));
+
+    const dir = mkdtempSync(join(tmpdir(), 'hookline-cli-'));
+    writeFileSync(join(dir, 'ok.yaml'), `url: ${receiver.url}/ok\nmethod: POST\nbody: {hello: world}\n`);
+    writeFileSync(join(dir, 'fail.json'), JSON.stringify({ webhook: { url: `${receiver.url}/fail` }, timeout: '5s' }));
+    const ok = await runCli(['test-webhook', '-f', join(dir, 'ok.yaml')], env);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^success: HTTP 200 in \d+ ms\n/);
+    const fail = await runCli(['test-webhook', '-f', join(dir, 'fail.json')], env);
+    assert.equal(fail.code, 1);
+    assert.match(fail.stdout, /^failure: HTTP 500 in \d+ ms\n/);
+    assert.equal((await runCli(['describe', 'job', 'x'], env)).code, 2);
+  });
+
   test('exit codes: 1 for what the server refused (with its message), 2 for a command written wrong, 3 for no server', async () => {
     const missing = await runCli(['get', 'job', 'no-such-job'], env);
     assert.equal(missing.code, 1);
