@@ -1,10 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError, createApiClient, UnreachableError } from './api-client.js';
-import { apply } from './apply.js';
-import { describeExecution, retryExecution, testWebhook } from './describe.js';
-import { get, KIND_NAMES, kindNamed } from './get.js';
-import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
-import { readData, setHookEnabled, setJobRunning, triggerJob, UsageError } from './run-verbs.js';
+import { addActingVerbs, addReadingVerbs, type Verbs } from './program.js';
+import { UsageError } from './run-verbs.js';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { VERSION } from '../version.js';
@@ -31,7 +28,6 @@ const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 /** Runs the command line; resolves with the exit code once the command is done. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
-  const write = (text: string) => process.stdout.write(text);
   const program = new Command('hookline')
     .description('a self-hosted webhook engine')
     .version(VERSION, '-v, --version')
@@ -40,12 +36,16 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText('after', `\n${SERVE_HELP}`)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  // The token is read from the environment here, not given as a default: help would print it.
-  const client = () => {
-    const { server, token } = program.opts<{ server: string; token?: string }>();
-    return createApiClient({ server, token: token ?? process.env.HOOKLINE_API_TOKEN });
+  const verbs: Verbs = {
+    // The token is read from the environment here, not given as a default: help would print it.
+    client() {
+      const { server, token } = program.opts<{ server: string; token?: string }>();
+      return createApiClient({ server, token: token ?? process.env.HOOKLINE_API_TOKEN });
+    },
+    write: (text) => void process.stdout.write(text),
+    warn: (text) => void process.stderr.write(text),
+    failed: () => void (code = EXIT.failed),
   };
-
   program
     .command('serve')
     .description('serve the API and run the scheduler and worker')
@@ -56,91 +56,8 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (options: { config?: string; host?: string; port?: string; db?: string }) => {
       code = await serve(loadConfig(options));
     });
-
-  program
-    .command('apply')
-    .description('create or update the jobs and endpoints of YAML or JSON files (kind: Job | Endpoint)')
-    .requiredOption('-f, --filename <path...>', 'a file, a folder of .yaml/.yml/.json files, or - for standard input')
-    .option('--dry-run', 'say what would change, changing nothing')
-    .action(async (options: { filename: string[]; dryRun?: boolean }) => {
-      const ok = await apply(client(), options.filename, options.dryRun === true, write, (line) => process.stderr.write(line));
-      if (!ok) code = EXIT.failed;
-    });
-
-  program
-    .command('get')
-    .description(`list ${KIND_NAMES.join(', ')}, or show one by its id or name`)
-    .argument('<kind>', KIND_NAMES.join(' | '))
-    .argument('[name]', 'one item')
-    .option('-o, --output <format>', 'table | json | yaml', 'table')
-    .option('--status <status>', 'executions: pending | running | retrying | succeeded | failed')
-    .option('--job <job>', 'executions of one job; hooks of one job')
-    .option('--namespace <namespace>', 'executions and hooks of one namespace')
-    .option('--trigger <type>', 'executions: schedule | webhook | manual')
-    .option('--since <time>', 'executions created at or after (RFC 3339)')
-    .option('--until <time>', 'executions created before (RFC 3339)')
-    .option('--error <text>', 'executions whose last error holds this text')
-    .action(async (kindName: string, name: string | undefined, options: Record<string, string>) => {
-      const kind = getKind(kindName);
-      const { output, ...filters } = options;
-      write(await get(client(), kind, name, filters, outputFormat(output)));
-    });
-
-  program
-    .command('trigger')
-    .description('start an execution of a job and print its id')
-    .argument('<job>')
-    .option('-d, --data <json>', 'the trigger body: JSON, @file.json, or @- for standard input')
-    .option('-w, --wait', 'follow the execution to its end; exit 1 if it failed')
-    .action(async (job: string, options: { data?: string; wait?: boolean }) => {
-      const result = await triggerJob(client(), job, readData(options.data), options.wait === true);
-      write(result.text);
-      if (!result.ok) code = EXIT.failed;
-    });
-
-  program
-    .command('describe')
-    .description('an execution: its tasks, notifications, and every attempt with its request and answer')
-    .argument('<kind>', 'execution')
-    .argument('<id>')
-    .action(async (kind: string, id: string) => {
-      if (kind !== 'execution' && kind !== 'executions') throw new UsageError(`cannot describe "${kind}"; describe execution ID`);
-      write(await describeExecution(client(), id));
-    });
-
-  program
-    .command('retry')
-    .description('run the failed and skipped tasks of an ended execution again')
-    .argument('<execution>')
-    .action(async (id: string) => void write(await retryExecution(client(), id)));
-
-  program
-    .command('test-webhook')
-    .description('make one call of the webhook a YAML or JSON file describes; exit 1 if it failed')
-    .requiredOption('-f, --filename <file>', 'the webhook (or {webhook, timeout}); - for standard input')
-    .action(async (options: { filename: string }) => {
-      const result = await testWebhook(client(), options.filename);
-      write(result.text);
-      if (!result.ok) code = EXIT.failed;
-    });
-
-  for (const [verb, running] of [['pause', false], ['resume', true]] as const) {
-    program
-      .command(verb)
-      .description(running ? 'fire a paused job on its schedule again' : 'stop firing a job on its schedule')
-      .argument('<job>')
-      .action(async (job: string) => void write(await setJobRunning(client(), job, running)));
-  }
-
-  const hooks = program.command('hooks').description('enable or disable a hook');
-  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
-    hooks
-      .command(verb)
-      .argument('<id>', 'the hook id (hookline get hooks)')
-      .action(async (id: string) => void write(await setHookEnabled(client(), id, enabled)));
-  }
-  hooks.exitOverride();
-
+  addReadingVerbs(program, verbs);
+  addActingVerbs(program, verbs);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -168,17 +85,6 @@ function failure(err: unknown): number {
     return EXIT.usage;
   }
   throw err;
-}
-
-function getKind(name: string): string {
-  const kind = kindNamed(name);
-  if (!kind) throw new UsageError(`cannot get "${name}"; one of: ${KIND_NAMES.join(', ')}`);
-  return kind;
-}
-
-function outputFormat(value: string): OutputFormat {
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`-o ${value}: one of ${OUTPUT_FORMATS.join(', ')}`);
-  return value as OutputFormat;
 }
 
 async function serve(config: ReturnType<typeof loadConfig>): Promise<number> {

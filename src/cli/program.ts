@@ -1,0 +1,114 @@
+import type { Command } from 'commander';
+import type { ApiClient } from './api-client.js';
+import { apply } from './apply.js';
+import { describeExecution, retryExecution, testWebhook } from './describe.js';
+import { get, KIND_NAMES, kindNamed } from './get.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
+import { readData, setHookEnabled, setJobRunning, triggerJob, UsageError } from './run-verbs.js';
+
+/** What every verb is given: the API client, where to write, and how to say the command failed. */
+export interface Verbs {
+  client(): ApiClient;
+  write(text: string): void;
+  warn(text: string): void;
+  /** The command did its work but what it did failed (exit code 1). */
+  failed(): void;
+}
+
+/** Verbs that read or write definitions: apply, get, describe. */
+export function addReadingVerbs(program: Command, v: Verbs): void {
+  program
+    .command('apply')
+    .description('create or update the jobs and endpoints of YAML or JSON files (kind: Job | Endpoint)')
+    .requiredOption('-f, --filename <path...>', 'a file, a folder of .yaml/.yml/.json files, or - for standard input')
+    .option('--dry-run', 'say what would change, changing nothing')
+    .action(async (options: { filename: string[]; dryRun?: boolean }) => {
+      if (!(await apply(v.client(), options.filename, options.dryRun === true, v.write, v.warn))) v.failed();
+    });
+
+  program
+    .command('get')
+    .description(`list ${KIND_NAMES.join(', ')}, or show one by its id or name`)
+    .argument('<kind>', KIND_NAMES.join(' | '))
+    .argument('[name]', 'one item')
+    .option('-o, --output <format>', 'table | json | yaml', 'table')
+    .option('--status <status>', 'executions: pending | running | retrying | succeeded | failed')
+    .option('--job <job>', 'executions of one job; hooks of one job')
+    .option('--namespace <namespace>', 'executions and hooks of one namespace')
+    .option('--trigger <type>', 'executions: schedule | webhook | manual')
+    .option('--since <time>', 'executions created at or after (RFC 3339)')
+    .option('--until <time>', 'executions created before (RFC 3339)')
+    .option('--error <text>', 'executions whose last error holds this text')
+    .action(async (kindName: string, name: string | undefined, options: Record<string, string>) => {
+      const { output, ...filters } = options;
+      v.write(await get(v.client(), kindOrRefuse(kindName), name, filters, outputFormat(output)));
+    });
+
+  program
+    .command('describe')
+    .description('an execution: its tasks, notifications, and every attempt with its request and answer')
+    .argument('<kind>', 'execution')
+    .argument('<id>')
+    .action(async (kind: string, id: string) => {
+      if (kind !== 'execution' && kind !== 'executions') throw new UsageError(`cannot describe "${kind}"; describe execution ID`);
+      v.write(await describeExecution(v.client(), id));
+    });
+}
+
+/** Verbs that make things happen: trigger, retry, test-webhook, pause, resume, hooks enable|disable. */
+export function addActingVerbs(program: Command, v: Verbs): void {
+  program
+    .command('trigger')
+    .description('start an execution of a job and print its id')
+    .argument('<job>')
+    .option('-d, --data <json>', 'the trigger body: JSON, @file.json, or @- for standard input')
+    .option('-w, --wait', 'follow the execution to its end; exit 1 if it failed')
+    .action(async (job: string, options: { data?: string; wait?: boolean }) => {
+      const result = await triggerJob(v.client(), job, readData(options.data), options.wait === true);
+      v.write(result.text);
+      if (!result.ok) v.failed();
+    });
+
+  program
+    .command('retry')
+    .description('run the failed and skipped tasks of an ended execution again')
+    .argument('<execution>')
+    .action(async (id: string) => v.write(await retryExecution(v.client(), id)));
+
+  program
+    .command('test-webhook')
+    .description('make one call of the webhook a YAML or JSON file describes; exit 1 if it failed')
+    .requiredOption('-f, --filename <file>', 'the webhook (or {webhook, timeout}); - for standard input')
+    .action(async (options: { filename: string }) => {
+      const result = await testWebhook(v.client(), options.filename);
+      v.write(result.text);
+      if (!result.ok) v.failed();
+    });
+
+  for (const [verb, running] of [['pause', false], ['resume', true]] as const) {
+    program
+      .command(verb)
+      .description(running ? 'fire a paused job on its schedule again' : 'stop firing a job on its schedule')
+      .argument('<job>')
+      .action(async (job: string) => v.write(await setJobRunning(v.client(), job, running)));
+  }
+
+  const hooks = program.command('hooks').description('enable or disable a hook').exitOverride();
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    hooks
+      .command(verb)
+      .argument('<id>', 'the hook id (hookline get hooks)')
+      .action(async (id: string) => v.write(await setHookEnabled(v.client(), id, enabled)));
+  }
+}
+
+function kindOrRefuse(name: string): string {
+  const kind = kindNamed(name);
+  if (!kind) throw new UsageError(`cannot get "${name}"; one of: ${KIND_NAMES.join(', ')}`);
+  return kind;
+}
+
+function outputFormat(value: string): OutputFormat {
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`-o ${value}: one of ${OUTPUT_FORMATS.join(', ')}`);
+  return value as OutputFormat;
+}
