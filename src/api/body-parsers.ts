@@ -43,12 +43,28 @@ function looksLikeJson(text: string): boolean {
   }
 }
 
+/**
+ * YAML bodies are kept small: the parser runs on the event loop at about 1 MB/s at worst (a
+ * mapping of many short keys), so 16 KiB bound it to a few milliseconds. Larger documents go as
+ * JSON, which is what `hookline apply` sends whatever its files are written in.
+ */
+export const YAML_BODY_LIMIT = 16 * 1024;
+const MAX_ALIASES = 100;
+/** An alias (`*name`) where YAML reads one: after a space, a flow indicator or the start. */
+const ALIAS = /(?:^|[\s[{,])\*[^\s[\]{},]/g;
+
 function readYaml(text: string, done: Done): void {
+  if (Buffer.byteLength(text) > YAML_BODY_LIMIT) {
+    return done(new HttpError(413, 'BODY_TOO_LARGE', `a YAML body may be at most ${YAML_BODY_LIMIT / 1024} KiB; send larger documents as JSON`, 'body'));
+  }
   if (nestsDeeperThan(text)) return done(tooDeep('YAML'));
+  // Counted before parsing: resolving many aliases is slow even when the parser then refuses them.
+  if ((text.match(ALIAS)?.length ?? 0) > MAX_ALIASES) return done(new HttpError(400, 'INVALID_YAML', `a YAML body may hold at most ${MAX_ALIASES} aliases`, 'body'));
   let value: unknown;
   try {
-    // At most 100 aliases: a document of aliases to aliases (a "billion laughs") is refused, not expanded.
-    value = parseYaml(text, { maxAliasCount: 100, prettyErrors: true });
+    // A document of aliases to aliases (a "billion laughs") is refused, not expanded. Duplicate keys
+    // are not looked for: that check is quadratic in the number of keys; the last one wins.
+    value = parseYaml(text, { maxAliasCount: MAX_ALIASES, prettyErrors: true, uniqueKeys: false });
   } catch (err) {
     return done(new HttpError(400, 'INVALID_YAML', `the body is not valid YAML: ${(err as Error).message.split('\n')[0]}`, 'body'));
   }

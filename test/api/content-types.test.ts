@@ -49,6 +49,19 @@ describe('request bodies: JSON, YAML, and no Content-Type', () => {
       const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
       const bomb = await send(`${node.url}/api/v1/jobs`, 'POST', laughs, { 'content-type': 'application/yaml' });
       assert.equal(bomb.status, 400, 'aliases are not expanded without bound');
+      const big = await send(`${node.url}/api/v1/jobs`, 'POST', `id: big\nwebhook: {url: "${receiver.url}"}\ndescription: "${'x'.repeat(17 * 1024)}"\n`, { 'content-type': 'application/yaml' });
+      assert.equal(big.status, 413);
+      assert.match(big.body.error.message, /a YAML body may be at most 16 KiB; send larger documents as JSON/);
+      const aliases = `a: &a 1\n${Array.from({ length: 150 }, (_, i) => `b${i}: *a`).join('\n')}\n`;
+      const many = await send(`${node.url}/api/v1/jobs`, 'POST', aliases, { 'content-type': 'application/yaml' });
+      assert.equal(many.status, 400);
+      assert.match(many.body.error.message, /at most 100 aliases/);
+      // The worst shape for the parser (many short keys) at the limit is answered at once.
+      const keys = Array.from({ length: 1800 }, (_, i) => `k${i}: v`).join('\n').slice(0, 16 * 1024 - 1);
+      const started = performance.now();
+      const wide = await send(`${node.url}/api/v1/jobs`, 'POST', keys, { 'content-type': 'application/yaml' });
+      assert.equal(wide.status, 400);
+      assert.ok(performance.now() - started < 500, `answered after ${Math.round(performance.now() - started)} ms`);
       const deep = await send(`${node.url}/api/v1/jobs`, 'POST', Array.from({ length: 100 }, (_, i) => `${' '.repeat(i * 2)}a:`).join('\n') + ' 1\n', { 'content-type': 'application/yaml' });
       assert.equal(deep.status, 400);
       assert.match(deep.body.error.message, /nests deeper than 64 levels/);
