@@ -1,4 +1,5 @@
 import { badRequest } from '../errors.js';
+import { RFC3339 } from '../scheduler/schedule-schema.js';
 import type { ExecutionFilter, RunStatus } from '../store/store.js';
 
 const STATUSES: readonly RunStatus[] = ['pending', 'running', 'retrying', 'succeeded', 'failed'];
@@ -34,7 +35,6 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   return value as T;
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function time(name: string, value: string): number {
   const at = RFC3339.test(value) ? Date.parse(value) : NaN;

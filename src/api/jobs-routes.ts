@@ -79,14 +79,14 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
       const previous = await store.getJob(spec.id);
       const row = codec.toRow(spec, previous, now);
       const change: ApplyResult = !previous ? 'created' : (await sameJob(previous, row)) ? 'unchanged' : 'configured';
+      const written = { ...row, last_run_at: previous?.last_run_at ?? null, created_at: previous?.created_at ?? row.created_at };
       if (dryRun || change === 'unchanged') {
-        const shown = change === 'unchanged' ? previous! : { ...row, last_run_at: previous?.last_run_at ?? null, created_at: previous?.created_at ?? row.created_at };
-        return reply.code(200).header(RESULT_HEADER, change).send(await oneJobView(store, shown));
+        return reply.code(200).header(RESULT_HEADER, change).send(await oneJobView(store, change === 'unchanged' ? previous! : written));
       }
       const result = await writing(spec, store.upsertJob(row));
       if (row.next_run_at !== null) deps.onScheduleChange();
-      const shown = { ...row, last_run_at: previous?.last_run_at ?? null, created_at: previous?.created_at ?? row.created_at };
-      return reply.code(result === 'created' ? 201 : 200).header(RESULT_HEADER, result === 'created' ? 'created' : 'configured').send(await oneJobView(store, shown, revealedKeys(row)));
+      const done: ApplyResult = result === 'created' ? 'created' : 'configured';
+      return reply.code(result === 'created' ? 201 : 200).header(RESULT_HEADER, done).send(await oneJobView(store, written, revealedKeys(row)));
     });
 
     app.get<{ Querystring: Query }>('/api/v1/jobs', async (request) => {

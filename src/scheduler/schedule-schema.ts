@@ -3,7 +3,8 @@ import { DURATION_RANGES } from '../config/defaults.js';
 import { durationIn } from '../duration-schema.js';
 import { cronProblem, timezoneProblem, type ScheduleSpec } from './schedule.js';
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/** An RFC 3339 time with its offset, as schedules and listings take them. */
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 const cronString = z.string().max(256).superRefine((value, ctx) => {
   const problem = cronProblem(value);

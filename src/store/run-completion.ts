@@ -9,9 +9,8 @@ import { stopHookAfter } from './hook-store.js';
 import { insertRun } from './insert-execution.js';
 import * as q from './queries.js';
 import * as r from './run-queries.js';
-import type { NotifyEvent, NotifyFacts, RunCompletion } from './store.js';
+import type { Ended, NotifyEvent, NotifyFacts, RunCompletion } from './store.js';
 
-type Ended = 'succeeded' | 'failed';
 
 /** Writes one completion; returns how its execution ended, when this completion ended it. */
 export async function complete(tx: Driver, item: RunCompletion): Promise<Ended | undefined> {

@@ -14,6 +14,7 @@ import type {
   ClaimedRun,
   CreatedExecution,
   DueJob,
+  Ended,
   FireResult,
   TickFiring,
   TickRow,
@@ -96,7 +97,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
       db.transaction((tx) => claim(tx, claimSql, owner, now, limit, leaseMarginMs)),
     completeRuns: (items) =>
       db.transaction(async (tx) => {
-        const ended: Array<'succeeded' | 'failed' | undefined> = [];
+        const ended: Array<Ended | undefined> = [];
         for (const item of items) ended.push(await complete(tx, item));
         return ended;
       }),

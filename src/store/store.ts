@@ -20,6 +20,8 @@ export * from './hook-rows.js';
  * succeeded, and `skipped` when one of them failed for good.
  */
 export type RunStatus = 'pending' | 'blocked' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped';
+/** How a run or an execution ended. */
+export type Ended = 'succeeded' | 'failed';
 export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'skipped'];
 
 /** A run makes one of the job's calls (a task) or tells someone how one ended (a notification). */
@@ -314,7 +316,7 @@ export interface Store {
 
   claimRuns(owner: string, now: number, limit: number, leaseMarginMs: number): Promise<ClaimedRun[]>;
   /** Writes attempts' outcomes; for each, how its execution ended when that outcome ended it. */
-  completeRuns(items: RunCompletion[]): Promise<Array<'succeeded' | 'failed' | undefined>>;
+  completeRuns(items: RunCompletion[]): Promise<Array<Ended | undefined>>;
   /** Hands back runs this owner holds but will not finish, due at once and with the attempt not counted. */
   releaseRuns(owner: string, runIds: string[], now: number): Promise<void>;
   /** When the next run falls due or lease lapses, if any run is waiting. */

@@ -1,9 +1,7 @@
 import type { Logger } from 'pino';
 import { createGroupCommit } from '../store/group-commit.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
-import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
-
-type Ended = 'succeeded' | 'failed';
+import type { ClaimedRun, Ended, RunCompletion, Store } from '../store/store.js';
 
 /** First wait before an outcome the store could not take is written again; it doubles up to the cap. */
 const RETRY_FIRST_MS = 250;

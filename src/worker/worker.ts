@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { CallAbort } from '../http/call-abort.js';
 import { configFailure, type Caller } from '../http/caller.js';
 import { resolveRetryPolicy } from '../http/retry-policy.js';
-import type { ClaimedRun, RunCompletion, Store } from '../store/store.js';
+import type { ClaimedRun, Ended, RunCompletion, Store } from '../store/store.js';
 import { completionFor } from './attempt-record.js';
 import { completionOf, UnpreparedRun, type PreparedCall, type PrepareRun } from './run-calls.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
@@ -155,14 +155,12 @@ export function createWorker(deps: {
   }
 
   /**
-   * Commits an attempt's outcome in the next group commit. The call's slot is free meanwhile: the
-   * run stays leased to this worker until the commit, and stop() waits for every commit.
+   * An attempt's outcome goes to the next group commit. The call's slot is free meanwhile: the run
+   * stays leased to this worker until the commit, and stop() waits for every commit.
    */
-  function record(run: ClaimedRun, completion: RunCompletion): void {
-    outcomes.record(run, completion);
-  }
+  const record = outcomes.record;
 
-  function committed(run: ClaimedRun, completion: RunCompletion, ended: 'succeeded' | 'failed' | undefined): void {
+  function committed(run: ClaimedRun, completion: RunCompletion, ended: Ended | undefined): void {
     logAttempt(run, completion);
     deps.metrics?.attempt(attemptOutcome(completion.attempt, completion.outcome === 'succeeded'), completion.attempt.duration_ms);
     if (ended) deps.metrics?.executionEnded(ended);
