@@ -16,6 +16,7 @@ import { createSpecCache } from './jobs/spec-cache.js';
 import { createPruner, type Pruner } from './retention/pruner.js';
 import { scheduleRoutes } from './api/schedule-routes.js';
 import { buildServer } from './api/server.js';
+import { docsRoutes } from './api/docs-routes.js';
 import { metricsRoute } from './api/metrics-route.js';
 import { createMetrics } from './metrics/metrics.js';
 import { webhookTestRoute } from './api/webhook-test-route.js';
@@ -193,6 +194,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       executionRoutes({ store, clock, onRetried: worker.wake }),
       webhookTestRoute({ caller }),
       metricsRoute(metrics.registry),
+      docsRoutes(),
     ],
   });
   const runs = (role: Role) => config.roles.includes(role);

@@ -15,5 +15,10 @@ export function durationIn(range: { min: number; max: number }) {
     const ms = value.length > MAX_TEXT ? undefined : parseDuration(value);
     if (ms === undefined) ctx.addIssue({ code: 'custom', message: `must be a duration such as 500ms, 30s, 5m or 1h30m, ${span}` });
     else if (ms < range.min || ms > range.max) ctx.addIssue({ code: 'custom', message: `must be ${span}` });
-  });
+  }).meta({ description: `A duration such as 500ms, 30s, 5m or 1h30m, ${span}.`, examples: [exampleIn(range)] });
+}
+
+/** 30s when the range holds it, else its least. */
+function exampleIn(range: { min: number; max: number }): string {
+  return range.min <= 30_000 && 30_000 <= range.max ? '30s' : shown(range.min);
 }

@@ -1,43 +1,49 @@
+import { z } from 'zod';
 import { badRequest } from '../errors.js';
 import { RFC3339 } from '../scheduler/schedule-schema.js';
 import type { ExecutionFilter, RunStatus } from '../store/store.js';
+import { pageQuery, queryChoice, queryText } from './query.js';
 
-const STATUSES: readonly RunStatus[] = ['pending', 'running', 'retrying', 'succeeded', 'failed'];
+const STATUSES: [RunStatus, ...RunStatus[]] = ['pending', 'running', 'retrying', 'succeeded', 'failed'];
 const TRIGGERS = ['schedule', 'webhook', 'manual'] as const;
-const PARAMETERS = ['status', 'job', 'namespace', 'trigger', 'since', 'until', 'error', 'limit', 'cursor'];
-const MAX_TEXT = 256;
 
-/**
- * The filters of an executions listing, from its query: `status`, `job`, `namespace`, `trigger`,
- * `since` and `until` (RFC 3339), `error` (text its last error holds). A value that is not one of
- * those known, or a parameter that is not one of these, is a 400 naming it: never ignored.
- */
-export function readExecutionFilter(query: Record<string, string | string[] | undefined>, fixed: ExecutionFilter = {}): ExecutionFilter {
-  for (const [name, value] of Object.entries(query)) {
-    if (!PARAMETERS.includes(name) || (name === 'job' && fixed.job_id !== undefined)) throw badRequest(`${name} is not a filter of this list; filters: ${PARAMETERS.filter((p) => !(p === 'job' && fixed.job_id)).join(', ')}`, name);
-    if (typeof value !== 'string') throw badRequest(`${name} may be given once`, name);
-    if (value.length > MAX_TEXT) throw badRequest(`${name} is longer than ${MAX_TEXT} characters`, name);
-  }
-  const q = query as Record<string, string | undefined>;
+const time = z
+  .string()
+  .refine((v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)), 'must be an RFC 3339 time such as 2026-12-01T09:00:00Z')
+  .transform((v) => Date.parse(v));
+
+/** The filters of one job's executions: `status`, `namespace`, `trigger`, `since`, `until`, `error`. */
+export const jobExecutionsQuery = z.object({
+  status: queryChoice(STATUSES).optional().meta({ description: 'Only executions that stand so.' }),
+  namespace: queryText.optional().meta({ description: 'Only executions of jobs in this namespace.' }),
+  trigger: queryChoice(TRIGGERS).optional().meta({ description: 'Only executions started so.' }),
+  since: time.optional().meta({ description: 'Only executions created at or after this RFC 3339 time.', example: '2026-12-01T09:00:00Z' }),
+  until: time.optional().meta({ description: 'Only executions created before this RFC 3339 time.', example: '2026-12-02T09:00:00Z' }),
+  error: queryText.optional().meta({ description: 'Only executions whose last error holds this text.' }),
+  ...pageQuery,
+});
+
+/** Every job's executions take a `job` filter too. */
+export const executionsQuery = jobExecutionsQuery.extend({ job: queryText.optional().meta({ description: "Only this job's executions." }) });
+
+export type ExecutionsQuery = z.output<typeof executionsQuery>;
+
+/** The store's filter for a parsed query; `fixed` holds what the route's path sets (the job). */
+export function executionFilter(query: ExecutionsQuery, fixed: ExecutionFilter = {}): ExecutionFilter {
   const filter: ExecutionFilter = { ...fixed };
-  if (q.status !== undefined) filter.status = oneOf('status', q.status, STATUSES);
-  if (q.trigger !== undefined) filter.trigger_type = oneOf('trigger', q.trigger, TRIGGERS);
-  if (q.job !== undefined) filter.job_id = q.job;
-  if (q.namespace !== undefined) filter.namespace = q.namespace;
-  if (q.since !== undefined) filter.since = time('since', q.since);
-  if (q.until !== undefined) filter.until = time('until', q.until);
-  if (q.error !== undefined) filter.error = q.error;
+  if (query.status !== undefined) filter.status = query.status;
+  if (query.trigger !== undefined) filter.trigger_type = query.trigger;
+  if (query.job !== undefined) filter.job_id = query.job;
+  if (query.namespace !== undefined) filter.namespace = query.namespace;
+  if (query.since !== undefined) filter.since = query.since;
+  if (query.until !== undefined) filter.until = query.until;
+  if (query.error !== undefined) filter.error = query.error;
   return filter;
 }
 
-function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw badRequest(`${name} must be one of ${allowed.join(', ')}`, name);
-  return value as T;
-}
-
-
-function time(name: string, value: string): number {
-  const at = RFC3339.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(at)) throw badRequest(`${name} must be an RFC 3339 time such as 2026-12-01T09:00:00Z`, name);
-  return at;
+/** An executions cursor: the creation time and id of the last one listed. */
+export function executionCursor(cursor: unknown): { created_at: number; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  if (Array.isArray(cursor) && typeof cursor[0] === 'number' && typeof cursor[1] === 'string') return { created_at: cursor[0], id: cursor[1] };
+  throw badRequest('cursor is not one this server gave out', 'cursor');
 }

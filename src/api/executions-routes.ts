@@ -1,40 +1,36 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
-import { badRequest, conflict, notFound } from '../errors.js';
-import { readExecutionFilter } from './execution-filter.js';
+import { conflict, notFound } from '../errors.js';
+import { executionCursor, executionFilter, executionsQuery, jobExecutionsQuery, type ExecutionsQuery } from './execution-filter.js';
 import { parseSpec } from '../jobs/job-codec.js';
 import { planOf } from '../jobs/job-plan.js';
 import { executionView } from '../jobs/execution-view.js';
-import type { ExecutionCursor, ExecutionFilter, Store } from '../store/store.js';
+import type { ExecutionFilter, Store } from '../store/store.js';
 import { page, readPage } from './pagination.js';
+import { parseQuery } from './query.js';
 
 type Params = { id: string; execution: string };
-type Query = Record<string, string | string[] | undefined>;
 
 /** A job's executions, newest first, and one execution with every attempt. */
 export function executionRoutes(deps: { store: Store; clock: Clock; onRetried: () => void }) {
   const { store, clock, onRetried } = deps;
 
-  async function listed(query: Query, fixed: ExecutionFilter) {
-    const filter = readExecutionFilter(query, fixed);
-    const { limit, cursor } = readPage<[number, string]>(query as Record<string, string | undefined>);
-    if (cursor !== undefined && !(Array.isArray(cursor) && typeof cursor[0] === 'number' && typeof cursor[1] === 'string')) {
-      throw badRequest('cursor is not one this server gave out', 'cursor');
-    }
-    const before: ExecutionCursor | undefined = cursor && { created_at: cursor[0], id: cursor[1] };
-    const rows = await store.findExecutions(filter, limit, before);
+  async function listed(query: ExecutionsQuery, fixed: ExecutionFilter) {
+    const { limit, cursor } = readPage<unknown>(query);
+    const rows = await store.findExecutions(executionFilter(query, fixed), limit, executionCursor(cursor));
     const result = page(rows, limit, (last) => [last.created_at, last.id]);
     return { ...result, items: result.items.map((row) => executionView(row)) };
   }
 
   return async function register(app: FastifyInstance): Promise<void> {
     /** Executions of every job, newest first, filtered. */
-    app.get<{ Querystring: Query }>('/api/v1/executions', async (request) => listed(request.query, {}));
+    app.get('/api/v1/executions', async (request) => listed(parseQuery(executionsQuery, request.query), {}));
 
     /** One job's executions, newest first, with the same filters. */
-    app.get<{ Params: { id: string }; Querystring: Query }>('/api/v1/jobs/:id/executions', async (request) => {
+    app.get<{ Params: { id: string } }>('/api/v1/jobs/:id/executions', async (request) => {
+      const query = parseQuery(jobExecutionsQuery, request.query);
       if (!(await store.getJob(request.params.id))) throw notFound(`job ${request.params.id}`);
-      return listed(request.query, { job_id: request.params.id });
+      return listed(query, { job_id: request.params.id });
     });
 
     /** One execution by its id alone, with its tasks and every attempt. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { JobCodec } from '../jobs/job-codec.js';
@@ -11,19 +12,15 @@ import { UnknownEndpointError } from '../store/endpoint-store.js';
 import type { JobSpec } from '../jobs/job-schema.js';
 import { namedEndpoints } from '../jobs/secrets.js';
 import { page, readPage } from './pagination.js';
-import { canonical, readDryRun, RESULT_HEADER, type ApplyResult } from './apply-result.js';
+import { canonical, dryRunQuery, RESULT_HEADER, type ApplyResult } from './apply-result.js';
+import { pageQuery, parseQuery, queryBoolean } from './query.js';
 
 type Params = { id: string };
-type Query = Record<string, string | undefined>;
 
 const MAX_IDEMPOTENCY_KEY = 256;
 
 /** `?enabled=true|false` lists only enabled or only paused jobs. */
-function readEnabled(value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'true' || value === 'false') return value === 'true';
-  throw badRequest('enabled must be true or false', 'enabled');
-}
+export const jobsQuery = z.object({ enabled: queryBoolean.optional().meta({ description: 'Only enabled (true) or only paused (false) jobs.' }), ...pageQuery });
 
 /** Every endpoint the job names exists; otherwise a 400 names the first field naming one that does not. */
 async function checkEndpoints(store: Store, spec: JobSpec): Promise<void> {
@@ -71,8 +68,8 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
     });
 
     /** Create or replace; `?dry_run=true` says what it would do. A job that would not change is not written. */
-    app.put<{ Params: Params; Querystring: Query }>('/api/v1/jobs/:id', async (request, reply) => {
-      const dryRun = readDryRun(request.query);
+    app.put<{ Params: Params }>('/api/v1/jobs/:id', async (request, reply) => {
+      const dryRun = parseQuery(dryRunQuery, request.query).dry_run;
       const now = clock.now();
       const spec = validateJob(request.body, request.params.id, uuidv7, now);
       await checkEndpoints(store, spec);
@@ -89,9 +86,10 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
       return reply.code(result === 'created' ? 201 : 200).header(RESULT_HEADER, done).send(await oneJobView(store, written, revealedKeys(row)));
     });
 
-    app.get<{ Querystring: Query }>('/api/v1/jobs', async (request) => {
-      const { limit, cursor } = readPage<string>(request.query);
-      const rows = await store.listJobs(limit, cursor, readEnabled(request.query.enabled));
+    app.get('/api/v1/jobs', async (request) => {
+      const query = parseQuery(jobsQuery, request.query);
+      const { limit, cursor } = readPage<string>(query);
+      const rows = await store.listJobs(limit, cursor, query.enabled);
       return page(await jobViews(store, rows), limit, (last) => last.id);
     });
 

@@ -1,14 +1,9 @@
 import { DEFAULTS } from '../config/defaults.js';
 import { badRequest } from '../errors.js';
 
-/** `?limit=&cursor=`: the limit checked, the cursor opaque to clients. */
-export function readPage<C>(query: Record<string, string | undefined>): { limit: number; cursor?: C } {
-  const { default: fallback, max } = DEFAULTS.page_size;
-  let limit: number = fallback;
-  if (query.limit !== undefined) {
-    limit = Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > max) throw badRequest(`limit must be an integer from 1 to ${max}`, 'limit');
-  }
+/** The page a parsed query asks for (see `pageQuery`): the limit, and the cursor decoded. */
+export function readPage<C>(query: { limit?: number; cursor?: string }): { limit: number; cursor?: C } {
+  const limit = query.limit ?? DEFAULTS.page_size.default;
   if (query.cursor === undefined) return { limit };
   try {
     return { limit, cursor: JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as C };

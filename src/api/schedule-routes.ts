@@ -6,9 +6,9 @@ import { oneJobView } from './job-views.js';
 import { firstTick } from '../scheduler/schedule.js';
 import type { Store, TickRow } from '../store/store.js';
 import { page, readPage } from './pagination.js';
+import { pageOnlyQuery, parseQuery } from './query.js';
 
 type Params = { id: string };
-type Query = Record<string, string | undefined>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -47,8 +47,8 @@ export function scheduleRoutes(deps: { store: Store; clock: Clock; onScheduleCha
       return oneJobView(store, { ...job, enabled: 1, next_run_at: next, updated_at: now });
     });
 
-    app.get<{ Params: Params; Querystring: Query }>('/api/v1/jobs/:id/ticks', async (request) => {
-      const { limit, cursor } = readPage<number>(request.query);
+    app.get<{ Params: Params }>('/api/v1/jobs/:id/ticks', async (request) => {
+      const { limit, cursor } = readPage<number>(parseQuery(pageOnlyQuery, request.query));
       if (cursor !== undefined && typeof cursor !== 'number') throw badRequest('cursor is not one this server gave out', 'cursor');
       if (!(await store.getJob(request.params.id))) throw notFound(`job ${request.params.id}`);
       const rows = await store.listTicks(request.params.id, limit, cursor);

@@ -8,13 +8,14 @@ import { checkWebhookTemplates, PARSE_OPTIONS, zodToHttpError } from '../jobs/va
 import { callTimeout, webhookSchema } from '../jobs/webhook-schema.js';
 import { REDACTED } from '../secrets/redact.js';
 
-const testSchema = z.object({ webhook: webhookSchema, timeout: callTimeout.optional() }).strict();
+/** `POST /api/v1/webhooks/test`: a webhook config, and how long to wait for its answer. */
+export const webhookTestSchema = z.object({ webhook: webhookSchema, timeout: callTimeout.optional() }).strict();
 
 /** POST /api/v1/webhooks/test: one call with a webhook config, no job, no retries. */
 export function webhookTestRoute(deps: { caller: Caller }) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.post('/api/v1/webhooks/test', async (request) => {
-      const parsed = testSchema.safeParse(request.body ?? {}, PARSE_OPTIONS);
+      const parsed = webhookTestSchema.safeParse(request.body ?? {}, PARSE_OPTIONS);
       if (!parsed.success) throw zodToHttpError(parsed.error);
       const { webhook } = parsed.data;
       if (JSON.stringify(webhook).includes(`"${REDACTED}"`)) throw badRequest('webhook.signing_secret: a test call needs the secret itself', 'webhook.signing_secret');

@@ -3,6 +3,9 @@ import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ApiError, type ApiClient } from './api-client.js';
 import { UsageError } from './run-verbs.js';
+import { ForeignDocumentError, type Mapping } from './foreign-document.js';
+import { kestraFlowToJob } from './kestra-flow.js';
+import { kontrolerDagToJob } from './kontroler-dag.js';
 
 /** The kinds of document `apply` takes, in the order they are applied: jobs may name endpoints. */
 const KINDS = {
@@ -12,12 +15,13 @@ const KINDS = {
 type Kind = keyof typeof KINDS;
 const FILE_TYPES = new Set(['.yaml', '.yml', '.json']);
 
-/** One document of one file: where it came from, what it is, and its body for the API. */
+/** One document of one file: where it came from, what it is, and its body for the API (or why it has none). */
 interface Document {
   where: string;
   kind: Kind;
   name: string;
   body: Record<string, unknown>;
+  refused?: ForeignDocumentError;
 }
 
 /**
@@ -31,6 +35,11 @@ export async function apply(client: ApiClient, sources: string[], dryRun: boolea
   let ok = true;
   for (const doc of documents) {
     const { path, shown } = KINDS[doc.kind];
+    if (doc.refused) {
+      ok = false;
+      warn(`hookline: ${doc.where} (${shown} ${doc.name}): ${doc.refused.message} [field ${doc.refused.field}]\n`);
+      continue;
+    }
     try {
       const answer = await client.send('PUT', `${path(doc.name)}${dryRun ? '?dry_run=true' : ''}`, doc.body);
       const result = answer.headers.get('hookline-result') ?? (answer.status === 201 ? 'created' : 'configured');
@@ -70,12 +79,38 @@ function parseDocuments(text: string, file: string): Document[] {
     const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     if (value === null || value === undefined) return;
     if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`${where}: expected a mapping with a kind (Job or Endpoint)`);
-    const { kind, apiVersion: _version, ...body } = value as Record<string, unknown>;
-    if (kind !== 'Job' && kind !== 'Endpoint') throw new UsageError(`${where}: kind must be Job or Endpoint, not ${JSON.stringify(kind ?? null)}`);
-    const key = KINDS[kind].key;
-    const name = body[key];
-    if (typeof name !== 'string' || name === '') throw new UsageError(`${where}: a ${kind} needs its ${key}`);
-    documents.push({ where, kind, name, body });
+    documents.push(documentOf(value as Mapping, where));
   });
   return documents;
+}
+
+/** A Job or Endpoint as written, or a Kestra flow or Kontroler DAG made into a Job. */
+function documentOf(value: Mapping, where: string): Document {
+  const foreign = foreignKind(value);
+  if (foreign) {
+    const name = String(foreign === 'DAG' ? (value.metadata as Mapping | undefined)?.name : value.id);
+    const shownWhere = `${where}, a ${foreign === 'DAG' ? 'Kontroler DAG' : 'Kestra flow'}`;
+    try {
+      const body = foreign === 'DAG' ? kontrolerDagToJob(value) : kestraFlowToJob(value);
+      return { where: shownWhere, kind: 'Job', name, body };
+    } catch (err) {
+      if (!(err instanceof ForeignDocumentError)) throw err;
+      return { where: shownWhere, kind: 'Job', name, body: {}, refused: err };
+    }
+  }
+  const { kind, apiVersion: _version, ...body } = value;
+  if (kind !== 'Job' && kind !== 'Endpoint') throw new UsageError(`${where}: kind must be Job or Endpoint (or a Kontroler DAG, or a Kestra flow), not ${JSON.stringify(kind ?? null)}`);
+  const key = KINDS[kind].key;
+  const name = body[key];
+  if (typeof name !== 'string' || name === '') throw new UsageError(`${where}: a ${kind} needs its ${key}`);
+  return { where, kind, name, body };
+}
+
+/** Kontroler's DAG says its kind; a Kestra flow has none, but an id, a namespace and typed tasks. */
+function foreignKind(value: Mapping): 'DAG' | 'flow' | undefined {
+  if (value.kind === 'DAG' && typeof value.apiVersion === 'string' && value.apiVersion.startsWith('kontroler')) return 'DAG';
+  const tasks = value.tasks;
+  const typed = Array.isArray(tasks) && tasks.some((t) => typeof (t as Mapping | null)?.type === 'string');
+  if (value.kind === undefined && typeof value.id === 'string' && typeof value.namespace === 'string' && typed) return 'flow';
+  return undefined;
 }

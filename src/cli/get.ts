@@ -1,57 +1,85 @@
 import type { ApiClient } from './api-client.js';
-import { age, render, renderOne, type Column, type OutputFormat } from './output.js';
+import { age, render, renderOne, type Columns, type OutputFormat } from './output.js';
 
 type Row = Record<string, any>;
 
 /** What `get` lists, with the path of its list, of one item, and the columns of its table. */
-const KINDS: Record<string, { list: string; one: (name: string) => string; columns: Column<Row>[] }> = {
+const KINDS: Record<string, { list: string; one: (name: string) => string; columns: Columns<Row> }> = {
   jobs: {
     list: '/api/v1/jobs',
     one: (name) => `/api/v1/jobs/${encodeURIComponent(name)}`,
-    columns: [
-      ['ID', (j) => j.id],
-      ['NAMESPACE', (j) => j.namespace],
-      ['SCHEDULE', (j) => scheduleText(j.schedule)],
-      ['ENABLED', (j) => j.enabled],
-      ['NEXT RUN', (j) => j.next_run_at],
-      ['HOOKS', (j) => j.triggers?.length ?? 0],
-      ['AGE', (j) => age(j.created_at)],
-    ],
+    columns: {
+      table: [
+        ['ID', (j) => j.id],
+        ['NAMESPACE', (j) => j.namespace],
+        ['SCHEDULE', (j) => scheduleText(j.schedule)],
+        ['ENABLED', (j) => j.enabled],
+        ['NEXT RUN', (j) => j.next_run_at],
+        ['HOOKS', (j) => j.triggers?.length ?? 0],
+        ['AGE', (j) => age(j.created_at)],
+      ],
+      wide: [
+        ['LAST RUN', (j) => j.last_run_at],
+        ['CALLS', (j) => (j.tasks ? `${j.tasks.length} tasks` : j.webhook?.url ?? j.webhook?.endpoint)],
+      ],
+    },
   },
   executions: {
     list: '/api/v1/executions',
     one: (id) => `/api/v1/executions/${encodeURIComponent(id)}`,
-    columns: [
-      ['ID', (e) => e.id],
-      ['JOB', (e) => e.job_id],
-      ['STATUS', (e) => e.status],
-      ['TRIGGER', (e) => e.trigger?.type],
-      ['ATTEMPTS', (e) => e.attempts],
-      ['CREATED', (e) => age(e.created_at)],
-      ['LAST ERROR', (e) => e.last_error],
-    ],
+    columns: {
+      table: [
+        ['ID', (e) => e.id],
+        ['JOB', (e) => e.job_id],
+        ['STATUS', (e) => e.status],
+        ['TRIGGER', (e) => e.trigger?.type],
+        ['ATTEMPTS', (e) => e.attempts],
+        ['CREATED', (e) => age(e.created_at)],
+        ['LAST ERROR', (e) => e.last_error],
+      ],
+      wide: [
+        ['NAMESPACE', (e) => e.namespace],
+        ['STARTED', (e) => e.started_at],
+        ['FINISHED', (e) => e.finished_at],
+        ['NEXT ATTEMPT', (e) => e.next_attempt_at],
+      ],
+    },
   },
   hooks: {
     list: '/api/v1/hooks',
     one: (id) => `/api/v1/hooks/${encodeURIComponent(id)}`,
-    columns: [
-      ['ID', (h) => h.id],
-      ['JOB', (h) => h.job_id],
-      ['NAMESPACE', (h) => h.namespace],
-      ['STATUS', (h) => h.status],
-      ['LAST CALL', (h) => age(h.last_triggered_at)],
-      ['URL', (h) => h.url],
-    ],
+    columns: {
+      table: [
+        ['ID', (h) => h.id],
+        ['JOB', (h) => h.job_id],
+        ['NAMESPACE', (h) => h.namespace],
+        ['STATUS', (h) => h.status],
+        ['LAST CALL', (h) => age(h.last_triggered_at)],
+        ['URL', (h) => h.url],
+      ],
+      wide: [
+        ['TRIGGER', (h) => h.trigger_id],
+        ['DISABLED REASON', (h) => h.disabled_reason],
+        ['STOP AFTER', (h) => h.stopAfter?.join(',')],
+      ],
+    },
   },
   endpoints: {
     list: '/api/v1/endpoints',
     one: (name) => `/api/v1/endpoints/${encodeURIComponent(name)}`,
-    columns: [
-      ['NAME', (e) => e.name],
-      ['METHOD', (e) => e.method],
-      ['URL', (e) => e.url],
-      ['AGE', (e) => age(e.created_at)],
-    ],
+    columns: {
+      table: [
+        ['NAME', (e) => e.name],
+        ['METHOD', (e) => e.method],
+        ['URL', (e) => e.url],
+        ['AGE', (e) => age(e.created_at)],
+      ],
+      wide: [
+        ['TIMEOUT', (e) => e.timeout],
+        ['AUTH', (e) => e.auth?.type],
+        ['SIGNED', (e) => e.signing_secret !== undefined],
+      ],
+    },
   },
 };
 

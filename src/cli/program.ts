@@ -3,6 +3,8 @@ import type { ApiClient } from './api-client.js';
 import { apply } from './apply.js';
 import { describeExecution, retryExecution, testWebhook } from './describe.js';
 import { get, KIND_NAMES, kindNamed } from './get.js';
+import { logs } from './logs.js';
+import { completionScript, SHELLS, type ArgumentWords } from './completion.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { readData, setHookEnabled, setJobRunning, triggerJob, UsageError } from './run-verbs.js';
 
@@ -15,7 +17,10 @@ export interface Verbs {
   failed(): void;
 }
 
-/** Verbs that read or write definitions: apply, get, describe. */
+/** How often `logs -f` looks for news. */
+const LOGS_POLL_MS = 1000;
+
+/** Verbs that read or write definitions and records: apply, get, logs, describe. */
 export function addReadingVerbs(program: Command, v: Verbs): void {
   program
     .command('apply')
@@ -31,7 +36,7 @@ export function addReadingVerbs(program: Command, v: Verbs): void {
     .description(`list ${KIND_NAMES.join(', ')}, or show one by its id or name`)
     .argument('<kind>', KIND_NAMES.join(' | '))
     .argument('[name]', 'one item')
-    .option('-o, --output <format>', 'table | json | yaml', 'table')
+    .option('-o, --output <format>', 'table | wide | json | yaml | name', 'table')
     .option('--status <status>', 'executions: pending | running | retrying | succeeded | failed')
     .option('--job <job>', 'executions of one job; hooks of one job')
     .option('--namespace <namespace>', 'executions and hooks of one namespace')
@@ -42,6 +47,17 @@ export function addReadingVerbs(program: Command, v: Verbs): void {
     .action(async (kindName: string, name: string | undefined, options: Record<string, string>) => {
       const { output, ...filters } = options;
       v.write(await get(v.client(), kindOrRefuse(kindName), name, filters, outputFormat(output)));
+    });
+
+  program
+    .command('logs')
+    .description('executions started, attempts made and executions ended, one line each, oldest first')
+    .option('-f, --follow', 'keep printing them as they happen, until interrupted')
+    .option('--job <job>', 'one job only')
+    .option('--namespace <namespace>', 'one namespace only')
+    .option('--since <when>', 'from this long ago (10m, 2h) or this RFC 3339 time', '10m')
+    .action(async (options: { follow?: boolean; job?: string; namespace?: string; since: string }) => {
+      await logs(v.client(), { ...options, follow: options.follow === true, pollMs: LOGS_POLL_MS }, v.write);
     });
 
   program
@@ -101,6 +117,28 @@ export function addActingVerbs(program: Command, v: Verbs): void {
       .action(async (id: string) => v.write(await setHookEnabled(v.client(), id, enabled)));
   }
 }
+
+/** `hookline completion bash|zsh`: the script that completes verbs, options, kinds and job names. */
+export function addCompletionVerb(program: Command, v: Verbs): void {
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(hookline completion bash)"')
+    .argument('<shell>', SHELLS.join(' | '))
+    .action((shell: string) => {
+      if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion ${shell}: one of ${SHELLS.join(', ')}`);
+      v.write(completionScript(shell as (typeof SHELLS)[number], program, ARGUMENT_WORDS));
+    });
+}
+
+const JOB_NAMES = { listed: 'jobs' } as const;
+const ARGUMENT_WORDS: ArgumentWords = {
+  get: { words: KIND_NAMES },
+  describe: { words: ['execution'] },
+  completion: { words: SHELLS },
+  trigger: JOB_NAMES,
+  pause: JOB_NAMES,
+  resume: JOB_NAMES,
+};
 
 function kindOrRefuse(name: string): string {
   const kind = kindNamed(name);

@@ -5,7 +5,8 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import type { Store } from '../store/store.js';
 import { endpointView, type EndpointCodec } from './endpoint-codec.js';
-import { canonical, readDryRun, RESULT_HEADER, type ApplyResult } from '../api/apply-result.js';
+import { canonical, dryRunQuery, RESULT_HEADER, type ApplyResult } from '../api/apply-result.js';
+import { pageOnlyQuery, parseQuery } from '../api/query.js';
 import { endpointSchema, type Endpoint } from './endpoint-schema.js';
 
 type Params = { name: string };
@@ -37,8 +38,8 @@ export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock
     });
 
     /** Create or replace; `?dry_run=true` says what it would do. An endpoint that would not change is not written. */
-    app.put<{ Params: Params; Querystring: Record<string, unknown> }>('/api/v1/endpoints/:name', async (request, reply) => {
-      const dryRun = readDryRun(request.query);
+    app.put<{ Params: Params }>('/api/v1/endpoints/:name', async (request, reply) => {
+      const dryRun = parseQuery(dryRunQuery, request.query).dry_run;
       const endpoint = readEndpoint(request.body, request.params.name);
       const [previous] = await store.getEndpoints([endpoint.name]);
       const row = codec.toRow(endpoint, previous, clock.now());
@@ -48,8 +49,8 @@ export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock
       return reply.code(result === 'created' ? 201 : 200).header(RESULT_HEADER, result === 'created' ? 'created' : 'configured').send(endpointView(row));
     });
 
-    app.get<{ Querystring: Record<string, string | undefined> }>('/api/v1/endpoints', async (request) => {
-      const { limit, cursor } = readPage<string>(request.query);
+    app.get('/api/v1/endpoints', async (request) => {
+      const { limit, cursor } = readPage<string>(parseQuery(pageOnlyQuery, request.query));
       const rows = await store.listEndpoints(limit, cursor);
       return page(rows.map(endpointView), limit, (last) => last.name);
     });

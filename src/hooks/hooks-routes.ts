@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { page, readPage } from '../api/pagination.js';
+import { pageQuery, parseQuery, queryBoolean, queryChoice, queryText } from '../api/query.js';
 import type { Clock } from '../clock.js';
-import { badRequest, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import { redactHeaders } from '../secrets/redact.js';
 import type { InvocationCursor, InvocationResult, InvocationRow, Store } from '../store/store.js';
@@ -11,10 +12,11 @@ import { conditionsVerdict, HOOK_CHANGING, hookSecrets, type HookCalls } from '.
 import { hookView, invocationView } from './hook-view.js';
 
 type Params = { id: string };
-type Query = Record<string, string | undefined>;
 
-const patchSchema = z.object({ enabled: z.boolean() }).strict();
-const testSchema = z
+/** `PATCH /api/v1/hooks/{id}`: turn a hook on or off. */
+export const hookPatchSchema = z.object({ enabled: z.boolean() }).strict();
+/** `POST /api/v1/hooks/{id}/test`: the call a test event stands for. */
+export const hookTestSchema = z
   .object({
     body: z.unknown().optional(),
     headers: z.record(z.string(), z.string()).optional(),
@@ -24,13 +26,16 @@ const testSchema = z
 
 /** What a test event carries when the request names no body: Kubiya's shape, a `message`. */
 export const DEFAULT_TEST_BODY = { message: 'Test event from Hookline', test: true };
-const RESULTS: readonly InvocationResult[] = ['accepted', 'filtered', 'rejected', 'rate_limited'];
+const RESULTS: [InvocationResult, ...InvocationResult[]] = ['accepted', 'filtered', 'rejected', 'rate_limited'];
 
-function readBool(value: string | undefined, field: string): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'true' || value === 'false') return value === 'true';
-  throw badRequest(`${field} must be true or false`, field);
-}
+export const hooksQuery = z.object({
+  namespace: queryText.optional().meta({ description: 'Only hooks of jobs in this namespace.' }),
+  job: queryText.optional().meta({ description: "Only this job's hooks." }),
+  enabled: queryBoolean.optional().meta({ description: 'Only enabled (true) or only disabled (false) hooks.' }),
+  ...pageQuery,
+});
+
+export const invocationsQuery = z.object({ result: queryChoice(RESULTS).optional().meta({ description: 'Only calls judged so.' }), ...pageQuery });
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const parsed = schema.safeParse(input ?? {}, PARSE_OPTIONS);
@@ -49,10 +54,10 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
   }
 
   return async function register(app: FastifyInstance): Promise<void> {
-    app.get<{ Querystring: Query }>('/api/v1/hooks', async (request) => {
-      const { limit, cursor } = readPage<string>(request.query);
-      const { namespace, job } = request.query;
-      const filter = { namespace, job_id: job, enabled: readBool(request.query.enabled, 'enabled') };
+    app.get('/api/v1/hooks', async (request) => {
+      const query = parseQuery(hooksQuery, request.query);
+      const { limit, cursor } = readPage<string>(query);
+      const filter = { namespace: query.namespace, job_id: query.job, enabled: query.enabled };
       const rows = await store.listHooks(filter, limit, cursor);
       return page(rows.map(hookView), limit, (last) => last.id);
     });
@@ -60,7 +65,7 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
     app.get<{ Params: Params }>('/api/v1/hooks/:id', async (request) => hookView(await hookOr404(request.params.id)));
 
     app.patch<{ Params: Params }>('/api/v1/hooks/:id', async (request) => {
-      const { enabled } = parse(patchSchema, request.body);
+      const { enabled } = parse(hookPatchSchema, request.body);
       const row = await store.setHookEnabled(request.params.id, enabled, clock.now());
       if (!row) throw notFound(`hook ${request.params.id}`);
       return hookView(row);
@@ -72,7 +77,7 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
      * and the hook's enabled switch do not apply.
      */
     app.post<{ Params: Params }>('/api/v1/hooks/:id/test', async (request) => {
-      const input = parse(testSchema, request.body);
+      const input = parse(hookTestSchema, request.body);
       const target = await calls.byId(request.params.id);
       if (!target) throw notFound(`hook ${request.params.id}`);
       const value = input.body === undefined ? DEFAULT_TEST_BODY : input.body;
@@ -89,10 +94,9 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
       return { result: outcome.result, reason: verdict.reason, execution: execution ?? null };
     });
 
-    app.get<{ Params: Params; Querystring: Query }>('/api/v1/hooks/:id/invocations', async (request) => {
-      const { limit, cursor } = readPage<[number, string]>(request.query);
-      const result = request.query.result as InvocationResult | undefined;
-      if (result !== undefined && !RESULTS.includes(result)) throw badRequest(`result must be one of ${RESULTS.join(', ')}`, 'result');
+    app.get<{ Params: Params }>('/api/v1/hooks/:id/invocations', async (request) => {
+      const { result, ...pageAsked } = parseQuery(invocationsQuery, request.query);
+      const { limit, cursor } = readPage<[number, string]>(pageAsked);
       const target = await calls.byId(request.params.id);
       if (!target) throw notFound(`hook ${request.params.id}`);
       const before: InvocationCursor | undefined = cursor && { received_at: cursor[0], id: cursor[1] };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DURATION_RANGES } from '../config/defaults.js';
 import { durationIn } from '../duration-schema.js';
+import { documentedAs } from '../schema-docs.js';
 import type { RunStatus } from '../store/store.js';
 import { REDACTED } from '../secrets/redact.js';
 import { conditionProblem } from './conditions.js';
@@ -8,7 +9,7 @@ import { verifySchema } from './signatures.js';
 
 /** Kestra's spellings of what Hookline has: its webhook trigger, and a condition that is an expression. */
 const KESTRA_WEBHOOK = 'io.kestra.plugin.core.trigger.Webhook';
-const KESTRA_EXPRESSION = ['io.kestra.plugin.core.condition.ExpressionCondition', 'io.kestra.core.models.conditions.types.ExpressionCondition'];
+const KESTRA_EXPRESSION: [string, ...string[]] = ['io.kestra.plugin.core.condition.ExpressionCondition', 'io.kestra.core.models.conditions.types.ExpressionCondition'];
 
 /**
  * A condition: a CEL expression, or Kestra's `{type: ...ExpressionCondition, expression}`, which is
@@ -35,6 +36,14 @@ const conditionSchema = z
       if (problem) ctx.addIssue({ code: 'custom', message: `is not a valid CEL expression: ${problem}` });
     }),
   );
+
+documentedAs(
+  conditionSchema,
+  z.union([z.string().max(4096), z.object({ type: z.enum(KESTRA_EXPRESSION), expression: z.string().max(4096) })]).meta({
+    description: 'A CEL expression over trigger.body, trigger.headers and trigger.parameters, or Kestra\'s ExpressionCondition object.',
+    examples: ['trigger.body.action == "opened"'],
+  }),
+);
 
 /** Characters a hook key may hold: those a URL path segment carries unescaped. */
 const KEY = /^[A-Za-z0-9._~-]+$/;

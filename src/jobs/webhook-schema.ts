@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DURATION_RANGES } from '../config/defaults.js';
 import { durationIn } from '../duration-schema.js';
+import { documentedAs } from '../schema-docs.js';
 import { REDACTED } from '../secrets/redact.js';
 import { replacePlaceholders } from '../template/template.js';
 import { HEADER_VALUE_RULE, isValidHeaderValue } from '../http/header-value.js';
@@ -107,6 +108,7 @@ export const webhookSpecSchema = z.unknown().transform((value, ctx): WebhookSpec
   for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as z.core.$ZodRawIssue);
   return z.NEVER;
 });
+documentedAs(webhookSpecSchema, z.union([webhookSchema, webhookOverrideSchema]).meta({ description: 'The call to make: a whole webhook, or one that names an endpoint and overrides any of its fields.' }));
 
 /**
  * A reusable endpoint (VergeOS' webhook): a webhook with a name and a retry policy. Unless its

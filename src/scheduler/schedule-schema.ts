@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DURATION_RANGES } from '../config/defaults.js';
 import { durationIn } from '../duration-schema.js';
+import { documentedAs } from '../schema-docs.js';
 import { cronProblem, timezoneProblem, type ScheduleSpec } from './schedule.js';
 
 /** An RFC 3339 time with its offset, as schedules and listings take them. */
@@ -54,6 +55,10 @@ export const scheduleSchema = z.unknown().transform((value, ctx): ScheduleSpec =
   }
   return z.NEVER;
 });
+documentedAs(
+  scheduleSchema,
+  z.union([cronString, cronObject, everyObject, atObject]).meta({ description: `When the job runs: ${SHAPES}.`, examples: ['*/5 * * * *', { cron: '0 9 * * 1-5', timezone: 'Europe/Paris' }, { every: '10m' }] }),
+);
 
 function shapeOf(value: unknown): z.ZodType | undefined {
   if (typeof value === 'string') return cronString;

@@ -5,6 +5,7 @@ import { ManualClock, type Clock } from '../../src/clock.js';
 import { parseConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/log.js';
 import type { TestDatabase } from './stores.js';
+import { contractBreach } from './contract.js';
 
 /** A running Hookline node on 127.0.0.1 with an API client, its log lines kept in memory. */
 export interface Running {
@@ -67,6 +68,8 @@ export async function startNode(
       } catch {
         parsed = undefined;
       }
+      const breach = contractBreach(method, path, res.status, res.headers.get('content-type'), text);
+      if (breach) throw new Error(`the answer breaks the API document: ${breach}`);
       return { status: res.status, headers: res.headers, body: parsed, text };
     },
     async close() {

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { jobSchema } from '../jobs/job-schema.js';
+import { webhookTriggerSchema } from '../hooks/trigger-schema.js';
+import { endpointSchema } from '../endpoints/endpoint-schema.js';
+import { ERROR_CODES } from '../http/outcome.js';
+
+/**
+ * What the API answers with, as zod schemas: the API document is made from these and from the
+ * schemas that check requests, and the test suite checks every answer it gets against them.
+ */
+
+const time = z.iso.datetime({ offset: true });
+const timeOrNull = time.nullable();
+const RUN_STATUSES = ['pending', 'blocked', 'running', 'retrying', 'succeeded', 'failed', 'skipped'] as const;
+const EXECUTION_STATUSES = ['pending', 'running', 'retrying', 'succeeded', 'failed'] as const;
+
+export const errorView = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'What went wrong, for programs: INVALID_INPUT, NOT_FOUND, CONFLICT, UNAUTHORIZED, ...' }),
+      message: z.string().meta({ description: 'What went wrong, for people: names the field and what was expected.' }),
+      field: z.string().optional().meta({ description: 'The field, parameter or header at fault, as a dotted path.' }),
+    }),
+  })
+  .meta({ id: 'Error', example: { error: { code: 'INVALID_INPUT', message: 'webhook.timeout: expected a duration like "30s", got a number', field: 'webhook.timeout' } } });
+
+/** A page of a list: `next_cursor` is given back as `?cursor=` for the next page, null on the last. */
+export const pageOf = (item: z.ZodType, id: string) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable() }).meta({ id, description: `A page of ${id.replace(/Page$/, '')} items, newest or first first.` });
+
+const triggerView = webhookTriggerSchema.extend({
+  enabled: z.boolean(),
+  hook_id: z.string().optional().meta({ description: 'The hook this trigger made (see /api/v1/hooks).' }),
+  url: z.string().meta({ description: 'The secret URL that starts the job; its key shows as *** except in the answer that made it.' }),
+});
+
+export const jobView = jobSchema
+  .extend({
+    id: z.string(),
+    name: z.string(),
+    triggers: z.array(triggerView).optional(),
+    enabled: z.boolean(),
+    next_run_at: timeOrNull.meta({ description: 'When the schedule fires next; null when the job has none or is paused.' }),
+    last_run_at: timeOrNull,
+    created_at: time,
+    updated_at: time,
+  })
+  .meta({ id: 'Job', description: 'A job as the API shows it: every secret as ***; it can be sent back as it is.' });
+
+export const endpointView = endpointSchema.in
+  .extend({ created_at: time, updated_at: time })
+  .meta({ id: 'Endpoint', description: 'A named endpoint, every secret as ***.' });
+
+const jsonValue = z.unknown().meta({ description: 'Any JSON value.' });
+const headers = z.record(z.string(), z.string());
+
+export const attemptView = z
+  .object({
+    task: z.string().optional().meta({ description: 'The task this attempt was of.' }),
+    notification: z.number().int().optional().meta({ description: 'The notify entry (index) this attempt delivered to.' }),
+    attempt: z.number().int(),
+    started_at: time,
+    duration_ms: z.number().int(),
+    status_code: z.number().int().nullable(),
+    error_code: z
+      .enum(Object.values(ERROR_CODES) as [string, ...string[]])
+      .nullable()
+      .meta({ description: 'Why the attempt did not succeed, when it did not; null for an answer that was judged on its status alone.' }),
+    error: z.string().nullable(),
+    request: z.object({ method: z.string(), url: z.string(), headers, body: z.string().nullable().optional() }).loose(),
+    response_headers: headers.nullable(),
+    response_body: z.string().nullable(),
+    response_body_truncated: z.boolean(),
+  })
+  .meta({ id: 'Attempt', description: 'One HTTP call: what was sent (secrets as ***) and what came back.' });
+
+const taskRunView = z.object({
+  name: z.string(),
+  status: z.enum(RUN_STATUSES),
+  attempts: z.number().int(),
+  max_attempts: z.number().int(),
+  started_at: timeOrNull,
+  finished_at: timeOrNull,
+  duration_ms: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  next_attempt_at: timeOrNull,
+});
+
+const notificationView = z.object({
+  notify: z.number().int(),
+  event: z.string().nullable(),
+  task: z.string().nullable(),
+  status: z.enum(RUN_STATUSES),
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  next_attempt_at: timeOrNull,
+});
+
+export const executionView = z
+  .object({
+    id: z.string(),
+    job_id: z.string(),
+    namespace: z.string(),
+    status: z.enum(EXECUTION_STATUSES),
+    attempts: z.number().int(),
+    last_error: z.string().nullable(),
+    request: jsonValue.meta({ description: 'The last request made, secrets as ***.' }),
+    response: jsonValue.meta({ description: 'The last response received.' }),
+    trigger: z
+      .object({
+        type: z.enum(['schedule', 'webhook', 'manual', 'test']),
+        hook: z.string().optional(),
+        test: z.literal(true).optional(),
+        body: jsonValue,
+        headers: headers.optional(),
+        parameters: z.record(z.string(), z.unknown()).optional(),
+      })
+      .meta({ description: 'What started the execution, and the data it brought.' }),
+    scheduled_time: timeOrNull,
+    created_at: timeOrNull,
+    started_at: timeOrNull,
+    finished_at: timeOrNull,
+    next_attempt_at: timeOrNull,
+    tasks: z.array(taskRunView).optional(),
+    notifications: z.array(notificationView).optional(),
+    attempt_log: z.array(attemptView).optional().meta({ description: 'Every attempt, oldest first (one execution only, not in lists).' }),
+  })
+  .meta({ id: 'Execution' });
+
+export const triggeredView = z
+  .object({ id: z.string(), job_id: z.string(), namespace: z.string(), status: z.enum(EXECUTION_STATUSES), url: z.string() })
+  .meta({ id: 'Triggered', description: 'The execution a trigger started (or, with an Idempotency-Key seen before, the one it started then).' });
+
+export const tickView = z
+  .object({
+    scheduled_for: time,
+    status: z.enum(['fired', 'skipped_overlap', 'missed']),
+    execution_id: z.string().nullable(),
+    missed_until: time.optional(),
+    missed_count: z.number().int().optional(),
+    recorded_at: time,
+  })
+  .meta({ id: 'Tick', description: 'One time the schedule came due: fired, skipped because a run was still going, or missed.' });
+
+export const hookView = z
+  .object({
+    id: z.string(),
+    job_id: z.string(),
+    namespace: z.string(),
+    trigger_id: z.string(),
+    url: z.string(),
+    status: z.enum(['active', 'disabled']),
+    disabled_reason: z.string().nullable(),
+    stopAfter: z.array(z.string()),
+    created_at: timeOrNull,
+    updated_at: timeOrNull,
+    last_triggered_at: timeOrNull,
+  })
+  .meta({ id: 'Hook', description: 'An inbound webhook URL that starts a job.' });
+
+const executionLink = z.object({ id: z.string(), status: z.string().nullable(), url: z.string() });
+
+export const invocationView = z
+  .object({
+    id: z.string(),
+    hook_id: z.string(),
+    received_at: time,
+    source_ip: z.string().nullable(),
+    method: z.string(),
+    query: z.string().nullable(),
+    headers,
+    body: z.string().nullable(),
+    body_size: z.number().int(),
+    body_truncated: z.boolean(),
+    result: z.enum(['accepted', 'filtered', 'rejected', 'rate_limited']),
+    reason: z.string().nullable(),
+    status_code: z.number().int(),
+    test: z.boolean(),
+    execution: executionLink.nullable(),
+  })
+  .meta({ id: 'Invocation', description: 'One call to a hook: what came in (secrets taken out), how it was judged and answered.' });
+
+export const hookTestView = z
+  .object({
+    result: z.enum(['accepted', 'filtered']),
+    reason: z.string().nullable(),
+    execution: z.object({ id: z.string(), namespace: z.string(), job: z.string(), state: z.string(), url: z.string() }).nullable(),
+  })
+  .meta({ id: 'HookTestResult' });
+
+export const webhookTestView = z
+  .object({ success: z.boolean(), status_code: z.number().int(), response_body: z.string(), duration_ms: z.number() })
+  .meta({ id: 'WebhookTestResult', description: 'How the one call went.' });
+
+export const hookCallView = z
+  .object({
+    id: z.string(),
+    namespace: z.string(),
+    job: z.string(),
+    url: z.string(),
+    state: z.enum(['pending', ...EXECUTION_STATUSES, 'unknown']),
+    attempts: z.number().int().optional(),
+    last_error: z.string().nullable().optional(),
+    response: jsonValue.optional(),
+  })
+  .meta({ id: 'HookCallResult', description: 'The execution a hook call started; with `wait`, how it ended.' });
+
+export const healthView = z.object({ status: z.enum(['ok', 'starting']) }).meta({ id: 'Health' });

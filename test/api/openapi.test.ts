@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { withNode } from '../support/fixture.js';
+import { STORE_KINDS } from '../support/stores.js';
+import { launchBrowser } from '../support/browser.js';
+
+const sqlite = STORE_KINDS.find((k) => k.name === 'sqlite')!;
+
+/** Routes that serve the docs page's files: part of /docs, not of the API. */
+const DOCS_FILES = new Set(['/', '/docs/{file}', '/docs/start.js', '/docs']);
+
+/** `METHOD /path/{param}` for every route the server has, HEAD left out, from Fastify's route tree. */
+function serverRoutes(tree: string): string[] {
+  const stack: string[] = [];
+  return tree.split('\n').flatMap((line) => {
+    const match = /^([│├└─ ]*)(\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!match) return [];
+    const depth = match[1].length / 4;
+    stack.length = depth;
+    stack.push(match[2]);
+    const path = stack.join('').replace(/\/{2,}/g, '/').replace(/:(\w+)/g, '{$1}');
+    if (!match[3] || DOCS_FILES.has(path)) return [];
+    return match[3].split(', ').filter((m) => m !== 'HEAD').map((m) => `${m} ${path}`);
+  });
+}
+
+describe('the API document', () => {
+  test('is OpenAPI 3.1, passes the strict lint, and lists exactly the routes the server has', async () => {
+    await withNode(sqlite, {}, async ({ node }) => {
+      const res = await fetch(`${node.url}/openapi.json`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+      const text = await res.text();
+      const document = JSON.parse(text) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+      assert.equal(document.openapi, '3.1.0');
+
+      // The health check has no client error to give; every other rule of the strict set holds.
+      const config = await createConfig({ extends: ['recommended-strict'], rules: { 'operation-4xx-response': 'off' } } as never);
+      const problems = await lintFromString({ source: text, absoluteRef: `${node.url}/openapi.json`, config });
+      assert.deepEqual(problems.map((p) => `${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`), []);
+
+      const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+      assert.deepEqual(serverRoutes(node.app.server.printRoutes({ commonPrefix: false })).sort(), documented.sort());
+    });
+  });
+
+  test("its request examples are taken by the server, and a query parameter a route does not take is a 400 naming it", async () => {
+    await withNode(sqlite, {}, async ({ node }) => {
+      const document = (await node.api('GET', '/openapi.json')).body as {
+        paths: Record<string, Record<string, { requestBody?: { content: Record<string, { example?: unknown }> } }>>;
+      };
+      const endpoint = document.paths['/api/v1/endpoints'].post.requestBody!.content['application/json'].example;
+      assert.equal((await node.api('POST', '/api/v1/endpoints', endpoint)).status, 201);
+      const job = document.paths['/api/v1/jobs'].post.requestBody!.content['application/json'].example;
+      assert.equal((await node.api('POST', '/api/v1/jobs', job)).status, 201);
+
+      const unknown = await node.api('GET', '/api/v1/jobs?state=paused');
+      assert.equal(unknown.status, 400);
+      assert.equal(unknown.body.error.field, 'state');
+      assert.match(unknown.body.error.message, /state is not a parameter here; this route takes enabled, limit, cursor/);
+      const twice = await node.api('GET', '/api/v1/executions?status=failed&status=succeeded');
+      assert.equal(twice.status, 400);
+      assert.equal(twice.body.error.message, 'status may be given once');
+      const limit = await node.api('GET', '/api/v1/hooks?limit=0');
+      assert.equal(limit.body.error.message, 'limit must be an integer from 1 to 500');
+    });
+  });
+
+  test('/docs is served from the package, with no file from elsewhere, and / leads to it', async () => {
+    await withNode(sqlite, {}, async ({ node }) => {
+      const root = await fetch(`${node.url}/`, { redirect: 'manual' });
+      assert.equal(root.status, 302);
+      assert.equal(root.headers.get('location'), '/docs');
+      const page = await fetch(`${node.url}/docs`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(sources, ['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/start.js']);
+      for (const source of sources) {
+        const file = await fetch(`${node.url}${source}`);
+        assert.equal(file.status, 200, source);
+        assert.ok((await file.arrayBuffer()).byteLength > (source.endsWith('start.js') ? 50 : 10_000), source);
+      }
+      assert.match(await (await fetch(`${node.url}/docs/start.js`)).text(), /url: "\/openapi\.json"/);
+      assert.equal((await fetch(`${node.url}/docs/..%2Fpackage.json`)).status, 404);
+    });
+  });
+
+  test('/docs shows every operation in a real browser, fetching nothing from anywhere but the node', async () => {
+    await withNode(sqlite, {}, async ({ node }) => {
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage();
+        const elsewhere: string[] = [];
+        page.on('request', (r) => void (r.url().startsWith(node.url) || elsewhere.push(r.url())));
+        await page.goto(`${node.url}/docs`);
+        await page.getByText('Create a job').first().waitFor({ timeout: 15_000 });
+        const summaries = await page.locator('.opblock-summary-description').allTextContents();
+        const document = (await node.api('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { summary: string }>> };
+        const documented = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op) => op.summary));
+        assert.deepEqual([...summaries].sort(), [...documented].sort());
+        assert.deepEqual(elsewhere, []);
+      } finally {
+        await browser.close();
+      }
+    });
+  });
+});
