@@ -32,25 +32,45 @@ interface Document {
  */
 export async function apply(client: ApiClient, sources: string[], dryRun: boolean, write: (line: string) => void, warn: (line: string) => void): Promise<boolean> {
   const documents = sources.flatMap(readSource).sort((a, b) => order(a.kind) - order(b.kind));
+  /** Endpoints this dry run would create: jobs naming them are judged as if they were there. */
+  const newEndpoints = new Set<string>();
   let ok = true;
   for (const doc of documents) {
-    const { path, shown } = KINDS[doc.kind];
-    if (doc.refused) {
+    const { shown } = KINDS[doc.kind];
+    const problem = (message: string, field?: string) => {
       ok = false;
-      warn(`hookline: ${doc.where} (${shown} ${doc.name}): ${doc.refused.message} [field ${doc.refused.field}]\n`);
+      warn(`hookline: ${doc.where} (${shown} ${doc.name}): ${message}${field ? ` [field ${field}]` : ''}\n`);
+    };
+    if (doc.refused) {
+      problem(doc.refused.message, doc.refused.field);
       continue;
     }
     try {
-      const answer = await client.send('PUT', `${path(doc.name)}${dryRun ? '?dry_run=true' : ''}`, doc.body);
-      const result = answer.headers.get('hookline-result') ?? (answer.status === 201 ? 'created' : 'configured');
+      const result = await put(client, doc, dryRun, newEndpoints);
+      if (dryRun && doc.kind === 'Endpoint' && result === 'created') newEndpoints.add(doc.name);
       write(`${shown}/${doc.name} ${result}${dryRun ? ' (dry run)' : ''}\n`);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      ok = false;
-      warn(`hookline: ${doc.where} (${shown} ${doc.name}): ${err.message}${err.field ? ` [field ${err.field}]` : ''}\n`);
+      problem(err.message, err.field);
     }
   }
   return ok;
+}
+
+/** What the PUT of one document did (or would do). */
+async function put(client: ApiClient, doc: Document, dryRun: boolean, newEndpoints: ReadonlySet<string>): Promise<string> {
+  const path = KINDS[doc.kind].path(doc.name);
+  try {
+    const answer = await client.send('PUT', `${path}${dryRun ? '?dry_run=true' : ''}`, doc.body);
+    return answer.headers.get('hookline-result') ?? (answer.status === 201 ? 'created' : 'configured');
+  } catch (err) {
+    // The server checks everything else of a job before its endpoints: refused only for naming one this
+    // dry run would create, the job is fine; whether it is new says created or configured.
+    const named = err instanceof ApiError && /^there is no endpoint named (\S+)$/.exec(err.message.replace(/^[^:]+: /, ''))?.[1];
+    if (!dryRun || !named || !newEndpoints.has(named)) throw err;
+    const exists = await client.send('GET', path).then(() => true, (e: unknown) => (e instanceof ApiError && e.status === 404 ? false : Promise.reject(e)));
+    return exists ? 'configured' : 'created';
+  }
 }
 
 const order = (kind: Kind) => Object.keys(KINDS).indexOf(kind);

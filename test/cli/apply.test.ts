@@ -71,6 +71,20 @@ describe('hookline apply', () => {
     assert.equal(fromStdin.stdout, 'endpoint/piped created\n');
   });
 
+  test('--dry-run of a job naming an endpoint the same run would create says what would happen; a missing one is still refused', async () => {
+    const file = join(dir, 'new-pair.yaml');
+    const docs = (job: string) => `kind: Endpoint\nname: fresh\nurl: http://127.0.0.1:9/f\n---\nkind: Job\nid: ${job}\nwebhook: {endpoint: fresh}\n---\nkind: Job\nid: orphan-${job}\nwebhook: {endpoint: nowhere}\n`;
+    writeFileSync(file, docs('uses-fresh'));
+    const dry = await runCli(['apply', '-f', file, '--dry-run'], env);
+    assert.equal(dry.stdout, 'endpoint/fresh created (dry run)\njob/uses-fresh created (dry run)\n');
+    assert.match(dry.stderr, /\(job orphan-uses-fresh\): webhook\.endpoint: there is no endpoint named nowhere \[field webhook\.endpoint\]\n$/);
+    assert.equal((await fetch(`${node.url}/api/v1/endpoints/fresh`)).status, 404, 'the dry run wrote nothing');
+    // An existing job that would name the new endpoint is "configured".
+    writeFileSync(file, docs('report'));
+    const existing = await runCli(['apply', '-f', file, '--dry-run'], env);
+    assert.match(existing.stdout, /^endpoint\/fresh created \(dry run\)\njob\/report configured \(dry run\)\n$/);
+  });
+
   test('errors name the file, the document and the field; the other documents still apply', async () => {
     const file = join(dir, 'mixed.yaml');
     writeFileSync(file, 'kind: Job\nid: good\nwebhook: {url: "http://127.0.0.1:9/"}\n---\nkind: Job\nid: bad\nwebhook: {url: "http://127.0.0.1:9/", timeout: 30}\n');
