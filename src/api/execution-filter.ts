@@ -5,7 +5,8 @@ import type { ExecutionFilter, RunStatus } from '../store/store.js';
 import { pageQuery, queryChoice, queryText } from './query.js';
 
 const STATUSES: [RunStatus, ...RunStatus[]] = ['pending', 'running', 'retrying', 'succeeded', 'failed'];
-const TRIGGERS = ['schedule', 'webhook', 'manual'] as const;
+/** How executions started; `retry` lists those run again by hand, however they started. */
+const TRIGGERS = ['schedule', 'webhook', 'manual', 'retry'] as const;
 
 const time = z
   .string()
@@ -16,7 +17,7 @@ const time = z
 export const jobExecutionsQuery = z.object({
   status: queryChoice(STATUSES).optional().meta({ description: 'Only executions that stand so.' }),
   namespace: queryText.optional().meta({ description: 'Only executions of jobs in this namespace.' }),
-  trigger: queryChoice(TRIGGERS).optional().meta({ description: 'Only executions started so.' }),
+  trigger: queryChoice(TRIGGERS).optional().meta({ description: 'Only executions started so; `retry`: those run again by hand.' }),
   since: time.optional().meta({ description: 'Only executions created at or after this RFC 3339 time.', example: '2026-12-01T09:00:00Z' }),
   until: time.optional().meta({ description: 'Only executions created before this RFC 3339 time.', example: '2026-12-02T09:00:00Z' }),
   error: queryText.optional().meta({ description: 'Only executions whose last error holds this text.' }),
@@ -32,7 +33,8 @@ export type ExecutionsQuery = z.output<typeof executionsQuery>;
 export function executionFilter(query: ExecutionsQuery, fixed: ExecutionFilter = {}): ExecutionFilter {
   const filter: ExecutionFilter = { ...fixed };
   if (query.status !== undefined) filter.status = query.status;
-  if (query.trigger !== undefined) filter.trigger_type = query.trigger;
+  if (query.trigger === 'retry') filter.retried = true;
+  else if (query.trigger !== undefined) filter.trigger_type = query.trigger;
   if (query.job !== undefined) filter.job_id = query.job;
   if (query.namespace !== undefined) filter.namespace = query.namespace;
   if (query.since !== undefined) filter.since = query.since;

@@ -120,6 +120,7 @@ export const executionView = z
     created_at: timeOrNull,
     started_at: timeOrNull,
     finished_at: timeOrNull,
+    retried_at: timeOrNull.meta({ description: 'When it was last run again by hand (POST .../retry), if it was.' }),
     next_attempt_at: timeOrNull,
     tasks: z.array(taskRunView).optional(),
     notifications: z.array(notificationView).optional(),

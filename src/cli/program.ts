@@ -40,7 +40,7 @@ export function addReadingVerbs(program: Command, v: Verbs): void {
     .option('--status <status>', 'executions: pending | running | retrying | succeeded | failed')
     .option('--job <job>', 'executions of one job; hooks of one job')
     .option('--namespace <namespace>', 'executions and hooks of one namespace')
-    .option('--trigger <type>', 'executions: schedule | webhook | manual')
+    .option('--trigger <type>', 'executions: schedule | webhook | manual | retry (run again by hand)')
     .option('--since <time>', 'executions created at or after (RFC 3339)')
     .option('--until <time>', 'executions created before (RFC 3339)')
     .option('--error <text>', 'executions whose last error holds this text')

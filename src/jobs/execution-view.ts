@@ -29,6 +29,7 @@ export function executionView(row: ExecutionRow, attempts?: AttemptRow[], runs?:
     created_at: iso(row.created_at),
     started_at: iso(row.started_at),
     finished_at: iso(row.finished_at),
+    retried_at: iso(row.retried_at),
     next_attempt_at: iso(row.next_attempt_at),
     ...(runs ? { tasks: runs.filter((r) => r.kind === 'task').map(taskView), notifications: runs.filter((r) => r.kind === 'notification').map(notificationView) } : {}),
     ...(attempts ? { attempt_log: attempts.map((a) => attemptView(a, runs?.find((r) => r.id === a.run_id))) } : {}),

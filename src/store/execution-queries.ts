@@ -4,7 +4,8 @@ import type { ExecutionCursor, ExecutionFilter } from './store.js';
 
 /**
  * Executions newest first, after the cursor, matching every filter given. Each filter that narrows
- * by a column leads an index of (column, created_at, id) — job, status, namespace — and the rest
+ * by a column leads an index of (column, created_at, id) — job, status, namespace; retried ones have
+ * a partial index of their own — and the rest
  * are checked while that index is walked, so no listing reads the table whole.
  */
 export function findExecutionsQuery(filter: ExecutionFilter, limit: number, before?: ExecutionCursor): { sql: string; params: unknown[] } {
@@ -18,6 +19,7 @@ export function findExecutionsQuery(filter: ExecutionFilter, limit: number, befo
   if (filter.status !== undefined) add('status = ?', filter.status);
   if (filter.namespace !== undefined) add('namespace = ?', filter.namespace);
   if (filter.trigger_type !== undefined) add('trigger_type = ?', filter.trigger_type);
+  if (filter.retried) add('retried_at IS NOT NULL');
   if (filter.since !== undefined) add('created_at >= ?', filter.since);
   if (filter.until !== undefined) add('created_at < ?', filter.until);
   if (filter.error !== undefined) add("LOWER(last_error) LIKE ? ESCAPE '\\'", `%${escapeLike(filter.error.toLowerCase())}%`);

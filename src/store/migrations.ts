@@ -189,6 +189,11 @@ CREATE INDEX executions_created ON executions (created_at, id);
 CREATE INDEX executions_status_created ON executions (status, created_at, id);
 CREATE INDEX executions_namespace_created ON executions (namespace, created_at, id);
 `,
+  `
+-- Executions run again by hand (POST .../retry): when they last were, so they can be listed.
+ALTER TABLE executions ADD COLUMN retried_at BIGINT;
+CREATE INDEX executions_retried_created ON executions (created_at, id) WHERE retried_at IS NOT NULL;
+`,
 ];
 
 /**

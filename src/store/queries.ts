@@ -67,7 +67,7 @@ INSERT INTO runs (id, execution_id, kind, name, status, attempt, max_attempts, t
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export const EXECUTION_COLUMNS = `id, job_id, namespace, status, trigger_type, trigger, scheduled_time, attempts,
-  last_error, request, response, created_at, started_at, finished_at,
+  last_error, request, response, created_at, started_at, finished_at, retried_at,
   (SELECT MIN(r.due_at) FROM runs r WHERE r.execution_id = executions.id AND r.status = 'pending' AND r.kind = 'task')
     AS next_attempt_at`;
 

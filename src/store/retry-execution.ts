@@ -21,6 +21,6 @@ export async function retryExecution(tx: Driver, jobId: string, id: string, task
     const attempts = run.attempt + (task?.max_attempts ?? 1);
     await tx.execute(RETRY_RUN, [blockers > 0 ? 'blocked' : 'pending', blockers, attempts, now, now, run.id]);
   }
-  await tx.execute(REOPEN_EXECUTION, [id]);
+  await tx.execute(REOPEN_EXECUTION, [now, id]);
   return 'retried';
 }

@@ -59,4 +59,4 @@ UPDATE runs SET status = ?, blockers = ?, max_attempts = ?, due_at = ?, last_err
   output = NULL, updated_at = ?
 WHERE id = ?`;
 
-export const REOPEN_EXECUTION = `UPDATE executions SET status = 'pending', finished_at = NULL WHERE id = ?`;
+export const REOPEN_EXECUTION = `UPDATE executions SET status = 'pending', finished_at = NULL, retried_at = ? WHERE id = ?`;

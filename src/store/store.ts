@@ -156,6 +156,8 @@ export interface ExecutionRow {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** When it was last run again by hand, if it was. */
+  retried_at: number | null;
   /** When the next attempt is due, while one is waiting. */
   next_attempt_at: number | null;
   /** The job's spec as the execution started with it; read with one execution, not in lists. */
@@ -269,6 +271,8 @@ export interface ExecutionFilter {
   status?: RunStatus;
   /** How it started: schedule, webhook or manual. */
   trigger_type?: string;
+  /** Only executions run again by hand. */
+  retried?: boolean;
   /** Created at or after this time. */
   since?: number;
   /** Created before this time. */

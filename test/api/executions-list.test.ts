@@ -56,6 +56,18 @@ for (const kind of STORE_KINDS) {
         } while (cursor);
         assert.deepEqual(pages, newestFirst.map((m) => m.id));
 
+        // One failed execution run again by hand: `trigger=retry` lists it, with when it was.
+        assert.deepEqual(await ids('?trigger=retry'), []);
+        receiver.respond((_req, res) => void res.writeHead(200).end());
+        clock.set(T0 + 7 * 60_000);
+        const retried = await node.api('POST', `/api/v1/jobs/bad/executions/${made[1].id}/retry`);
+        assert.equal(retried.status, 202, retried.text);
+        assert.equal(retried.body.retried_at, iso(T0 + 7 * 60_000));
+        await waitForExecution(node, 'bad', made[1].id);
+        assert.deepEqual(await ids('?trigger=retry'), [made[1].id]);
+        assert.deepEqual(await ids('?trigger=retry&status=succeeded&namespace=team-b'), [made[1].id]);
+        receiver.respond((req, res) => void res.writeHead(req.path === '/fail' ? 500 : 200).end());
+
         const perJob = await node.api('GET', '/api/v1/jobs/ok/executions?trigger=manual&limit=10');
         assert.deepEqual(perJob.body.items.map((e: { id: string }) => e.id), newestFirst.filter((m) => m.job === 'ok' && m.id !== hooked.body.id).map((m) => m.id));
         assert.equal(perJob.body.items[0].job_id, 'ok');
@@ -83,7 +95,7 @@ describe('executions across jobs: the listing reads an index', () => {
     await withNode(STORE_KINDS[0], {}, async ({ db }) => {
       const side = new Database(db.file!, { readonly: true });
       try {
-        for (const filter of [{}, { status: 'failed' as const }, { namespace: 'n' }, { job_id: 'j' }, { status: 'failed' as const, error: 'x', trigger_type: 'manual' }]) {
+        for (const filter of [{}, { status: 'failed' as const }, { namespace: 'n' }, { job_id: 'j' }, { status: 'failed' as const, error: 'x', trigger_type: 'manual' }, { retried: true }]) {
           const { sql, params } = findExecutionsQuery(filter, 50, { created_at: 1, id: 'x' });
           const plan = side.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
           const main = plan.map((p) => p.detail).find((d) => / executions\b/.test(d) && !d.includes('runs'))!;
