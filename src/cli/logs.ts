@@ -40,33 +40,60 @@ export interface LogsOptions {
 }
 
 const ENDED = new Set(['succeeded', 'failed']);
-/** Executions read per look; older ones still running are followed one by one. */
+/** Executions read per page, and at most per look; older ones still running are followed one by one. */
 const PAGE = 100;
+const MAX_LISTED = 1000;
+/**
+ * Each look lists executions created since a minute before the newest one seen: an execution is
+ * listed by when it was created, and one created just before another may be committed after it.
+ */
+const RELIST_MARGIN_MS = 60_000;
+
+interface Seen {
+  attempts: number;
+  ended: boolean;
+  createdAt: number;
+}
 
 /**
  * `hookline logs [-f]`: one line per execution started, per attempt made and per execution ended,
  * in the order they happened; with `follow`, it looks again every `pollMs` until interrupted.
  */
 export async function logs(client: ApiClient, options: LogsOptions, write: (text: string) => void, stop: AbortSignal = new AbortController().signal): Promise<void> {
-  const since = sinceTime(options.since);
-  const filter = new URLSearchParams({ since, limit: String(PAGE), ...(options.job ? { job: options.job } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) });
-  const seen = new Map<string, { attempts: number; ended: boolean }>();
+  let since = sinceTime(options.since);
+  const seen = new Map<string, Seen>();
   for (;;) {
-    const listed: { items: Listed[] } = await client.request('GET', `/api/v1/executions?${filter}`);
+    const listed = await recentExecutions(client, options, since);
     // New executions, and every one not seen to end yet (listed or not): their attempts may have moved on.
-    const unended = new Set([...listed.items.filter((e) => !seen.get(e.id)?.ended).map((e) => e.id), ...[...seen].filter(([, s]) => !s.ended).map(([id]) => id)]);
+    const unended = new Set([...listed.filter((e) => !seen.get(e.id)?.ended).map((e) => e.id), ...[...seen].filter(([, s]) => !s.ended).map(([id]) => id)]);
     const details = await Promise.all([...unended].map((id) => client.request<Detail>('GET', `/api/v1/executions/${encodeURIComponent(id)}`)));
     const lines = details.flatMap((d) => newLines(d, seen));
     lines.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     if (lines.length > 0) write(lines.map((l) => l.text).join('\n') + '\n');
     if (!options.follow || stop.aborted) return;
+    since = Math.max(since, ...listed.map((e) => Date.parse(e.created_at) - RELIST_MARGIN_MS));
+    for (const [id, s] of seen) if (s.ended && s.createdAt < since) seen.delete(id);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs));
     if (stop.aborted) return;
   }
 }
 
+/** Executions created since `since` (milliseconds), newest first, following the pages up to MAX_LISTED. */
+async function recentExecutions(client: ApiClient, options: LogsOptions, since: number): Promise<Listed[]> {
+  const filters = { ...(options.job ? { job: options.job } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) };
+  const items: Listed[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ since: new Date(since).toISOString(), limit: String(PAGE), ...filters, ...(cursor ? { cursor } : {}) });
+    const page: { items: Listed[]; next_cursor: string | null } = await client.request('GET', `/api/v1/executions?${query}`);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor && items.length < MAX_LISTED);
+  return items;
+}
+
 /** What happened to an execution since it was last looked at; `seen` is brought up to date. */
-function newLines(d: Detail, seen: Map<string, { attempts: number; ended: boolean }>): Array<{ at: string; text: string }> {
+function newLines(d: Detail, seen: Map<string, Seen>): Array<{ at: string; text: string }> {
   const before = seen.get(d.id);
   const head = `${d.job_id} ${d.id}`;
   const lines: Array<{ at: string; text: string }> = [];
@@ -80,7 +107,7 @@ function newLines(d: Detail, seen: Map<string, { attempts: number; ended: boolea
     const count = `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`;
     lines.push({ at, text: `${at} ${head} ${d.status} after ${count}${d.status === 'failed' && d.last_error ? `: ${d.last_error}` : ''}` });
   }
-  seen.set(d.id, { attempts: d.attempt_log.length, ended });
+  seen.set(d.id, { attempts: d.attempt_log.length, ended, createdAt: Date.parse(d.created_at) });
   return lines;
 }
 
@@ -91,9 +118,10 @@ function attemptText(a: Attempt, named: boolean): string {
   return `${of}attempt ${a.attempt} ${a.request.method} ${a.request.url} -> ${answer} in ${a.duration_ms}ms${problem}`;
 }
 
-function sinceTime(since: string): string {
+/** `--since`: a duration ago, or an RFC 3339 time; in milliseconds. */
+function sinceTime(since: string): number {
   const ago = parseDuration(since);
-  if (ago !== undefined) return new Date(Date.now() - ago).toISOString();
-  if (!Number.isNaN(Date.parse(since)) && /^\d{4}-\d{2}-\d{2}T/.test(since)) return new Date(since).toISOString();
+  if (ago !== undefined) return Date.now() - ago;
+  if (!Number.isNaN(Date.parse(since)) && /^\d{4}-\d{2}-\d{2}T/.test(since)) return Date.parse(since);
   throw new UsageError(`--since ${since}: a duration such as 10m or 2h, or an RFC 3339 time`);
 }

@@ -66,6 +66,11 @@ describe('the CLI: logs, wide and name output, shell completion', () => {
     assert.match(past.stdout, /quiet \S+ attempt 1 POST \S+\/ok -> 200/);
     const other = await runCli(['logs', '--namespace', 'other', '--since', '1h'], env);
     assert.doesNotMatch(other.stdout, /flaky/);
+    // More executions than one page of the listing: every one is shown.
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    for (let i = 0; i < 120; i++) assert.equal((await fetch(`${node.url}/api/v1/jobs/quiet/trigger`, { method: 'POST', headers })).status, 202);
+    const many = await runCli(['logs', '--job', 'quiet', '--since', '1h'], env);
+    assert.equal(many.stdout.match(/ started \(manual\)$/gm)?.length, 121);
     const wrong = await runCli(['logs', '--since', 'yesterday'], env);
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /--since yesterday: a duration such as 10m or 2h, or an RFC 3339 time/);
