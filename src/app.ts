@@ -16,6 +16,7 @@ import { createSpecCache } from './jobs/spec-cache.js';
 import { createPruner, type Pruner } from './retention/pruner.js';
 import { scheduleRoutes } from './api/schedule-routes.js';
 import { buildServer } from './api/server.js';
+import { consoleRoutes } from './api/console-routes.js';
 import { docsRoutes } from './api/docs-routes.js';
 import { metricsRoute } from './api/metrics-route.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -195,6 +196,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       webhookTestRoute({ caller }),
       metricsRoute(metrics.registry),
       docsRoutes(),
+      consoleRoutes(),
     ],
   });
   const runs = (role: Role) => config.roles.includes(role);

@@ -21,7 +21,7 @@ function testFiles(targets: string[]): string[] {
 
 const postgres = await testPostgres();
 console.log(`# Node ${process.version}; ${postgres.description}`);
-const files = testFiles(process.argv.length > 2 ? process.argv.slice(2) : ['test']);
+const files = testFiles(process.argv.length > 2 ? process.argv.slice(2) : ['test', 'ui/test']);
 const child = spawn(process.execPath, [...RUNNER, ...files], { stdio: 'inherit', env: { ...process.env, HOOKLINE_TEST_POSTGRES_URL: postgres.url } });
 const stopped = (code: number) => postgres.stop().finally(() => process.exit(code));
 process.once('SIGINT', () => child.kill('SIGINT'));

@@ -40,7 +40,6 @@ export function docsRoutes() {
       document ??= JSON.stringify(apiDocument());
       return reply.header('content-type', 'application/json; charset=utf-8').send(document);
     });
-    app.get('/', async (_request, reply) => reply.redirect(DOCS_PATH));
     app.get(DOCS_PATH, async (_request, reply) => reply.header('content-type', 'text/html; charset=utf-8').send(PAGE));
     app.get(`${DOCS_PATH}/start.js`, async (_request, reply) => reply.header('content-type', 'text/javascript; charset=utf-8').send(START));
     app.get<{ Params: { file: string } }>(`${DOCS_PATH}/:file`, async (request, reply) => {

@@ -67,7 +67,9 @@ export const attemptView = z
       .nullable()
       .meta({ description: 'Why the attempt did not succeed, when it did not; null for an answer that was judged on its status alone.' }),
     error: z.string().nullable(),
-    request: z.object({ method: z.string(), url: z.string(), headers, body: z.string().nullable().optional() }).loose(),
+    request: z
+      .object({ method: z.string(), url: z.string(), headers, body: z.string().optional(), body_truncated: z.literal(true).optional() })
+      .meta({ description: 'What was sent, secrets as ***; the body cut at 64 KiB.' }),
     response_headers: headers.nullable(),
     response_body: z.string().nullable(),
     response_body_truncated: z.boolean(),

@@ -12,12 +12,21 @@ import { send, type SendResult } from './send.js';
 /** One attempt, judged and with every secret taken out: what the store keeps and the API shows. */
 export interface CallOutcome {
   verdict: Verdict;
-  request: { url: string; method: string; headers: Record<string, string> };
+  request: SentRequest;
   result: SendResult;
   /** Only set for a 429 or 503 that asked for a wait. */
   retryAfterMs?: number;
   /** A one-line reason for a failure, or null on success. */
   error: string | null;
+}
+
+/** A request as an attempt keeps it: its body cut at the same limit as a response's, secrets taken out. */
+export interface SentRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  body_truncated?: boolean;
 }
 
 /** `abort`, when given, is the call's controller: aborting it stops the call; its deadline aborts it too. */
@@ -42,9 +51,17 @@ export function createCaller(agents: Agents, secretsOf: (webhook: Webhook) => st
     const raw = await send(agents, req, { timeoutMs, tlsSkipVerify: webhook.tls_skip_verify === true, limits, abort, now });
     const result = redactResult(raw, secrets);
     const apiKeyHeader = webhook.auth?.type === 'api_key' ? [webhook.auth.header] : [];
-    const request = { url: redactText(req.url, secrets), method: req.method, headers: redactHeaders(req.headers, secrets, apiKeyHeader) };
+    const request: SentRequest = { url: redactText(req.url, secrets), method: req.method, headers: redactHeaders(req.headers, secrets, apiKeyHeader), ...keptBody(req.body, secrets) };
     return { request, result, ...judge(result, webhook.success_codes, now()) };
   };
+}
+
+function keptBody(body: string | undefined, secrets: readonly string[]): Pick<SentRequest, 'body' | 'body_truncated'> {
+  if (body === undefined) return {};
+  const bytes = Buffer.from(body);
+  const limit = DEFAULTS.response_body_limit_bytes;
+  if (bytes.length <= limit) return { body: redactText(body, secrets) };
+  return { body: redactText(bytes.subarray(0, limit).toString('utf8'), secrets), body_truncated: true };
 }
 
 /** A call that could not be made as configured: it fails, is not retried, and sent nothing. */

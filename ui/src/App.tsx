@@ -1,0 +1,80 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, Route, Switch, useLocation } from 'wouter';
+import { api, token, Unauthorized } from './api';
+import { Login } from './pages/Login';
+import { Executions } from './pages/Executions';
+import { ExecutionPage } from './pages/Execution';
+
+const NAV = [
+  ['/executions', 'Executions'],
+  ['/docs', 'API'],
+] as const;
+
+/** The console: asks for the API token when the server wants one, then shows its pages. */
+export function App() {
+  const queries = useQueryClient();
+  const access = useQuery({
+    queryKey: ['access'],
+    queryFn: async () => {
+      try {
+        await api.GET('/api/v1/jobs', { params: { query: { limit: '1' } } });
+        return 'open' as const;
+      } catch (err) {
+        if (err instanceof Unauthorized) return 'locked' as const;
+        throw err;
+      }
+    },
+  });
+  if (access.isPending) return null;
+  if (access.data === 'locked') return <Login onToken={() => void queries.invalidateQueries()} />;
+  return (
+    <div className="shell">
+      <Header />
+      <main>
+        <Switch>
+          <Route path="/executions/:id">{(params) => <ExecutionPage id={params.id} />}</Route>
+          <Route path="/executions" component={Executions} />
+          <Route path="/" component={Executions} />
+          <Route>
+            <p>There is no such page.</p>
+          </Route>
+        </Switch>
+      </main>
+    </div>
+  );
+}
+
+function Header() {
+  const [location] = useLocation();
+  const queries = useQueryClient();
+  return (
+    <header>
+      <strong className="brand">Hookline</strong>
+      <nav aria-label="Main">
+        {NAV.map(([href, label]) =>
+          href === '/docs' ? (
+            <a key={href} href={href}>
+              {label}
+            </a>
+          ) : (
+            <Link key={href} href={href} aria-current={location.startsWith(href) ? 'page' : undefined}>
+              {label}
+            </Link>
+          ),
+        )}
+      </nav>
+      {token.get() && (
+        <button
+          type="button"
+          className="quiet"
+          onClick={() => {
+            token.clear();
+            void queries.invalidateQueries();
+          }}
+        >
+          Log out
+        </button>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,97 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link, useSearch, useLocation } from 'wouter';
+import { api, data } from '../api';
+import { ago } from '../format';
+
+const STATUSES = ['', 'pending', 'running', 'retrying', 'succeeded', 'failed'];
+const TRIGGERS = ['', 'schedule', 'webhook', 'manual', 'retry'];
+const FILTERS = ['status', 'job', 'namespace', 'trigger'] as const;
+/** The list follows new executions without a reload. */
+const REFRESH_MS = 1000;
+
+/** Executions of every job, newest first, with the API's filters kept in the page's address. */
+export function Executions() {
+  const search = new URLSearchParams(useSearch());
+  const [, navigate] = useLocation();
+  const filters = Object.fromEntries(FILTERS.flatMap((f) => (search.get(f) ? [[f, search.get(f)!]] : [])));
+  const list = useQuery({
+    queryKey: ['executions', filters],
+    queryFn: () => data(api.GET('/api/v1/executions', { params: { query: { ...filters, limit: '100' } as never } })),
+    refetchInterval: REFRESH_MS,
+  });
+  const setFilter = (name: string, value: string) => {
+    const next = new URLSearchParams(search);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    navigate(`/executions${next.size > 0 ? `?${next}` : ''}`);
+  };
+  return (
+    <section>
+      <h1>Executions</h1>
+      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+        <Choice label="Status" name="status" values={STATUSES} value={filters.status ?? ''} onChange={setFilter} />
+        <Choice label="Trigger" name="trigger" values={TRIGGERS} value={filters.trigger ?? ''} onChange={setFilter} />
+        <Text label="Job" name="job" value={filters.job ?? ''} onChange={setFilter} />
+        <Text label="Namespace" name="namespace" value={filters.namespace ?? ''} onChange={setFilter} />
+      </form>
+      {list.error && <p role="alert" className="error">{list.error.message}</p>}
+      <table className="list">
+        <thead>
+          <tr>
+            <th>Execution</th>
+            <th>Job</th>
+            <th>Status</th>
+            <th>Trigger</th>
+            <th>Attempts</th>
+            <th>Created</th>
+            <th>Last error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.data?.items.map((e) => (
+            <tr key={e.id}>
+              <td>
+                <Link href={`/executions/${e.id}`} className="mono">
+                  {e.id.slice(0, 8)}…
+                </Link>
+              </td>
+              <td>{e.job_id}</td>
+              <td>
+                <span className={`status ${e.status}`}>{e.status}</span>
+              </td>
+              <td>{e.trigger.type}</td>
+              <td>{e.attempts}</td>
+              <td title={e.created_at ?? ''}>{ago(e.created_at)}</td>
+              <td className="error-text">{e.last_error ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {list.data && list.data.items.length === 0 && <p className="empty">No execution matches.</p>}
+    </section>
+  );
+}
+
+function Choice(props: { label: string; name: string; values: string[]; value: string; onChange: (name: string, value: string) => void }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name} value={props.value} onChange={(e) => props.onChange(props.name, e.target.value)}>
+        {props.values.map((v) => (
+          <option key={v} value={v}>
+            {v || 'any'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function Text(props: { label: string; name: string; value: string; onChange: (name: string, value: string) => void }) {
+  return (
+    <label>
+      {props.label}
+      <input name={props.name} defaultValue={props.value} onKeyDown={(e) => e.key === 'Enter' && props.onChange(props.name, e.currentTarget.value.trim())} onBlur={(e) => props.onChange(props.name, e.currentTarget.value.trim())} />
+    </label>
+  );
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../../test/support/browser.js';
+import { startNode, type Running } from '../../test/support/harness.js';
+import { startReceiver, type Receiver } from '../../test/support/receiver.js';
+import { STORE_KINDS, type TestDatabase } from '../../test/support/stores.js';
+
+const TOKEN = 'console-test-token-7f3k2m9x';
+/** With HOOKLINE_SCREENSHOTS set, the screens the README shows are taken here. */
+const SCREENS = process.env.HOOKLINE_SCREENSHOTS ? new URL('../../docs/screens/', import.meta.url).pathname : undefined;
+
+describe('the console, in a real browser', () => {
+  let db: TestDatabase;
+  let node: Running;
+  let receiver: Receiver;
+  let browser: Browser;
+  let failing = true;
+  before(async () => {
+    db = STORE_KINDS[0].create();
+    receiver = await startReceiver((req, res) => {
+      const fail = req.path === '/orders' && failing;
+      res.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(fail ? { error: 'orders database is down' } : { accepted: true }));
+    });
+    node = await startNode(db, { config: { api_token: TOKEN } });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await node?.close();
+    await receiver?.close();
+    await db?.drop();
+  });
+
+  /** A page whose every request is recorded, to check that the token never travels in a URL. */
+  async function openPage(): Promise<{ page: Page; urls: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const urls: string[] = [];
+    page.on('request', (r) => void urls.push(r.url()));
+    return { page, urls };
+  }
+
+  const api = (method: string, path: string, body?: unknown) => node.api(method, path, body, { authorization: `Bearer ${TOKEN}` });
+
+  test('asks for the token and shows nothing without it; a wrong token is refused; the right one opens it', async () => {
+    const { page, urls } = await openPage();
+    await page.goto(`${node.url}/`);
+    await page.getByLabel('API token').waitFor();
+    assert.equal(await page.locator('table').count(), 0, 'no data is shown before logging in');
+    await page.getByLabel('API token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That token is not the one this server takes.' }).waitFor();
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Executions' }).waitFor();
+    assert.ok(urls.every((u) => !u.includes(TOKEN) && !u.includes('not-the-token')), 'the token never goes into a URL');
+    assert.ok(node.logs.every((line) => !line.includes(TOKEN)), 'nor into a log line');
+    await page.close();
+  });
+
+  test('executions appear without a reload; an attempt shows its status and answer; a failed one is retried from the console', async () => {
+    const { page } = await openPage();
+    await page.goto(`${node.url}/`);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Executions' }).waitFor();
+
+    assert.equal((await api('PUT', '/api/v1/jobs/sync-orders', { namespace: 'shop', retry_policy: { max_attempts: 1 }, webhook: { url: `${receiver.url}/orders`, body: { since: '{{ trigger.body.since }}' } } })).status, 201);
+    const started = await api('POST', '/api/v1/jobs/sync-orders/trigger', { since: '2026-11-01' });
+    assert.equal(started.status, 202);
+    const row = page.getByRole('row').filter({ hasText: 'sync-orders' });
+    await row.getByText('failed').waitFor({ timeout: 5000 });
+    if (SCREENS) await page.screenshot({ path: join(SCREENS, 'executions.png') });
+
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { name: /sync-orders/ }).waitFor();
+    const first = page.getByRole('listitem', { name: 'Attempt 1' });
+    assert.match(await first.locator('.status-code').innerText(), /^500$/);
+    assert.match(await first.getByLabel('Response body').innerText(), /"error": "orders database is down"/);
+    const sent = await first.locator('pre').first().innerText();
+    assert.match(sent, new RegExp(`^POST ${receiver.url}/orders`));
+    assert.match(sent, /"since": "2026-11-01"/, 'the request body sent is shown');
+    assert.match(await page.getByLabel('Trigger input').innerText(), /"since": "2026-11-01"/);
+
+    failing = false;
+    await page.getByRole('button', { name: 'Retry failed tasks' }).click();
+    await page.locator('.facts .status.succeeded').waitFor({ timeout: 5000 });
+    const second = page.getByRole('listitem', { name: 'Attempt 2' });
+    assert.match(await second.locator('.status-code').innerText(), /^200$/);
+    if (SCREENS) await page.screenshot({ path: join(SCREENS, 'execution.png'), fullPage: true });
+    assert.equal((await api('GET', `/api/v1/executions/${started.body.id}`)).body.status, 'succeeded');
+    await page.close();
+  });
+
+  test('the executions list filters by status and job, kept in the address', async () => {
+    const { page } = await openPage();
+    await page.goto(`${node.url}/executions`);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    assert.equal((await api('PUT', '/api/v1/jobs/other', { webhook: { url: `${receiver.url}/other` } })).status, 201);
+    await api('POST', '/api/v1/jobs/other/trigger');
+    await page.getByRole('row').filter({ hasText: 'other' }).waitFor();
+    await page.getByLabel('Job').fill('sync-orders');
+    await page.getByLabel('Job').press('Enter');
+    await page.waitForURL(/\?job=sync-orders$/);
+    await page.getByRole('row').filter({ hasText: 'other' }).waitFor({ state: 'detached' });
+    assert.ok((await page.getByRole('row').filter({ hasText: 'sync-orders' }).count()) >= 1);
+    await page.getByLabel('Status').selectOption('failed');
+    await page.waitForURL(/status=failed/);
+    await page.getByText('No execution matches.').waitFor();
+    await page.close();
+  });
+});
