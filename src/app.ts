@@ -18,6 +18,7 @@ import { scheduleRoutes } from './api/schedule-routes.js';
 import { buildServer } from './api/server.js';
 import { consoleRoutes } from './api/console-routes.js';
 import { docsRoutes } from './api/docs-routes.js';
+import { schedulePreviewRoute } from './api/schedule-preview-route.js';
 import { metricsRoute } from './api/metrics-route.js';
 import { createMetrics } from './metrics/metrics.js';
 import { webhookTestRoute } from './api/webhook-test-route.js';
@@ -194,6 +195,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
       executionRoutes({ store, clock, onRetried: worker.wake }),
       webhookTestRoute({ caller }),
+      schedulePreviewRoute({ clock }),
       metricsRoute(metrics.registry),
       docsRoutes(),
       consoleRoutes(),

@@ -7,6 +7,7 @@ import { executionsQuery, jobExecutionsQuery } from './execution-filter.js';
 import { jobsQuery } from './jobs-routes.js';
 import { pageOnlyQuery } from './query.js';
 import { webhookTestSchema } from './webhook-test-route.js';
+import { schedulePreviewSchema } from './schedule-preview-route.js';
 import * as views from './view-schemas.js';
 
 /**
@@ -82,6 +83,12 @@ const jobOperations: Operation[] = [
   },
   { id: 'pauseJob', method: 'post', path: '/api/v1/jobs/{id}/pause', tag: 'Jobs', summary: "Pause a job's schedule", params: job, responses: { 200: ok(views.jobView), 404: notFound('job') } },
   { id: 'resumeJob', method: 'post', path: '/api/v1/jobs/{id}/resume', tag: 'Jobs', summary: "Resume a job's schedule from now", params: job, responses: { 200: ok(views.jobView), 404: notFound('job') } },
+  {
+    id: 'previewSchedule', method: 'post', path: '/api/v1/schedules/preview', tag: 'Jobs', summary: "A schedule's next ticks",
+    description: 'As the scheduler would fire them from now: time zone and daylight saving time included.',
+    body: { schema: schedulePreviewSchema, required: true, example: { schedule: { cron: '30 2 * * *', timezone: 'Europe/Berlin' }, count: 5 } },
+    responses: { 200: ok(views.schedulePreviewView), 400: BAD_INPUT },
+  },
   { id: 'listTicks', method: 'get', path: '/api/v1/jobs/{id}/ticks', tag: 'Jobs', summary: "List a job's schedule ticks", params: job, query: pageOnlyQuery, responses: { 200: ok(views.pageOf(views.tickView, 'TickPage')), 400: BAD_INPUT, 404: notFound('job') } },
 ];
 

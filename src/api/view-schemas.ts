@@ -208,4 +208,8 @@ export const hookCallView = z
   })
   .meta({ id: 'HookCallResult', description: 'The execution a hook call started; with `wait`, how it ended.' });
 
+export const schedulePreviewView = z
+  .object({ next: z.array(time).meta({ description: 'The next ticks, soonest first; fewer when the schedule ends (a one-shot).' }) })
+  .meta({ id: 'SchedulePreview' });
+
 export const healthView = z.object({ status: z.enum(['ok', 'starting']) }).meta({ id: 'Health' });

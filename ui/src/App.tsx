@@ -4,9 +4,19 @@ import { api, token, Unauthorized } from './api';
 import { Login } from './pages/Login';
 import { Executions } from './pages/Executions';
 import { ExecutionPage } from './pages/Execution';
+import { Jobs } from './pages/Jobs';
+import { JobPage } from './pages/Job';
+import { NewJob } from './pages/NewJob';
+import { HookPage, Hooks } from './pages/Hooks';
+import { Tester } from './pages/Tester';
+import { EndpointPage, Endpoints } from './pages/Endpoints';
 
 const NAV = [
   ['/executions', 'Executions'],
+  ['/jobs', 'Jobs'],
+  ['/hooks', 'Hooks'],
+  ['/endpoints', 'Endpoints'],
+  ['/tester', 'Tester'],
   ['/docs', 'API'],
 ] as const;
 
@@ -34,6 +44,15 @@ export function App() {
         <Switch>
           <Route path="/executions/:id">{(params) => <ExecutionPage id={params.id} />}</Route>
           <Route path="/executions" component={Executions} />
+          <Route path="/jobs/new" component={NewJob} />
+          <Route path="/jobs/:id">{(params) => <JobPage id={decodeURIComponent(params.id)} />}</Route>
+          <Route path="/jobs" component={Jobs} />
+          <Route path="/hooks/:id">{(params) => <HookPage id={params.id} />}</Route>
+          <Route path="/hooks" component={Hooks} />
+          <Route path="/tester" component={Tester} />
+          <Route path="/endpoints/new">{() => <EndpointPage />}</Route>
+          <Route path="/endpoints/:name">{(params) => <EndpointPage name={decodeURIComponent(params.name)} />}</Route>
+          <Route path="/endpoints" component={Endpoints} />
           <Route path="/" component={Executions} />
           <Route>
             <p>There is no such page.</p>

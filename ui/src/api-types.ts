@@ -97,6 +97,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/schedules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A schedule's next ticks
+         * @description As the scheduler would fire them from now: time zone and daylight saving time included.
+         */
+        post: operations["previewSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{id}/ticks": {
         parameters: {
             query?: never;
@@ -997,6 +1017,10 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        SchedulePreview: {
+            /** @description The next ticks, soonest first; fewer when the schedule ends (a one-shot). */
+            next: string[];
         };
         /** @description One time the schedule came due: fired, skipped because a run was still going, or missed. */
         Tick: {
@@ -2139,6 +2163,114 @@ export interface operations {
             /** @description There is no such job. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a type this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "schedule": {
+                 *         "cron": "30 2 * * *",
+                 *         "timezone": "Europe/Berlin"
+                 *       },
+                 *       "count": 5
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description When the job runs: a cron string, or an object with "cron" (and "timezone"), "every" or "at".
+                     * @example *\/5 * * * *
+                     * @example {
+                     *       "cron": "0 9 * * 1-5",
+                     *       "timezone": "Europe/Paris"
+                     *     }
+                     * @example {
+                     *       "every": "10m"
+                     *     }
+                     */
+                    schedule: string | {
+                        cron: string;
+                        timezone?: string;
+                    } | {
+                        /**
+                         * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 366d.
+                         * @example 30s
+                         */
+                        every: string;
+                    } | {
+                        at: string;
+                    };
+                    /** @default 5 */
+                    count?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePreview"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

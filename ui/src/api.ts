@@ -2,6 +2,10 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from './api-types';
 
 export type Execution = components['schemas']['Execution'];
+export type Job = components['schemas']['Job'];
+export type Hook = components['schemas']['Hook'];
+export type Endpoint = components['schemas']['Endpoint'];
+export type Invocation = components['schemas']['Invocation'];
 export type Attempt = components['schemas']['Attempt'];
 export type ApiError = components['schemas']['Error'];
 

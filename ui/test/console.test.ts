@@ -111,4 +111,21 @@ describe('the console, in a real browser', () => {
     await page.getByText('No execution matches.').waitFor();
     await page.close();
   });
+
+  test("the webhook tester makes one call and shows its status, body and time", async () => {
+    const { page } = await openPage();
+    await page.goto(`${node.url}/tester`);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByLabel('URL').fill(`${receiver.url}/orders`);
+    await page.getByLabel('Body').fill('{"ping": 1}');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const result = page.getByLabel('Result');
+    await result.waitFor();
+    assert.equal(await result.locator('.status-code').innerText(), '200');
+    assert.match(await result.getByLabel('Response body').innerText(), /"accepted": true/);
+    const last = receiver.requests.at(-1)!;
+    assert.equal(last.body, '{"ping": 1}');
+    await page.close();
+  });
 });
