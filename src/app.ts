@@ -19,6 +19,7 @@ import { buildServer } from './api/server.js';
 import { consoleRoutes } from './api/console-routes.js';
 import { docsRoutes } from './api/docs-routes.js';
 import { schedulePreviewRoute } from './api/schedule-preview-route.js';
+import { overviewRoute } from './api/overview-route.js';
 import { metricsRoute } from './api/metrics-route.js';
 import { createMetrics } from './metrics/metrics.js';
 import { webhookTestRoute } from './api/webhook-test-route.js';
@@ -196,6 +197,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       executionRoutes({ store, clock, onRetried: worker.wake }),
       webhookTestRoute({ caller }),
       schedulePreviewRoute({ clock }),
+      overviewRoute({ store, clock }),
       metricsRoute(metrics.registry),
       docsRoutes(),
       consoleRoutes(),

@@ -8,6 +8,7 @@ import { jobsQuery } from './jobs-routes.js';
 import { pageOnlyQuery } from './query.js';
 import { webhookTestSchema } from './webhook-test-route.js';
 import { schedulePreviewSchema } from './schedule-preview-route.js';
+import { overviewQuery } from './overview-route.js';
 import * as views from './view-schemas.js';
 
 /**
@@ -161,6 +162,10 @@ const hookOperations: Operation[] = [
 ];
 
 const serviceOperations: Operation[] = [
+  {
+    id: 'getOverview', method: 'get', path: '/api/v1/overview', tag: 'Operations', summary: "Deliveries, success rate, delivery times, backlog, failing jobs and next runs",
+    query: overviewQuery, responses: { 200: ok(views.overviewView), 400: BAD_INPUT },
+  },
   { id: 'health', method: 'get', path: '/healthz', tag: 'Operations', summary: 'Whether the node is ready', auth: 'none', responses: { 200: ok(views.healthView), 503: { ...ok(views.healthView, 'Starting'), headers: { 'retry-after': 'Seconds to wait.' } } } },
   { id: 'getApiDocument', method: 'get', path: '/openapi.json', tag: 'Operations', summary: 'This document (readable at /docs)', auth: 'none', responses: { 200: ok(z.record(z.string(), z.unknown()).meta({ description: 'An OpenAPI 3.1 document.' })) } },
   { id: 'metrics', method: 'get', path: '/metrics', tag: 'Operations', summary: 'Metrics in Prometheus text format', responses: { 200: { description: 'OK', contentType: 'text/plain; version=0.0.4' } } },

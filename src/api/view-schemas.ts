@@ -212,4 +212,22 @@ export const schedulePreviewView = z
   .object({ next: z.array(time).meta({ description: 'The next ticks, soonest first; fewer when the schedule ends (a one-shot).' }) })
   .meta({ id: 'SchedulePreview' });
 
+const outcomeCounts = { success: z.number().int(), http_4xx: z.number().int(), http_5xx: z.number().int(), timeout: z.number().int(), connection: z.number().int(), other: z.number().int() };
+
+export const overviewView = z
+  .object({
+    window: z.enum(['1h', '24h']),
+    bucket_seconds: z.number().int(),
+    buckets: z.array(z.object({ at: time, ...outcomeCounts })).meta({ description: 'Attempts per bucket and outcome, oldest first.' }),
+    attempts: z.number().int(),
+    success_rate: z.number().nullable(),
+    duration_ms: z
+      .object({ p50: z.number().nullable(), p99: z.number().nullable() })
+      .meta({ description: 'Delivery times: the histogram bound (ms) under which half and 99% of the attempts took.' }),
+    backlog: z.object({ due: z.number().int(), oldest_due_age_seconds: z.number() }),
+    failing_jobs: z.array(z.object({ job_id: z.string(), failures: z.number().int() })),
+    next_runs: z.array(z.object({ job_id: z.string(), at: time })),
+  })
+  .meta({ id: 'Overview' });
+
 export const healthView = z.object({ status: z.enum(['ok', 'starting']) }).meta({ id: 'Health' });

@@ -194,6 +194,10 @@ CREATE INDEX executions_namespace_created ON executions (namespace, created_at, 
 ALTER TABLE executions ADD COLUMN retried_at BIGINT;
 CREATE INDEX executions_retried_created ON executions (created_at, id) WHERE retried_at IS NOT NULL;
 `,
+  `
+-- The console's overview counts the attempts of the last hour or day.
+CREATE INDEX attempts_started ON attempts (started_at);
+`,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { readOverview } from './overview.js';
 import type { Dialect, Driver } from './driver.js';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
 import * as q from './queries.js';
@@ -156,6 +157,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
       const since = [row.pending_since, row.lapsed_since].filter((t): t is number => t !== null).map(Number);
       return { due: Number(row.pending) + Number(row.lapsed), oldest_due_at: since.length > 0 ? Math.min(...since) : null };
     },
+    overview: (since, bucketMs) => readOverview(db, since, bucketMs),
     taskOutputs: (ids) => (ids.length === 0 ? Promise.resolve([]) : db.query(r.taskOutputs(ids.length), ids)),
     async adjustRun(runId, owner, leaseUntil, timeoutMs, maxAttempts) {
       await db.execute(r.ADJUST_RUN, [leaseUntil, timeoutMs, maxAttempts, runId, owner]);

@@ -1,3 +1,4 @@
+import type { OverviewCounts } from './overview.js';
 import type { Dialect } from './driver.js';
 import type {
   HookDeclaration,
@@ -371,6 +372,8 @@ export interface Store {
 
   /** Runs due at `now` and not taken (lapsed leases included), and since when the longest-waiting one was due. */
   backlog(now: number): Promise<{ due: number; oldest_due_at: number | null }>;
+  /** The console's overview: attempts since `since` by bucket, outcome and duration; failing jobs; next runs. */
+  overview(since: number, bucketMs: number): Promise<OverviewCounts>;
   /** Every run of an execution, tasks and notifications, in the order they were made. */
   listRuns(executionId: string): Promise<RunRow[]>;
   /** The results of the succeeded tasks of these executions that later tasks use. */

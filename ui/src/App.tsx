@@ -10,8 +10,10 @@ import { NewJob } from './pages/NewJob';
 import { HookPage, Hooks } from './pages/Hooks';
 import { Tester } from './pages/Tester';
 import { EndpointPage, Endpoints } from './pages/Endpoints';
+import { Overview } from './pages/Overview';
 
 const NAV = [
+  ['/overview', 'Overview'],
   ['/executions', 'Executions'],
   ['/jobs', 'Jobs'],
   ['/hooks', 'Hooks'],
@@ -53,7 +55,8 @@ export function App() {
           <Route path="/endpoints/new">{() => <EndpointPage />}</Route>
           <Route path="/endpoints/:name">{(params) => <EndpointPage name={decodeURIComponent(params.name)} />}</Route>
           <Route path="/endpoints" component={Endpoints} />
-          <Route path="/" component={Executions} />
+          <Route path="/overview" component={Overview} />
+          <Route path="/" component={Overview} />
           <Route>
             <p>There is no such page.</p>
           </Route>

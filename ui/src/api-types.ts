@@ -373,6 +373,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries, success rate, delivery times, backlog, failing jobs and next runs */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1017,6 +1034,42 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        Overview: {
+            /** @enum {string} */
+            window: "1h" | "24h";
+            bucket_seconds: number;
+            /** @description Attempts per bucket and outcome, oldest first. */
+            buckets: {
+                /** Format: date-time */
+                at: string;
+                success: number;
+                http_4xx: number;
+                http_5xx: number;
+                timeout: number;
+                connection: number;
+                other: number;
+            }[];
+            attempts: number;
+            success_rate: number | null;
+            /** @description Delivery times: the histogram bound (ms) under which half and 99% of the attempts took. */
+            duration_ms: {
+                p50: number | null;
+                p99: number | null;
+            };
+            backlog: {
+                due: number;
+                oldest_due_age_seconds: number;
+            };
+            failing_jobs: {
+                job_id: string;
+                failures: number;
+            }[];
+            next_runs: {
+                job_id: string;
+                /** Format: date-time */
+                at: string;
+            }[];
         };
         SchedulePreview: {
             /** @description The next ticks, soonest first; fewer when the schedule ends (a one-shot). */
@@ -4029,6 +4082,60 @@ export interface operations {
             /** @description There is no such hook. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: {
+                /** @description The last hour (counted by minute) or day (by quarter hour). */
+                window?: "1h" | "24h";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -53,7 +53,7 @@ describe('the console, in a real browser', () => {
     await page.getByRole('alert').filter({ hasText: 'That token is not the one this server takes.' }).waitFor();
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('heading', { name: 'Executions' }).waitFor();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
     assert.ok(urls.every((u) => !u.includes(TOKEN) && !u.includes('not-the-token')), 'the token never goes into a URL');
     assert.ok(node.logs.every((line) => !line.includes(TOKEN)), 'nor into a log line');
     await page.close();
@@ -61,7 +61,7 @@ describe('the console, in a real browser', () => {
 
   test('executions appear without a reload; an attempt shows its status and answer; a failed one is retried from the console', async () => {
     const { page } = await openPage();
-    await page.goto(`${node.url}/`);
+    await page.goto(`${node.url}/executions`);
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Executions' }).waitFor();
@@ -105,7 +105,7 @@ describe('the console, in a real browser', () => {
     await page.getByLabel('Job').press('Enter');
     await page.waitForURL(/\?job=sync-orders$/);
     await page.getByRole('row').filter({ hasText: 'other' }).waitFor({ state: 'detached' });
-    assert.ok((await page.getByRole('row').filter({ hasText: 'sync-orders' }).count()) >= 1);
+    await page.getByRole('row').filter({ hasText: 'sync-orders' }).first().waitFor();
     await page.getByLabel('Status').selectOption('failed');
     await page.waitForURL(/status=failed/);
     await page.getByText('No execution matches.').waitFor();
@@ -126,6 +126,25 @@ describe('the console, in a real browser', () => {
     assert.match(await result.getByLabel('Response body').innerText(), /"accepted": true/);
     const last = receiver.requests.at(-1)!;
     assert.equal(last.body, '{"ping": 1}');
+    await page.close();
+  });
+
+  test('the overview shows the deliveries by outcome, the success rate, and the job failing most', async () => {
+    const { page } = await openPage();
+    await page.goto(`${node.url}/`);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const expected = (await api('GET', '/api/v1/overview')).body;
+    assert.ok(expected.attempts >= 3);
+    assert.equal(await page.getByLabel('Deliveries', { exact: true }).locator('.big').innerText(), String(expected.attempts));
+    assert.equal(await page.getByLabel('Success rate').locator('.big').innerText(), `${(expected.success_rate * 100).toFixed(1)}%`);
+    assert.ok((await page.locator('svg.chart rect.bar.http_5xx').count()) >= 1, 'the failed delivery is drawn');
+    assert.ok((await page.locator('svg.chart rect.bar.success').count()) >= 1);
+    await page.getByLabel('Failing jobs').getByRole('link', { name: 'sync-orders' }).waitFor();
+    if (SCREENS) await page.screenshot({ path: join(SCREENS, 'overview.png') });
+    await page.getByRole('button', { name: 'Last day' }).click();
+    await page.getByRole('heading', { name: 'Deliveries per 15 minutes' }).waitFor();
     await page.close();
   });
 });

@@ -86,6 +86,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     prune: forward('prune'),
     listRuns: forward('listRuns'),
     backlog: forward('backlog'),
+    overview: forward('overview'),
     taskOutputs: forward('taskOutputs'),
     adjustRun: forward('adjustRun'),
     retryExecution: forward('retryExecution'),

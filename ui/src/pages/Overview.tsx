@@ -1,0 +1,98 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'wouter';
+import { api, data } from '../api';
+import { StackedBars, SERIES } from '../StackedBars';
+
+const REFRESH_MS = 5000;
+
+/** Deliveries over the last hour or day by outcome, how they went, the backlog, what fails most, what runs next. */
+export function Overview() {
+  const [window, setWindow] = useState<'1h' | '24h'>('1h');
+  const overview = useQuery({
+    queryKey: ['overview', window],
+    queryFn: () => data(api.GET('/api/v1/overview', { params: { query: { window } } })),
+    refetchInterval: REFRESH_MS,
+  });
+  const o = overview.data;
+  return (
+    <section>
+      <div className="title-row">
+        <h1>Overview</h1>
+        <div role="group" aria-label="Window" className="segmented">
+          {(['1h', '24h'] as const).map((w) => (
+            <button key={w} type="button" aria-pressed={window === w} onClick={() => setWindow(w)}>
+              {w === '1h' ? 'Last hour' : 'Last day'}
+            </button>
+          ))}
+        </div>
+      </div>
+      {overview.error && <p role="alert" className="error">{overview.error.message}</p>}
+      {o && (
+        <>
+          <div className="cards">
+            <Card label="Deliveries" value={String(o.attempts)} />
+            <Card label="Success rate" value={o.success_rate === null ? '–' : `${(o.success_rate * 100).toFixed(1)}%`} />
+            <Card label="Delivery time p50 / p99" value={`${ms(o.duration_ms.p50)} / ${ms(o.duration_ms.p99)}`} />
+            <Card label="Backlog" value={`${o.backlog.due} due`} detail={o.backlog.due > 0 ? `oldest waiting ${Math.round(o.backlog.oldest_due_age_seconds)}s` : 'nothing waiting'} />
+          </div>
+          <h2>Deliveries per {o.bucket_seconds === 60 ? 'minute' : `${o.bucket_seconds / 60} minutes`}</h2>
+          <StackedBars buckets={o.buckets} />
+          <ul className="legend" aria-label="Legend">
+            {SERIES.map(([key, label]) => (
+              <li key={key}>
+                <span className={`swatch ${key}`} /> {label}
+              </li>
+            ))}
+          </ul>
+          <div className="columns">
+            <div>
+              <h2>Failing most</h2>
+              <table className="list" aria-label="Failing jobs">
+                <tbody>
+                  {o.failing_jobs.map((j) => (
+                    <tr key={j.job_id}>
+                      <td>
+                        <Link href={`/executions?job=${encodeURIComponent(j.job_id)}&status=failed`}>{j.job_id}</Link>
+                      </td>
+                      <td>{j.failures} failed attempt{j.failures === 1 ? '' : 's'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {o.failing_jobs.length === 0 && <p className="empty">Nothing failed.</p>}
+            </div>
+            <div>
+              <h2>Next runs</h2>
+              <table className="list" aria-label="Next runs">
+                <tbody>
+                  {o.next_runs.map((r) => (
+                    <tr key={r.job_id}>
+                      <td>
+                        <Link href={`/jobs/${encodeURIComponent(r.job_id)}`}>{r.job_id}</Link>
+                      </td>
+                      <td>{new Date(r.at).toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {o.next_runs.length === 0 && <p className="empty">No schedule.</p>}
+            </div>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+const ms = (value: number | null) => (value === null ? '–' : value >= 1000 ? `≤${value / 1000}s` : `≤${value}ms`);
+
+function Card({ label, value, detail }: { label: string; value: string; detail?: string }) {
+  return (
+    <div className="card" aria-label={label}>
+      <div className="muted small">{label}</div>
+      <div className="big">{value}</div>
+      {detail && <div className="muted small">{detail}</div>}
+    </div>
+  );
+}
