@@ -78,6 +78,7 @@ export const attemptView = z
 
 const taskRunView = z.object({
   name: z.string(),
+  depends_on: z.array(z.string()).meta({ description: 'The tasks it ran after.' }),
   status: z.enum(RUN_STATUSES),
   attempts: z.number().int(),
   max_attempts: z.number().int(),

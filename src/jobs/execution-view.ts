@@ -31,15 +31,27 @@ export function executionView(row: ExecutionRow, attempts?: AttemptRow[], runs?:
     finished_at: iso(row.finished_at),
     retried_at: iso(row.retried_at),
     next_attempt_at: iso(row.next_attempt_at),
-    ...(runs ? { tasks: runs.filter((r) => r.kind === 'task').map(taskView), notifications: runs.filter((r) => r.kind === 'notification').map(notificationView) } : {}),
+    ...(runs ? { tasks: tasksView(row, runs), notifications: runs.filter((r) => r.kind === 'notification').map(notificationView) } : {}),
     ...(attempts ? { attempt_log: attempts.map((a) => attemptView(a, runs?.find((r) => r.id === a.run_id))) } : {}),
   };
 }
 
-/** A task run: how it stands, when it ran, and its attempts so far. */
-function taskView(run: RunRow) {
+function tasksView(row: ExecutionRow, runs: RunRow[]) {
+  const waitsFor = dependencies(row);
+  return runs.filter((r) => r.kind === 'task').map((r) => taskView(r, waitsFor.get(r.name) ?? []));
+}
+
+/** What each task of the execution waited for, from the spec it ran with. */
+function dependencies(row: ExecutionRow): Map<string, string[]> {
+  const tasks = row.spec ? (JSON.parse(row.spec) as { tasks?: Array<{ name: string; depends_on?: string[] }> }).tasks : undefined;
+  return new Map((tasks ?? []).map((t) => [t.name, t.depends_on ?? []]));
+}
+
+/** A task run: what it waited for, how it stands, when it ran, and its attempts so far. */
+function taskView(run: RunRow, dependsOn: string[]) {
   return {
     name: run.name,
+    depends_on: dependsOn,
     status: run.status,
     attempts: run.attempt,
     max_attempts: run.max_attempts,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import { openSideDatabase } from '../support/side-database.js';
 import { findExecutionsQuery } from '../../src/store/execution-queries.js';
 import { withNode } from '../support/fixture.js';
 import { createJob, trigger, waitForExecution } from '../support/jobs.js';
@@ -93,7 +93,7 @@ for (const kind of STORE_KINDS) {
 describe('executions across jobs: the listing reads an index', () => {
   test('SQLite answers each filter from an index, never by scanning the table', async () => {
     await withNode(STORE_KINDS[0], {}, async ({ db }) => {
-      const side = new Database(db.file!, { readonly: true });
+      const side = openSideDatabase(db.file!, { readonly: true });
       try {
         for (const filter of [{}, { status: 'failed' as const }, { namespace: 'n' }, { job_id: 'j' }, { status: 'failed' as const, error: 'x', trigger_type: 'manual' }, { retried: true }]) {
           const { sql, params } = findExecutionsQuery(filter, 50, { created_at: 1, id: 'x' });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import { openSideDatabase } from '../support/side-database.js';
 import pg from 'pg';
 import { startNode } from '../support/harness.js';
 import { KEY, hookUrl } from '../support/hooks.js';
@@ -30,7 +30,7 @@ describe('store faults', () => {
     const db = sqlite.create();
     const receiver = await startReceiver();
     const node = await startNode(db);
-    const holder = new Database(db.file!);
+    const holder = openSideDatabase(db.file!);
     try {
       await createJob(node, { id: 'locked', triggers: [{ type: 'webhook', key: KEY }], webhook: { url: receiver.url } });
       holder.exec('BEGIN IMMEDIATE');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import { openSideDatabase } from '../support/side-database.js';
 import pg from 'pg';
 import { withNode } from '../support/fixture.js';
 import { createHookJob, hookUrl, invocationsOf } from '../support/hooks.js';
@@ -11,7 +11,7 @@ import { STORE_KINDS, type TestDatabase } from '../support/stores.js';
 /** Runs one statement on the test's database beside the node, as an operator's mistake or an outage would. */
 async function sideStatement(db: TestDatabase, sql: string): Promise<void> {
   if (db.file) {
-    const side = new Database(db.file);
+    const side = openSideDatabase(db.file!);
     try {
       side.exec(sql);
     } finally {

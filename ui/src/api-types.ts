@@ -596,6 +596,8 @@ export interface components {
             next_attempt_at: string | null;
             tasks?: {
                 name: string;
+                /** @description The tasks it ran after. */
+                depends_on: string[];
                 /** @enum {string} */
                 status: "pending" | "blocked" | "running" | "retrying" | "succeeded" | "failed" | "skipped";
                 attempts: number;

@@ -15,10 +15,10 @@ export interface SqliteOptions {
  */
 export function openSqliteDriver(options: SqliteOptions): Driver {
   const db = new Database(options.path);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
-  db.pragma('foreign_keys = ON');
-  db.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
+  // Settings are run with exec, which makes no statement object: with better-sqlite3 12 on Node
+  // 24.19 and later, such an object collected outside JavaScript aborts the process (see sqlite-thread.ts).
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = ON`);
+  db.exec(`PRAGMA busy_timeout = ${Math.round(options.busyTimeoutMs)}`);
   const statements = new Map<string, Database.Statement>();
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -70,13 +70,13 @@ export function openSqliteDriver(options: SqliteOptions): Driver {
   const writing = <T>(work: () => Promise<T>): Promise<T> =>
     guarded(async () => {
       const probing = Date.now() < lockedUntil;
-      if (probing) db.pragma('busy_timeout = 0');
+      if (probing) db.exec('PRAGMA busy_timeout = 0');
       try {
         const result = await work();
         lockedUntil = 0;
         return result;
       } finally {
-        if (probing) db.pragma(`busy_timeout = ${busyTimeout}`);
+        if (probing) db.exec(`PRAGMA busy_timeout = ${busyTimeout}`);
       }
     }).catch((err: unknown) => {
       if (isStoreUnavailable(err) && err.reason?.startsWith('SQLITE_BUSY')) lockedUntil = Math.max(lockedUntil, Date.now() + busyTimeout);
@@ -101,6 +101,7 @@ export function openSqliteDriver(options: SqliteOptions): Driver {
       }),
     close: () =>
       serial(async () => {
+        statements.clear();
         db.close();
       }),
   };

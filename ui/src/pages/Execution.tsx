@@ -2,6 +2,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { api, data, type Attempt, type Execution } from '../api';
 import { localTime, shown } from '../format';
+import { TaskGraph } from '../TaskGraph';
+import { Timeline } from '../Timeline';
 
 const ENDED = new Set(['succeeded', 'failed']);
 const REFRESH_MS = 1000;
@@ -48,6 +50,12 @@ export function ExecutionPage({ id }: { id: string }) {
       <h2>Trigger input</h2>
       <pre aria-label="Trigger input">{shown(e.trigger.body) || '(no body)'}</pre>
       {e.tasks && e.tasks.length > 1 && <Tasks execution={e} />}
+      {(e.attempt_log ?? []).length > 1 && (
+        <>
+          <h2>Timeline</h2>
+          <Timeline attempts={e.attempt_log!} />
+        </>
+      )}
       <h2>Attempts</h2>
       {(e.attempt_log ?? []).length === 0 && <p className="empty">No attempt yet.</p>}
       <ol className="attempts">
@@ -88,6 +96,7 @@ function Tasks({ execution: e }: { execution: Execution }) {
   return (
     <>
       <h2>Tasks</h2>
+      <TaskGraph tasks={e.tasks!} />
       <table className="list">
         <thead>
           <tr>
