@@ -42,6 +42,7 @@ export const jobView = jobSchema
     enabled: z.boolean(),
     next_run_at: timeOrNull.meta({ description: 'When the schedule fires next; null when the job has none or is paused.' }),
     last_run_at: timeOrNull,
+    last_status: z.enum(RUN_STATUSES).nullable().meta({ description: "How the job's latest execution stands; null when it never ran." }),
     created_at: time,
     updated_at: time,
   })

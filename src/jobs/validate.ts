@@ -70,7 +70,7 @@ export function validateJob(input: unknown, pathId: string | undefined, newId: (
 }
 
 /** Fields the API shows but users do not set; a job read back and sent again keeps working. */
-const READ_ONLY_FIELDS = ['created_at', 'updated_at', 'next_run_at', 'last_run_at'];
+const READ_ONLY_FIELDS = ['created_at', 'updated_at', 'next_run_at', 'last_run_at', 'last_status'];
 
 function withoutReadOnly(input: Record<string, unknown>): Record<string, unknown> {
   const out = { ...input };

@@ -29,5 +29,11 @@ ORDER BY created_at DESC, id DESC LIMIT ?`;
   return { sql, params: [...params, limit] };
 }
 
+/** The latest execution of each job named, each read from the (job_id, created_at, id) index. */
+export const lastExecutionsQuery = (count: number) => `
+SELECT j.id AS job_id,
+  (SELECT e.status FROM executions e WHERE e.job_id = j.id ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS status
+FROM jobs j WHERE j.id IN (${Array.from({ length: count }, () => '?').join(', ')})`;
+
 /** `%`, `_` and `\` in a searched text match themselves. */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -2,7 +2,7 @@ import { readOverview } from './overview.js';
 import type { Dialect, Driver } from './driver.js';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
 import * as q from './queries.js';
-import { findExecutionsQuery } from './execution-queries.js';
+import { findExecutionsQuery, lastExecutionsQuery } from './execution-queries.js';
 import { insertExecution } from './insert-execution.js';
 import * as endpoints from './endpoint-store.js';
 import * as hooks from './hook-store.js';
@@ -144,6 +144,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     getHook: (id) => hooks.getHook(db, id),
     listHooks: (filter, limit, afterId) => hooks.listHooks(db, filter, limit, afterId),
     hooksOfJobs: (jobIds) => hooks.hooksOfJobs(db, jobIds),
+    lastStatuses: (jobIds) => (jobIds.length === 0 ? Promise.resolve([]) : db.query(lastExecutionsQuery(jobIds.length), jobIds)),
     setHookEnabled: (id, enabled, now) => db.transaction((tx) => hooks.setHookEnabled(tx, id, enabled, now)),
     recordInvocations: (items, windowMs) => db.transaction((tx) => hooks.recordInvocations(tx, items, windowMs)),
     setInvocationStatus: (id, statusCode) => hooks.setInvocationStatus(db, id, statusCode),

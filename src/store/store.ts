@@ -354,6 +354,8 @@ export interface Store {
   getHook(id: string): Promise<HookRow | undefined>;
   listHooks(filter: HookFilter, limit: number, afterId?: string): Promise<HookRow[]>;
   hooksOfJobs(jobIds: string[]): Promise<HookRow[]>;
+  /** How the latest execution of each job stands (null for a job never run). */
+  lastStatuses(jobIds: string[]): Promise<Array<{ job_id: string; status: RunStatus | null }>>;
   /** Enables or disables a hook by hand; returns it as it now is. */
   setHookEnabled(id: string, enabled: boolean, now: number): Promise<HookRow | undefined>;
   /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openSideDatabase } from '../support/side-database.js';
-import { findExecutionsQuery } from '../../src/store/execution-queries.js';
+import { findExecutionsQuery, lastExecutionsQuery } from '../../src/store/execution-queries.js';
 import { withNode } from '../support/fixture.js';
 import { createJob, trigger, waitForExecution } from '../support/jobs.js';
 import { KEY, hookUrl } from '../support/hooks.js';
@@ -101,6 +101,9 @@ describe('executions across jobs: the listing reads an index', () => {
           const main = plan.map((p) => p.detail).find((d) => / executions\b/.test(d) && !d.includes('runs'))!;
           assert.match(main, /USING (COVERING )?INDEX/, `${JSON.stringify(filter)}: ${main}`);
         }
+        // The jobs list's last outcome: each job's latest execution from the (job_id, created_at, id) index.
+        const last = side.prepare(`EXPLAIN QUERY PLAN ${lastExecutionsQuery(2)}`).all('a', 'b') as Array<{ detail: string }>;
+        assert.ok(last.some((p) => /SEARCH e USING INDEX executions_job_created/.test(p.detail)), JSON.stringify(last));
       } finally {
         side.close();
       }

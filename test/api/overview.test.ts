@@ -36,6 +36,10 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(o.next_runs, [{ job_id: 'hourly', at: new Date(T0 + 3_600_000).toISOString() }]);
         assert.deepEqual(o.backlog, { due: 0, oldest_due_age_seconds: 0 });
 
+        // Each job shows how its latest execution stands, read in one query for the page.
+        const jobs = (await node.api('GET', '/api/v1/jobs')).body.items;
+        assert.deepEqual(Object.fromEntries(jobs.map((j: { id: string; last_status: string | null }) => [j.id, j.last_status])), { bad: 'failed', hourly: null, ok: 'succeeded' });
+
         const day = await node.api('GET', '/api/v1/overview?window=24h');
         assert.equal(day.body.buckets.length, 96);
         assert.equal(day.body.attempts, 6);

@@ -1032,6 +1032,8 @@ export interface components {
             /** @description When the schedule fires next; null when the job has none or is paused. */
             next_run_at: string | null;
             last_run_at: string | null;
+            /** @description How the job's latest execution stands; null when it never ran. */
+            last_status: ("pending" | "blocked" | "running" | "retrying" | "succeeded" | "failed" | "skipped") | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */

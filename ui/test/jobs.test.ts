@@ -63,6 +63,7 @@ describe('the console: jobs', () => {
     const page = await openConsole(browser, node.url, '/jobs', TOKEN);
     const row = page.getByRole('row').filter({ hasText: 'nightly-report' });
     await row.getByText('At 02:30 (Europe/Berlin)').waitFor();
+    await row.getByText('never run').waitFor();
     await row.getByRole('switch').click();
     await row.getByText('paused').waitFor();
     assert.equal((await api('GET', '/api/v1/jobs/nightly-report')).body.enabled, false);

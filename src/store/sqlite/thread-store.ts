@@ -79,6 +79,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     getHook: forward('getHook'),
     listHooks: forward('listHooks'),
     hooksOfJobs: forward('hooksOfJobs'),
+    lastStatuses: forward('lastStatuses'),
     setHookEnabled: forward('setHookEnabled'),
     recordInvocations: forward('recordInvocations'),
     setInvocationStatus: forward('setInvocationStatus'),

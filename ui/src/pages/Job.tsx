@@ -77,7 +77,7 @@ function TriggerNow({ job }: { job: Job }) {
 }
 
 /** The fields the server shows but does not take: left out of what is edited. */
-const SHOWN_ONLY = ['created_at', 'updated_at', 'next_run_at', 'last_run_at'];
+const SHOWN_ONLY = ['created_at', 'updated_at', 'next_run_at', 'last_run_at', 'last_status'];
 
 function Definition({ job }: { job: Job }) {
   const queries = useQueryClient();
@@ -210,7 +210,7 @@ function JobHooks({ job }: { job: Job }) {
   const [made, setMade] = useState<{ url: string; curl: string }>();
   const add = useMutation({
     mutationFn: async () => {
-      const { created_at: _c, updated_at: _u, next_run_at: _n, last_run_at: _l, ...spec } = job;
+      const { created_at: _c, updated_at: _u, next_run_at: _n, last_run_at: _l, last_status: _s, ...spec } = job;
       const triggers = [...(job.triggers ?? []), { type: 'webhook', ...(secret ? { secret } : {}) }];
       const { data: saved, error } = await api.PUT('/api/v1/jobs/{id}', { params: { path: { id: job.id } }, body: { ...spec, triggers } as never });
       if (error) throw new Error((error as ApiError).error.message);

@@ -28,6 +28,7 @@ export function Jobs() {
             <th>Schedule</th>
             <th>Next run</th>
             <th>Last run</th>
+            <th>Last outcome</th>
             <th>Hooks</th>
             <th>Enabled</th>
           </tr>
@@ -45,6 +46,7 @@ export function Jobs() {
               </td>
               <td title={job.next_run_at ?? ''}>{job.next_run_at ? new Date(job.next_run_at).toLocaleString() : '–'}</td>
               <td>{ago(job.last_run_at)}</td>
+              <td>{job.last_status ? <span className={`status ${job.last_status}`}>{job.last_status}</span> : <span className="muted">never run</span>}</td>
               <td>{job.triggers?.length ?? 0}</td>
               <td>
                 <EnabledSwitch job={job} />
