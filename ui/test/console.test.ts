@@ -1,51 +1,34 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../../test/support/browser.js';
-import { startNode, type Running } from '../../test/support/harness.js';
-import { startReceiver, type Receiver } from '../../test/support/receiver.js';
-import { STORE_KINDS, type TestDatabase } from '../../test/support/stores.js';
+import { describe, test } from 'node:test';
+import { consoleFixture, SCREENS } from './console-support.js';
+import type { Page } from 'playwright-core';
 
 const TOKEN = 'console-test-token-7f3k2m9x';
-/** With HOOKLINE_SCREENSHOTS set, the screens the README shows are taken here. */
-const SCREENS = process.env.HOOKLINE_SCREENSHOTS ? new URL('../../docs/screens/', import.meta.url).pathname : undefined;
 
 describe('the console, in a real browser', () => {
-  let db: TestDatabase;
-  let node: Running;
-  let receiver: Receiver;
-  let browser: Browser;
   let failing = true;
-  before(async () => {
-    db = STORE_KINDS[0].create();
-    receiver = await startReceiver((req, res) => {
+  const f = consoleFixture({
+    config: { api_token: TOKEN },
+    respond: (req, res) => {
       const fail = req.path === '/orders' && failing;
       res.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(fail ? { error: 'orders database is down' } : { accepted: true }));
-    });
-    node = await startNode(db, { config: { api_token: TOKEN } });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    await receiver?.close();
-    await db?.drop();
+    },
   });
 
   /** A page whose every request is recorded, to check that the token never travels in a URL. */
   async function openPage(): Promise<{ page: Page; urls: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const page = await f.browser.newPage({ viewport: { width: 1366, height: 900 } });
     const urls: string[] = [];
     page.on('request', (r) => void urls.push(r.url()));
     return { page, urls };
   }
 
-  const api = (method: string, path: string, body?: unknown) => node.api(method, path, body, { authorization: `Bearer ${TOKEN}` });
+  const api = (method: string, path: string, body?: unknown) => f.node.api(method, path, body, { authorization: `Bearer ${TOKEN}` });
 
   test('asks for the token and shows nothing without it; a wrong token is refused; the right one opens it', async () => {
     const { page, urls } = await openPage();
-    await page.goto(`${node.url}/`);
+    await page.goto(`${f.node.url}/`);
     await page.getByLabel('API token').waitFor();
     assert.equal(await page.locator('table').count(), 0, 'no data is shown before logging in');
     await page.getByLabel('API token').fill('not-the-token');
@@ -55,18 +38,18 @@ describe('the console, in a real browser', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     assert.ok(urls.every((u) => !u.includes(TOKEN) && !u.includes('not-the-token')), 'the token never goes into a URL');
-    assert.ok(node.logs.every((line) => !line.includes(TOKEN)), 'nor into a log line');
+    assert.ok(f.node.logs.every((line) => !line.includes(TOKEN)), 'nor into a log line');
     await page.close();
   });
 
   test('executions appear without a reload; an attempt shows its status and answer; a failed one is retried from the console', async () => {
     const { page } = await openPage();
-    await page.goto(`${node.url}/executions`);
+    await page.goto(`${f.node.url}/executions`);
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Executions' }).waitFor();
 
-    assert.equal((await api('PUT', '/api/v1/jobs/sync-orders', { namespace: 'shop', retry_policy: { max_attempts: 1 }, webhook: { url: `${receiver.url}/orders`, body: { since: '{{ trigger.body.since }}' } } })).status, 201);
+    assert.equal((await api('PUT', '/api/v1/jobs/sync-orders', { namespace: 'shop', retry_policy: { max_attempts: 1 }, webhook: { url: `${f.receiver.url}/orders`, body: { since: '{{ trigger.body.since }}' } } })).status, 201);
     const started = await api('POST', '/api/v1/jobs/sync-orders/trigger', { since: '2026-11-01' });
     assert.equal(started.status, 202);
     const row = page.getByRole('row').filter({ hasText: 'sync-orders' });
@@ -79,7 +62,7 @@ describe('the console, in a real browser', () => {
     assert.match(await first.locator('.status-code').innerText(), /^500$/);
     assert.match(await first.getByLabel('Response body').innerText(), /"error": "orders database is down"/);
     const sent = await first.locator('pre').first().innerText();
-    assert.match(sent, new RegExp(`^POST ${receiver.url}/orders`));
+    assert.match(sent, new RegExp(`^POST ${f.receiver.url}/orders`));
     assert.match(sent, /"since": "2026-11-01"/, 'the request body sent is shown');
     assert.match(await page.getByLabel('Trigger input').innerText(), /"since": "2026-11-01"/);
 
@@ -95,10 +78,10 @@ describe('the console, in a real browser', () => {
 
   test('the executions list filters by status and job, kept in the address', async () => {
     const { page } = await openPage();
-    await page.goto(`${node.url}/executions`);
+    await page.goto(`${f.node.url}/executions`);
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Log in' }).click();
-    assert.equal((await api('PUT', '/api/v1/jobs/other', { webhook: { url: `${receiver.url}/other` } })).status, 201);
+    assert.equal((await api('PUT', '/api/v1/jobs/other', { webhook: { url: `${f.receiver.url}/other` } })).status, 201);
     await api('POST', '/api/v1/jobs/other/trigger');
     await page.getByRole('row').filter({ hasText: 'other' }).waitFor();
     await page.getByLabel('Job').fill('sync-orders');
@@ -114,24 +97,24 @@ describe('the console, in a real browser', () => {
 
   test("the webhook tester makes one call and shows its status, body and time", async () => {
     const { page } = await openPage();
-    await page.goto(`${node.url}/tester`);
+    await page.goto(`${f.node.url}/tester`);
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByLabel('URL').fill(`${receiver.url}/orders`);
+    await page.getByLabel('URL').fill(`${f.receiver.url}/orders`);
     await page.getByLabel('Body').fill('{"ping": 1}');
     await page.getByRole('button', { name: 'Send' }).click();
     const result = page.getByLabel('Result');
     await result.waitFor();
     assert.equal(await result.locator('.status-code').innerText(), '200');
     assert.match(await result.getByLabel('Response body').innerText(), /"accepted": true/);
-    const last = receiver.requests.at(-1)!;
+    const last = f.receiver.requests.at(-1)!;
     assert.equal(last.body, '{"ping": 1}');
     await page.close();
   });
 
   test('the overview shows the deliveries by outcome, the success rate, and the job failing most', async () => {
     const { page } = await openPage();
-    await page.goto(`${node.url}/`);
+    await page.goto(`${f.node.url}/`);
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();

@@ -1,31 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../test/support/browser.js';
-import { startNode, type Running } from '../../test/support/harness.js';
-import { STORE_KINDS, type TestDatabase } from '../../test/support/stores.js';
-import { openConsole } from './console-support.js';
-
-const SCREENS = process.env.HOOKLINE_SCREENSHOTS ? new URL('../../docs/screens/', import.meta.url).pathname : undefined;
+import { describe, test } from 'node:test';
+import { SCREENS, consoleFixture, openConsole } from './console-support.js';
 
 describe('the console: endpoints', () => {
-  let db: TestDatabase;
-  let node: Running;
-  let browser: Browser;
-  before(async () => {
-    db = STORE_KINDS[0].create();
-    node = await startNode(db);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    await db?.drop();
-  });
+  const f = consoleFixture();
 
   test("VergeOS' form: every field of an endpoint is set, the default Content-Type removed; edited; refused to delete while a job uses it; deleted", async () => {
-    const page = await openConsole(browser, node.url, '/endpoints/new');
+    const page = await openConsole(f.browser, f.node.url, '/endpoints/new');
     await page.getByLabel('Name', { exact: true }).fill('billing');
     await page.getByLabel('URL').fill('https://billing.example.com/events');
     await page.getByLabel('Authorization type').selectOption('bearer');
@@ -42,7 +24,7 @@ describe('the console: endpoints', () => {
     await page.getByRole('button', { name: 'Create endpoint' }).click();
     await page.getByRole('row').filter({ hasText: 'billing' }).waitFor();
 
-    const made = (await node.api('GET', '/api/v1/endpoints/billing')).body;
+    const made = (await f.node.api('GET', '/api/v1/endpoints/billing')).body;
     assert.deepEqual(
       { url: made.url, auth: made.auth, headers: made.headers, tls: made.tls_skip_verify, timeout: made.timeout, attempts: made.retry_policy.max_attempts },
       { url: 'https://billing.example.com/events', auth: { type: 'bearer', token: '***' }, headers: { 'X-Source': 'hookline' }, tls: true, timeout: '10s', attempts: 5 },
@@ -56,18 +38,18 @@ describe('the console: endpoints', () => {
     await page.getByLabel('Timeout').fill('15s');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
-    const edited = (await node.api('GET', '/api/v1/endpoints/billing')).body;
+    const edited = (await f.node.api('GET', '/api/v1/endpoints/billing')).body;
     assert.equal(edited.url, 'https://billing.example.com/v2/events');
     assert.equal(edited.auth.token, '***', 'the stored token is kept');
 
-    assert.equal((await node.api('PUT', '/api/v1/jobs/invoice', { webhook: { endpoint: 'billing' } })).status, 201);
+    assert.equal((await f.node.api('PUT', '/api/v1/jobs/invoice', { webhook: { endpoint: 'billing' } })).status, 201);
     await page.getByRole('link', { name: 'billing' }).click();
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('alert').filter({ hasText: 'used by the jobs invoice' }).waitFor();
-    assert.equal((await node.api('DELETE', '/api/v1/jobs/invoice')).status, 204);
+    assert.equal((await f.node.api('DELETE', '/api/v1/jobs/invoice')).status, 204);
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No endpoint yet.').waitFor();
-    assert.equal((await node.api('GET', '/api/v1/endpoints/billing')).status, 404);
+    assert.equal((await f.node.api('GET', '/api/v1/endpoints/billing')).status, 404);
     await page.close();
   });
 });

@@ -1,38 +1,16 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../test/support/browser.js';
-import { startNode, type Running } from '../../test/support/harness.js';
-import { startReceiver, type Receiver } from '../../test/support/receiver.js';
-import { STORE_KINDS, type TestDatabase } from '../../test/support/stores.js';
-import { openConsole } from './console-support.js';
-
-const SCREENS = process.env.HOOKLINE_SCREENSHOTS ? new URL('../../docs/screens/', import.meta.url).pathname : undefined;
+import { describe, test } from 'node:test';
+import { SCREENS, consoleFixture, openConsole } from './console-support.js';
 
 describe('the console: an execution of tasks', () => {
-  let db: TestDatabase;
-  let node: Running;
-  let receiver: Receiver;
-  let browser: Browser;
-  before(async () => {
-    db = STORE_KINDS[0].create();
-    receiver = await startReceiver((req, res) => void res.writeHead(req.path === '/lint' ? 500 : 200).end('{}'));
-    node = await startNode(db);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    await receiver?.close();
-    await db?.drop();
-  });
+  const f = consoleFixture({ respond: (req, res) => void res.writeHead(req.path === '/lint' ? 500 : 200).end('{}') });
 
   test('shows the tasks as a graph of their dependencies and states, and every attempt on a timeline', async () => {
-    const url = (path: string) => ({ url: `${receiver.url}/${path}` });
+    const url = (path: string) => ({ url: `${f.receiver.url}/${path}` });
     assert.equal(
       (
-        await node.api('PUT', '/api/v1/jobs/release', {
+        await f.node.api('PUT', '/api/v1/jobs/release', {
           retry_policy: { max_attempts: 1 },
           tasks: [
             { name: 'build', webhook: url('build') },
@@ -44,8 +22,8 @@ describe('the console: an execution of tasks', () => {
       ).status,
       201,
     );
-    const started = await node.api('POST', '/api/v1/jobs/release/trigger');
-    const page = await openConsole(browser, node.url, `/executions/${started.body.id}`);
+    const started = await f.node.api('POST', '/api/v1/jobs/release/trigger');
+    const page = await openConsole(f.browser, f.node.url, `/executions/${started.body.id}`);
     await page.locator('.facts .status.failed').waitFor({ timeout: 5000 });
     const graph = page.getByRole('img', { name: 'Task graph' });
     for (const [task, status] of [['build', 'succeeded'], ['test', 'succeeded'], ['lint', 'failed'], ['publish', 'skipped']]) {

@@ -1,50 +1,29 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../test/support/browser.js';
-import { startNode, type Running } from '../../test/support/harness.js';
-import { startReceiver, type Receiver } from '../../test/support/receiver.js';
-import { STORE_KINDS, type TestDatabase } from '../../test/support/stores.js';
-import { openConsole } from './console-support.js';
+import { describe, test } from 'node:test';
+import { SCREENS, consoleFixture, openConsole } from './console-support.js';
 
 const TOKEN = 'hooks-console-token-5m1q';
-const SCREENS = process.env.HOOKLINE_SCREENSHOTS ? new URL('../../docs/screens/', import.meta.url).pathname : undefined;
 
 describe('the console: hooks', () => {
-  let db: TestDatabase;
-  let node: Running;
-  let receiver: Receiver;
-  let browser: Browser;
-  before(async () => {
-    db = STORE_KINDS[0].create();
-    receiver = await startReceiver();
-    node = await startNode(db, { config: { api_token: TOKEN } });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    await receiver?.close();
-    await db?.drop();
-  });
-  const api = (method: string, path: string, body?: unknown) => node.api(method, path, body, { authorization: `Bearer ${TOKEN}` });
+  const f = consoleFixture({ config: { api_token: TOKEN } });
+  const api = (method: string, path: string, body?: unknown) => f.node.api(method, path, body, { authorization: `Bearer ${TOKEN}` });
 
   test('a hook made in the console shows its curl once; called, it logs the call; a test shows its payload first; disabled, it refuses calls', async () => {
-    assert.equal((await api('PUT', '/api/v1/jobs/deploy', { namespace: 'ci', webhook: { url: `${receiver.url}/deploy`, body: { msg: '{{ trigger.body.message }}' } } })).status, 201);
-    const page = await openConsole(browser, node.url, '/jobs/deploy', TOKEN);
+    assert.equal((await api('PUT', '/api/v1/jobs/deploy', { namespace: 'ci', webhook: { url: `${f.receiver.url}/deploy`, body: { msg: '{{ trigger.body.message }}' } } })).status, 201);
+    const page = await openConsole(f.browser, f.node.url, '/jobs/deploy', TOKEN);
     await page.getByText('Add a hook').click();
     await page.getByLabel(/^Secret/).fill('ci-shared-secret');
     await page.getByRole('button', { name: 'Add hook' }).click();
     const curl = await page.getByLabel('New hook curl').innerText();
     const url = /curl -X POST '([^']+)'/.exec(curl)![1];
-    assert.match(url, new RegExp(`^${node.url}/api/v1/executions/webhook/ci/deploy/[A-Za-z0-9._~-]{16,}$`));
+    assert.match(url, new RegExp(`^${f.node.url}/api/v1/executions/webhook/ci/deploy/[A-Za-z0-9._~-]{16,}$`));
     assert.match(curl, /-H 'X-Webhook-Secret: ci-shared-secret'/);
 
     // The copied command, run as a user would.
     const called = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-webhook-secret': 'ci-shared-secret' }, body: '{"message": "hello"}' });
     assert.equal(called.status, 200);
-    await receiver.waitFor(1);
+    await f.receiver.waitFor(1);
 
     await page.getByRole('link', { name: 'Hooks' }).click();
     const row = page.getByRole('row').filter({ hasText: 'deploy' });

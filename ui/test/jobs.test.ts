@@ -1,39 +1,18 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../../test/support/browser.js';
-import { startNode, type Running } from '../../test/support/harness.js';
-import { startReceiver, type Receiver } from '../../test/support/receiver.js';
-import { STORE_KINDS, type TestDatabase } from '../../test/support/stores.js';
-import { openConsole } from './console-support.js';
+import { describe, test } from 'node:test';
+import { SCREENS, consoleFixture, openConsole } from './console-support.js';
 
 const TOKEN = 'jobs-console-token-2k9x';
-const SCREENS = process.env.HOOKLINE_SCREENSHOTS ? new URL('../../docs/screens/', import.meta.url).pathname : undefined;
 
 describe('the console: jobs', () => {
-  let db: TestDatabase;
-  let node: Running;
-  let receiver: Receiver;
-  let browser: Browser;
-  before(async () => {
-    db = STORE_KINDS[0].create();
-    receiver = await startReceiver();
-    node = await startNode(db, { config: { api_token: TOKEN } });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    await receiver?.close();
-    await db?.drop();
-  });
-  const api = (method: string, path: string, body?: unknown) => node.api(method, path, body, { authorization: `Bearer ${TOKEN}` });
+  const f = consoleFixture({ config: { api_token: TOKEN } });
+  const api = (method: string, path: string, body?: unknown) => f.node.api(method, path, body, { authorization: `Bearer ${TOKEN}` });
 
   test('the new-job form explains its cron, previews the next five runs, shows a refusal at its field, and creates the job', async () => {
-    const page = await openConsole(browser, node.url, '/jobs/new', TOKEN);
+    const page = await openConsole(f.browser, f.node.url, '/jobs/new', TOKEN);
     await page.getByLabel('Id').fill('nightly-report');
-    await page.getByLabel('URL').fill(`${receiver.url}/report`);
+    await page.getByLabel('URL').fill(`${f.receiver.url}/report`);
     await page.getByLabel('Body').fill('{"report": "nightly", "for": "{{.ScheduledTime}}"}');
     await page.getByLabel('Cron schedule').fill('61 * * * *');
     await page.getByRole('button', { name: 'Create job' }).click();
@@ -60,7 +39,7 @@ describe('the console: jobs', () => {
   });
 
   test('the jobs list says the schedule in words; its switch pauses and resumes the job', async () => {
-    const page = await openConsole(browser, node.url, '/jobs', TOKEN);
+    const page = await openConsole(f.browser, f.node.url, '/jobs', TOKEN);
     const row = page.getByRole('row').filter({ hasText: 'nightly-report' });
     await row.getByText('At 02:30 (Europe/Berlin)').waitFor();
     await row.getByText('never run').waitFor();
@@ -75,7 +54,7 @@ describe('the console: jobs', () => {
   });
 
   test("a job's definition is edited in YAML or JSON; a refusal names its field; trigger now runs it with a body", async () => {
-    const page = await openConsole(browser, node.url, '/jobs/nightly-report', TOKEN);
+    const page = await openConsole(f.browser, f.node.url, '/jobs/nightly-report', TOKEN);
     const editor = page.getByLabel('Definition');
     await page.getByRole('button', { name: 'JSON' }).click();
     assert.match(await editor.inputValue(), /^\{\n {2}"id": "nightly-report"/);
@@ -96,7 +75,7 @@ describe('the console: jobs', () => {
     await page.getByRole('button', { name: 'Run nightly-report now' }).click();
     await page.getByLabel('Trigger input').getByText('"reason": "from the console"').waitFor();
     await page.locator('.facts .status.succeeded').waitFor({ timeout: 5000 });
-    const sent = receiver.requests.at(-1)!;
+    const sent = f.receiver.requests.at(-1)!;
     assert.equal(sent.path, '/report');
     assert.match(sent.body, /"report":"nightly"/);
     await page.close();

@@ -1,38 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { systemClock } from '../../src/clock.js';
-import { launchBrowser } from '../../test/support/browser.js';
-import { startNode, type Running } from '../../test/support/harness.js';
-import { startReceiver, type Receiver } from '../../test/support/receiver.js';
-import { STORE_KINDS, type TestDatabase } from '../../test/support/stores.js';
-import { openConsole } from './console-support.js';
+import { consoleFixture, openConsole } from './console-support.js';
 
 describe('the console: a schedule running', () => {
-  let db: TestDatabase;
-  let node: Running;
-  let receiver: Receiver;
-  let browser: Browser;
-  before(async () => {
-    db = STORE_KINDS[0].create();
-    receiver = await startReceiver();
-    // The real clock: the schedule fires on its own, every second.
-    node = await startNode(db, { clock: systemClock, config: { scheduler: { poll_interval: '100ms' } } });
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await node?.close();
-    await receiver?.close();
-    await db?.drop();
-  });
+  // The real clock: the schedule fires on its own, every second.
+  const f = consoleFixture({ clock: systemClock, config: { scheduler: { poll_interval: '100ms' } } });
 
   test("a job made in the form fires on its schedule, and its executions appear in the list without a reload; nothing is fetched from elsewhere", async () => {
-    const page = await openConsole(browser, node.url, '/jobs/new');
+    const page = await openConsole(f.browser, f.node.url, '/jobs/new');
     const elsewhere: string[] = [];
-    page.on('request', (r) => void (r.url().startsWith(node.url) || elsewhere.push(r.url())));
+    page.on('request', (r) => void (r.url().startsWith(f.node.url) || elsewhere.push(r.url())));
     await page.getByLabel('Id').fill('heartbeat');
-    await page.getByLabel('URL').fill(`${receiver.url}/beat`);
+    await page.getByLabel('URL').fill(`${f.receiver.url}/beat`);
     await page.getByLabel('Cron schedule').fill('* * * * * *');
     await page.getByLabel('Schedule preview').getByText('Every second').waitFor();
     await page.getByRole('button', { name: 'Create job' }).click();
@@ -44,9 +24,9 @@ describe('the console: a schedule running', () => {
     // No reload: the list shows newer ones as the schedule makes them.
     await page.waitForFunction((before) => document.querySelectorAll('tbody tr').length >= before + 2, seen, { timeout: 10_000 });
     assert.ok((await rows.filter({ hasText: 'schedule' }).count()) >= 2);
-    assert.ok(receiver.requests.length >= 2);
+    assert.ok(f.receiver.requests.length >= 2);
     assert.deepEqual(elsewhere, []);
     await page.close();
-    await node.api('POST', '/api/v1/jobs/heartbeat/pause');
+    await f.node.api('POST', '/api/v1/jobs/heartbeat/pause');
   });
 });
