@@ -33,7 +33,13 @@ for (const kind of STORE_KINDS) {
         clock.set(START + 31 * DAY);
         await waitUntil(async () => (await invocationsOf(node, hookId)).length === 0, 10_000, 'the pruner to run on the clock');
         await waitUntil(async () => (await executionsOf(node, 'hooked')).length === 0);
-        await waitUntil(async () => (await ticksOf(node, 'ticking')).every((t) => Date.parse(t.scheduled_for) > START + DAY), 10_000, 'old ticks to go');
+        // The scheduler records the ticks it missed over the jump as it finds them, which may be just
+        // after the pruner ran: such a record goes at the pruner's next pass.
+        await waitUntil(
+          async () => (await node.app.pruner.pruneNow(), (await ticksOf(node, 'ticking')).every((t) => Date.parse(t.scheduled_for) > START + DAY)),
+          10_000,
+          'old ticks to go',
+        );
         assert.equal((await executionsOf(node, 'ticking')).filter((e) => Date.parse(e.scheduled_time) < START + DAY).length, 0);
         assert.deepEqual((await executionsOf(node, 'stuck')).map((e) => e.status), ['retrying'], 'an unfinished execution is kept');
       });
