@@ -5,9 +5,10 @@ import type { JobRow, Store } from '../store/store.js';
 /** Jobs as the API shows them, each with its hooks' ids and states and how its latest execution stands. */
 export async function jobViews(store: Store, rows: JobRow[], revealed: Record<string, string> = {}): Promise<Job[]> {
   const [hooks, last] = await Promise.all([store.hooksOfJobs(rows.filter((r) => r.spec.includes('"triggers"')).map((r) => r.id)), store.lastStatuses(rows.map((r) => r.id))]);
+  const lastStatus = new Map(last.map((l) => [l.job_id, l.status]));
   return rows.map((row) => ({
     ...jobView(row, hooks.filter((h) => h.job_id === row.id), revealed),
-    last_status: last.find((l) => l.job_id === row.id)?.status ?? null,
+    last_status: lastStatus.get(row.id) ?? null,
   }));
 }
 

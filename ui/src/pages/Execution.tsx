@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
+import { Status } from '../Status';
 import { api, data, type Attempt, type Execution } from '../api';
 import { localTime, shown } from '../format';
 import { TaskGraph } from '../TaskGraph';
@@ -29,7 +30,7 @@ export function ExecutionPage({ id }: { id: string }) {
       <dl className="facts">
         <dt>Status</dt>
         <dd>
-          <span className={`status ${e.status}`}>{e.status}</span>
+          <Status value={e.status} />
         </dd>
         <dt>Trigger</dt>
         <dd>{e.trigger.type}</dd>
@@ -112,7 +113,7 @@ function Tasks({ execution: e }: { execution: Execution }) {
             <tr key={t.name}>
               <td>{t.name}</td>
               <td>
-                <span className={`status ${t.status}`}>{t.status}</span>
+                <Status value={t.status} />
               </td>
               <td>
                 {t.attempts} / {t.max_attempts}

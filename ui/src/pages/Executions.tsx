@@ -1,5 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link, useSearch, useLocation } from 'wouter';
+import { useSearch, useLocation } from 'wouter';
+import { Status, ExecutionLink } from '../Status';
 import { api, data } from '../api';
 import { ago } from '../format';
 
@@ -53,13 +54,11 @@ export function Executions() {
           {list.data?.items.map((e) => (
             <tr key={e.id}>
               <td>
-                <Link href={`/executions/${e.id}`} className="mono">
-                  {e.id.slice(0, 8)}…
-                </Link>
+                <ExecutionLink id={e.id} />
               </td>
               <td>{e.job_id}</td>
               <td>
-                <span className={`status ${e.status}`}>{e.status}</span>
+                <Status value={e.status} />
               </td>
               <td>{e.trigger.type}</td>
               <td>{e.attempts}</td>

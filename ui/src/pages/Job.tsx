@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { Status, ExecutionLink } from '../Status';
 import { api, data, type ApiError, type Job } from '../api';
 import { ago, localTime } from '../format';
 import { scheduleInWords, scheduleText } from '../schedule-words';
@@ -163,12 +164,10 @@ function JobExecutions({ id }: { id: string }) {
           {list.data?.items.map((e) => (
             <tr key={e.id}>
               <td>
-                <Link href={`/executions/${e.id}`} className="mono">
-                  {e.id.slice(0, 8)}…
-                </Link>
+                <ExecutionLink id={e.id} />
               </td>
               <td>
-                <span className={`status ${e.status}`}>{e.status}</span>
+                <Status value={e.status} />
               </td>
               <td>{e.trigger.type}</td>
               <td>{ago(e.created_at)}</td>

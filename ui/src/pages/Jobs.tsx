@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
+import { Status } from '../Status';
 import { api, data, type Job } from '../api';
 import { ago } from '../format';
 import { scheduleInWords, scheduleText } from '../schedule-words';
@@ -46,7 +47,7 @@ export function Jobs() {
               </td>
               <td title={job.next_run_at ?? ''}>{job.next_run_at ? new Date(job.next_run_at).toLocaleString() : '–'}</td>
               <td>{ago(job.last_run_at)}</td>
-              <td>{job.last_status ? <span className={`status ${job.last_status}`}>{job.last_status}</span> : <span className="muted">never run</span>}</td>
+              <td>{job.last_status ? <Status value={job.last_status} /> : <span className="muted">never run</span>}</td>
               <td>{job.triggers?.length ?? 0}</td>
               <td>
                 <EnabledSwitch job={job} />
