@@ -8,10 +8,10 @@ const REFRESH_MS = 5000;
 
 /** Deliveries over the last hour or day by outcome, how they went, the backlog, what fails most, what runs next. */
 export function Overview() {
-  const [window, setWindow] = useState<'1h' | '24h'>('1h');
+  const [span, setSpan] = useState<'1h' | '24h'>('1h');
   const overview = useQuery({
-    queryKey: ['overview', window],
-    queryFn: () => data(api.GET('/api/v1/overview', { params: { query: { window } } })),
+    queryKey: ['overview', span],
+    queryFn: () => data(api.GET('/api/v1/overview', { params: { query: { window: span } } })),
     refetchInterval: REFRESH_MS,
   });
   const o = overview.data;
@@ -21,7 +21,7 @@ export function Overview() {
         <h1>Overview</h1>
         <div role="group" aria-label="Window" className="segmented">
           {(['1h', '24h'] as const).map((w) => (
-            <button key={w} type="button" aria-pressed={window === w} onClick={() => setWindow(w)}>
+            <button key={w} type="button" aria-pressed={span === w} onClick={() => setSpan(w)}>
               {w === '1h' ? 'Last hour' : 'Last day'}
             </button>
           ))}
