@@ -43,6 +43,7 @@ import type { CreatedExecution, InvocationOutcome, NewExecution, NewInvocation, 
 import { createWorker, type Worker } from './worker/worker.js';
 import { createRunCalls } from './worker/run-calls.js';
 import { createEndpointCodec } from './endpoints/endpoint-codec.js';
+import { endpointAttemptsRoutes } from './endpoints/endpoint-attempts-routes.js';
 import { endpointRoutes } from './endpoints/endpoints-routes.js';
 
 export interface App {
@@ -192,6 +193,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       }),
       hooksRoutes({ store, clock, calls: hookCalls, conditions, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
       endpointRoutes({ store, codec: endpointCodec, clock }),
+      endpointAttemptsRoutes({ store, clock }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
       executionRoutes({ store, clock, onRetried: worker.wake }),

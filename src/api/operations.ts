@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { jobSchema } from '../jobs/job-schema.js';
 import { endpointSchema } from '../endpoints/endpoint-schema.js';
+import { endpointStatsQuery } from '../endpoints/endpoint-attempts-routes.js';
 import { hookPatchSchema, hooksQuery, hookTestSchema, invocationsQuery } from '../hooks/hooks-routes.js';
 import { dryRunQuery, RESULT_HEADER } from './apply-result.js';
 import { executionsQuery, jobExecutionsQuery } from './execution-filter.js';
@@ -140,6 +141,14 @@ const endpointOperations: Operation[] = [
     body: { schema: endpointSchema, name: 'EndpointInput', required: true, example: ENDPOINT_EXAMPLE, yaml: true },
     responses: { 200: { ...ok(views.endpointView, 'Replaced, unchanged, or checked (dry_run)'), headers: PUT_RESULT }, 201: { ...ok(views.endpointView, 'Created'), headers: PUT_RESULT }, 400: BAD_INPUT },
   },
+  {
+    id: 'listEndpointAttempts', method: 'get', path: '/api/v1/endpoints/{name}/attempts', tag: 'Endpoints', summary: 'List the attempts made through an endpoint, newest first',
+    params: endpoint, query: pageOnlyQuery, responses: { 200: ok(views.pageOf(views.endpointAttemptView, 'EndpointAttemptPage')), 400: BAD_INPUT, 404: notFound('endpoint') },
+  },
+  {
+    id: 'getEndpointStats', method: 'get', path: '/api/v1/endpoints/{name}/stats', tag: 'Endpoints', summary: "How an endpoint's attempts went over the last hour or day",
+    params: endpoint, query: endpointStatsQuery, responses: { 200: ok(views.endpointStatsView), 400: BAD_INPUT, 404: notFound('endpoint') },
+  },
   { id: 'deleteEndpoint', method: 'delete', path: '/api/v1/endpoints/{name}', tag: 'Endpoints', summary: 'Delete an endpoint no job names', params: endpoint, responses: { 204: { description: 'Deleted' }, 404: notFound('endpoint'), 409: refused('Jobs name the endpoint; the error lists them.') } },
   {
     id: 'testWebhook', method: 'post', path: '/api/v1/webhooks/test', tag: 'Endpoints', summary: 'Make one call with a webhook config, now, without a job',
@@ -163,7 +172,7 @@ const hookOperations: Operation[] = [
 
 const serviceOperations: Operation[] = [
   {
-    id: 'getOverview', method: 'get', path: '/api/v1/overview', tag: 'Operations', summary: "Deliveries, success rate, delivery times, backlog, failing jobs and next runs",
+    id: 'getOverview', method: 'get', path: '/api/v1/overview', tag: 'Operations', summary: "Deliveries, success rate, delivery times, backlog, failing jobs and endpoints, next runs",
     query: overviewQuery, responses: { 200: ok(views.overviewView), 400: BAD_INPUT },
   },
   { id: 'health', method: 'get', path: '/healthz', tag: 'Operations', summary: 'Whether the node is ready', auth: 'none', responses: { 200: ok(views.healthView), 503: { ...ok(views.healthView, 'Starting'), headers: { 'retry-after': 'Seconds to wait.' } } } },

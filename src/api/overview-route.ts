@@ -5,14 +5,14 @@ import type { Store } from '../store/store.js';
 import { parseQuery, queryChoice } from './query.js';
 
 /** The windows the overview covers, and the bucket each is counted in. */
-const WINDOWS = { '1h': { ms: 3_600_000, bucketMs: 60_000 }, '24h': { ms: 86_400_000, bucketMs: 900_000 } } as const;
+export const WINDOWS = { '1h': { ms: 3_600_000, bucketMs: 60_000 }, '24h': { ms: 86_400_000, bucketMs: 900_000 } } as const;
 export const OUTCOMES = ['success', 'http_4xx', 'http_5xx', 'timeout', 'connection', 'other'] as const;
 
 export const overviewQuery = z.object({
   window: queryChoice(['1h', '24h']).default('1h').meta({ description: 'The last hour (counted by minute) or day (by quarter hour).' }),
 });
 
-/** `GET /api/v1/overview`: deliveries by outcome over time, success rate, delivery times, backlog, failing jobs, next runs. */
+/** `GET /api/v1/overview`: deliveries by outcome over time, success rate, delivery times, backlog, failing jobs and endpoints, next runs. */
 export function overviewRoute(deps: { store: Store; clock: Clock }) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.get('/api/v1/overview', async (request) => {
@@ -33,6 +33,7 @@ export function overviewRoute(deps: { store: Store; clock: Clock }) {
         duration_ms: { p50: percentile(counts.durations, 0.5), p99: percentile(counts.durations, 0.99) },
         backlog: { due: backlog.due, oldest_due_age_seconds: backlog.oldest_due_at === null ? 0 : Math.max(0, (now - backlog.oldest_due_at) / 1000) },
         failing_jobs: counts.failingJobs,
+        failing_endpoints: counts.failingEndpoints,
         next_runs: counts.nextRuns.map((r) => ({ job_id: r.job_id, at: new Date(r.next_run_at).toISOString() })),
       };
     });

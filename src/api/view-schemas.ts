@@ -59,6 +59,7 @@ export const attemptView = z
   .object({
     task: z.string().optional().meta({ description: 'The task this attempt was of.' }),
     notification: z.number().int().optional().meta({ description: 'The notify entry (index) this attempt delivered to.' }),
+    endpoint: z.string().nullable().meta({ description: 'The endpoint the call went through, when its webhook named one.' }),
     attempt: z.number().int(),
     started_at: time,
     duration_ms: z.number().int(),
@@ -228,8 +229,40 @@ export const overviewView = z
       .meta({ description: 'Delivery times: the histogram bound (ms) under which half and 99% of the attempts took.' }),
     backlog: z.object({ due: z.number().int(), oldest_due_age_seconds: z.number() }),
     failing_jobs: z.array(z.object({ job_id: z.string(), failures: z.number().int() })),
+    failing_endpoints: z
+      .array(z.object({ endpoint: z.string(), failures: z.number().int() }))
+      .meta({ description: 'The endpoints whose attempts failed most in the window.' }),
     next_runs: z.array(z.object({ job_id: z.string(), at: time })),
   })
   .meta({ id: 'Overview' });
+
+export const endpointAttemptView = z
+  .object({
+    id: z.string(),
+    execution_id: z.string(),
+    job_id: z.string(),
+    task: z.string().optional().meta({ description: 'The task this attempt was of.' }),
+    notification: z.number().int().optional().meta({ description: 'The notify entry (index) this attempt delivered to.' }),
+    attempt: z.number().int(),
+    started_at: time,
+    duration_ms: z.number().int(),
+    succeeded: z.boolean(),
+    status_code: z.number().int().nullable(),
+    error_code: z.string().nullable(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'EndpointAttempt', description: 'One attempt made through an endpoint; the execution holds its request and response.' });
+
+export const endpointStatsView = z
+  .object({
+    window: z.enum(['1h', '24h']),
+    attempts: z.number().int(),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+    success_rate: z.number().nullable().meta({ description: 'Succeeded over attempts; null when there were none.' }),
+    last_attempt_at: timeOrNull,
+    last_success_at: timeOrNull,
+  })
+  .meta({ id: 'EndpointStats', description: "How the attempts through an endpoint went over the window." });
 
 export const healthView = z.object({ status: z.enum(['ok', 'starting']) }).meta({ id: 'Health' });

@@ -84,6 +84,7 @@ export function attemptView(a: AttemptRow, run?: RunRow) {
   const of = run === undefined ? {} : run.kind === 'task' ? { task: run.name } : { notification: notifyIndex(run) };
   return {
     ...of,
+    endpoint: a.endpoint,
     attempt: a.attempt,
     started_at: new Date(a.started_at).toISOString(),
     duration_ms: a.duration_ms,

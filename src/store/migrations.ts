@@ -198,6 +198,11 @@ CREATE INDEX executions_retried_created ON executions (created_at, id) WHERE ret
 -- The console's overview counts the attempts of the last hour or day.
 CREATE INDEX attempts_started ON attempts (started_at);
 `,
+  `
+-- Each attempt names the endpoint it went through, so an endpoint's deliveries can be listed.
+ALTER TABLE attempts ADD COLUMN endpoint TEXT;
+CREATE INDEX attempts_endpoint ON attempts (endpoint, started_at, id) WHERE endpoint IS NOT NULL;
+`,
 ];
 
 /**

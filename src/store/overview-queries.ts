@@ -31,6 +31,12 @@ FROM attempts a JOIN executions e ON e.id = a.execution_id
 WHERE a.started_at >= ? AND a.error IS NOT NULL
 GROUP BY e.job_id ORDER BY failures DESC, e.job_id LIMIT ?`;
 
+export const FAILING_ENDPOINTS = `
+SELECT a.endpoint AS endpoint, COUNT(*) AS failures
+FROM attempts a
+WHERE a.started_at >= ? AND a.error IS NOT NULL AND a.endpoint IS NOT NULL
+GROUP BY a.endpoint ORDER BY failures DESC, a.endpoint LIMIT ?`;
+
 export const NEXT_RUNS = `
 SELECT id AS job_id, next_run_at FROM jobs
 WHERE enabled = 1 AND next_run_at IS NOT NULL

@@ -1,5 +1,5 @@
 import type { Driver } from './driver.js';
-import { ATTEMPTS_BY_BUCKET, ATTEMPTS_BY_DURATION, DURATION_BOUNDS, FAILING_JOBS, NEXT_RUNS } from './overview-queries.js';
+import { ATTEMPTS_BY_BUCKET, ATTEMPTS_BY_DURATION, DURATION_BOUNDS, FAILING_ENDPOINTS, FAILING_JOBS, NEXT_RUNS } from './overview-queries.js';
 
 /** The figures of the console's overview, as the store counts them. */
 export interface OverviewCounts {
@@ -8,17 +8,19 @@ export interface OverviewCounts {
   /** How many attempts took at most each bound (ms), in DURATION_BOUNDS order, then those longer. */
   durations: Array<{ le: number; count: number }>;
   failingJobs: Array<{ job_id: string; failures: number }>;
+  failingEndpoints: Array<{ endpoint: string; failures: number }>;
   nextRuns: Array<{ job_id: string; next_run_at: number }>;
 }
 
 const TOP = 5;
 
-/** Attempts since `since` (ms) counted per `bucketMs`, by outcome and by duration; the jobs failing most; the next runs. */
+/** Attempts since `since` (ms) counted per `bucketMs`, by outcome and by duration; the jobs and endpoints failing most; the next runs. */
 export async function readOverview(db: Driver, since: number, bucketMs: number): Promise<OverviewCounts> {
-  const [byBucket, byDuration, failing, next] = await Promise.all([
+  const [byBucket, byDuration, failing, failingEndpoints, next] = await Promise.all([
     db.query<{ bucket: number; outcome: string; count: number }>(ATTEMPTS_BY_BUCKET, [bucketMs, since]),
     db.query<{ le: number; count: number }>(ATTEMPTS_BY_DURATION, [since]),
     db.query<{ job_id: string; failures: number }>(FAILING_JOBS, [since, TOP]),
+    db.query<{ endpoint: string; failures: number }>(FAILING_ENDPOINTS, [since, TOP]),
     db.query<{ job_id: string; next_run_at: number }>(NEXT_RUNS, [TOP]),
   ]);
   const bound = (i: number) => DURATION_BOUNDS[Number(i)] ?? Number.POSITIVE_INFINITY;
@@ -26,6 +28,7 @@ export async function readOverview(db: Driver, since: number, bucketMs: number):
     attempts: byBucket.map((r) => ({ at: Number(r.bucket) * bucketMs, outcome: r.outcome, count: Number(r.count) })),
     durations: byDuration.map((r) => ({ le: bound(r.le), count: Number(r.count) })).sort((a, b) => a.le - b.le),
     failingJobs: failing.map((r) => ({ job_id: r.job_id, failures: Number(r.failures) })),
+    failingEndpoints: failingEndpoints.map((r) => ({ endpoint: r.endpoint, failures: Number(r.failures) })),
     nextRuns: next.map((r) => ({ job_id: r.job_id, next_run_at: Number(r.next_run_at) })),
   };
 }

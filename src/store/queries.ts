@@ -85,7 +85,7 @@ ORDER BY created_at DESC, id DESC LIMIT ?`;
 
 export const LIST_ATTEMPTS = `
 SELECT id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error, request,
-  response_headers, response_body, response_truncated
+  response_headers, response_body, response_truncated, endpoint
 FROM attempts WHERE execution_id = ? ORDER BY attempt, started_at`;
 
 /**
@@ -119,8 +119,8 @@ RETURNING started_at`;
 
 export const INSERT_ATTEMPT = `
 INSERT INTO attempts (id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error,
-  request, response_headers, response_body, response_truncated)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  request, response_headers, response_body, response_truncated, endpoint)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export const UPDATE_EXECUTION_AFTER_ATTEMPT = `
 UPDATE executions SET status = ?, attempts = ?, last_error = ?, request = ?, response = ?, finished_at = ?

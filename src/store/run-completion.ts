@@ -23,7 +23,7 @@ export async function complete(tx: Driver, item: RunCompletion): Promise<Ended |
   const a = item.attempt;
   await tx.execute(q.INSERT_ATTEMPT, [
     a.id, a.run_id, a.execution_id, a.attempt, a.started_at, a.duration_ms, a.status_code, a.error_code, a.error,
-    a.request, a.response_headers, a.response_body, a.response_truncated,
+    a.request, a.response_headers, a.response_body, a.response_truncated, a.endpoint,
   ]);
   if (item.kind === 'notification') return undefined; // a notification's outcome is its own
   const chronos = [a.attempt, item.error, item.request, item.response];

@@ -1,3 +1,4 @@
+import { endpointAttemptStats, listEndpointAttempts } from './endpoint-attempts.js';
 import { readOverview } from './overview.js';
 import type { Dialect, Driver } from './driver.js';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
@@ -170,6 +171,8 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     getEndpoints: (names) => endpoints.getEndpoints(db, names),
     listEndpoints: (limit, afterName) => endpoints.listEndpoints(db, limit, afterName),
     deleteEndpoint: (name) => db.transaction((tx) => endpoints.deleteEndpoint(tx, name)),
+    listEndpointAttempts: (name, limit, before) => listEndpointAttempts(db, name, limit, before),
+    endpointAttemptStats: (name, since) => endpointAttemptStats(db, name, since),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { EndpointAttemptCursor, EndpointAttemptRow, EndpointAttemptStats } from './endpoint-attempts.js';
 import type { OverviewCounts } from './overview.js';
 import type { Dialect } from './driver.js';
 import type {
@@ -179,6 +180,8 @@ export interface AttemptRow {
   response_headers: string | null;
   response_body: string | null;
   response_truncated: number;
+  /** The endpoint the call went through, when its webhook named one. */
+  endpoint: string | null;
 }
 
 /** A run a worker holds under lease, with what it needs from its execution. */
@@ -391,4 +394,8 @@ export interface Store {
   listEndpoints(limit: number, afterName?: string): Promise<EndpointRow[]>;
   /** Deletes an endpoint no job names; otherwise deletes nothing and returns the jobs that name it. */
   deleteEndpoint(name: string): Promise<{ deleted: boolean; usedBy: string[] }>;
+  /** The attempts made through an endpoint, newest first. */
+  listEndpointAttempts(name: string, limit: number, before?: EndpointAttemptCursor): Promise<EndpointAttemptRow[]>;
+  /** How the attempts through an endpoint since `since` went. */
+  endpointAttemptStats(name: string, since: number): Promise<EndpointAttemptStats>;
 }

@@ -5,7 +5,7 @@ import type { ClaimedRun, RunCompletion } from '../store/store.js';
 import type { PreparedCall } from './run-calls.js';
 
 /** What follows a run's attempt besides the attempt itself: its settings, graph, notify rules, and whether its result is kept. */
-export type AttemptContext = Pick<PreparedCall, 'settings' | 'completion' | 'keepOutput'>;
+export type AttemptContext = Pick<PreparedCall, 'settings' | 'completion' | 'keepOutput'> & { endpoint?: string };
 
 /** Turns an attempt's outcome into what the store writes: the attempt row and the run's next state. */
 export function completionFor(run: ClaimedRun, outcome: CallOutcome, context: AttemptContext, now: number): RunCompletion {
@@ -42,6 +42,7 @@ export function completionFor(run: ClaimedRun, outcome: CallOutcome, context: At
       response_headers: result.headers ? JSON.stringify(result.headers) : null,
       response_body: result.body ?? null,
       response_truncated: result.truncated ? 1 : 0,
+      endpoint: context.endpoint ?? null,
     },
   };
 }

@@ -17,6 +17,8 @@ export interface PreparedCall {
   completion: Pick<RunCompletion, 'graph' | 'notify'>;
   /** The task's result is read by later templates, so it is kept. */
   keepOutput: boolean;
+  /** The endpoint the call goes through, when its webhook names one. */
+  endpoint?: string;
 }
 
 /** A run that cannot be called as it stands (its task or endpoint is gone): it fails, unretried. */
@@ -78,6 +80,7 @@ export function createRunCalls(deps: { store: Store; openSpec: ReturnType<typeof
       settings: endpoint ? taskSettings(spec, place.task, endpoint) : place.settings,
       completion: completionOf(run, plan),
       keepOutput: plan.outputsRead.has(run.name),
+      endpoint: endpoint?.name,
     };
   }
 
@@ -95,6 +98,7 @@ export function createRunCalls(deps: { store: Store; openSpec: ReturnType<typeof
       settings: endpoint ? notifySettings(endpoint) : entry.settings,
       completion: completionOf(run, plan),
       keepOutput: false,
+      endpoint: endpoint?.name,
     };
   }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openSideDatabase } from '../support/side-database.js';
 import { findExecutionsQuery, lastExecutionsQuery } from '../../src/store/execution-queries.js';
+import { ENDPOINT_ATTEMPT_STATS, LIST_ENDPOINT_ATTEMPTS } from '../../src/store/endpoint-attempts.js';
 import { withNode } from '../support/fixture.js';
 import { createJob, trigger, waitForExecution } from '../support/jobs.js';
 import { KEY, hookUrl } from '../support/hooks.js';
@@ -90,7 +91,7 @@ for (const kind of STORE_KINDS) {
   });
 }
 
-describe('executions across jobs: the listing reads an index', () => {
+describe('executions across jobs and endpoints\' attempts: the listings read an index', () => {
   test('SQLite answers each filter from an index, never by scanning the table', async () => {
     await withNode(STORE_KINDS[0], {}, async ({ db }) => {
       const side = openSideDatabase(db.file!, { readonly: true });
@@ -104,6 +105,11 @@ describe('executions across jobs: the listing reads an index', () => {
         // The jobs list's last outcome: each job's latest execution from the (job_id, created_at, id) index.
         const last = side.prepare(`EXPLAIN QUERY PLAN ${lastExecutionsQuery(2)}`).all('a', 'b') as Array<{ detail: string }>;
         assert.ok(last.some((p) => /SEARCH e USING INDEX executions_job_created/.test(p.detail)), JSON.stringify(last));
+        // An endpoint's attempts and their figures: from the (endpoint, started_at, id) index.
+        for (const [sql, params] of [[LIST_ENDPOINT_ATTEMPTS, ['e', 1, 1, 1, 'x', 50]], [ENDPOINT_ATTEMPT_STATS, ['e', 1]]] as const) {
+          const plan = side.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
+          assert.ok(plan.some((p) => /SEARCH a(ttempts)? USING (COVERING )?INDEX attempts_endpoint/.test(p.detail)), JSON.stringify(plan));
+        }
       } finally {
         side.close();
       }

@@ -92,6 +92,49 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test("an endpoint's attempts, newest first, and how they went over the last hour and day; the overview names the endpoints failing most", async () => {
+      const T0 = Date.parse('2026-06-01T12:00:30Z');
+      await withNode(kind, { startAt: T0 }, async ({ node, clock, receiver }) => {
+        receiver.respond((req, res) => void res.writeHead(req.path === '/fail' ? 500 : 200).end());
+        await createEndpoint(node, { name: 'good', url: `${receiver.url}/ok` });
+        await createEndpoint(node, { name: 'flaky', url: `${receiver.url}/fail` });
+        await createJob(node, { id: 'ok', webhook: { endpoint: 'good' }, notify: [{ endpoint: 'good', on: ['execution.succeeded'] }] });
+        await createJob(node, { id: 'bad', retry_policy: { max_attempts: 1 }, webhook: { endpoint: 'flaky' } });
+        await createJob(node, { id: 'direct', webhook: { url: `${receiver.url}/fail` }, retry_policy: { max_attempts: 1 } });
+        const okId = await trigger(node, 'ok');
+        await waitForExecution(node, 'ok', okId, (e) => e.status === 'succeeded' && e.notifications?.[0]?.status === 'succeeded');
+        for (const job of ['bad', 'bad', 'direct']) await waitForExecution(node, job, await trigger(node, job));
+
+        const first = await node.api('GET', '/api/v1/endpoints/good/attempts?limit=1');
+        assert.equal(first.status, 200, first.text);
+        const rest = await node.api('GET', `/api/v1/endpoints/good/attempts?limit=1&cursor=${first.body.next_cursor}`);
+        const good = [...first.body.items, ...rest.body.items];
+        assert.deepEqual(good.map((a: any) => [a.job_id, a.execution_id, a.task ?? `notify ${a.notification}`, a.succeeded, a.status_code]), [
+          ['ok', okId, 'notify 0', true, 200],
+          ['ok', okId, 'webhook', true, 200],
+        ]);
+        const flaky = (await node.api('GET', '/api/v1/endpoints/flaky/attempts')).body.items;
+        assert.deepEqual(flaky.map((a: any) => [a.job_id, a.succeeded, a.status_code, a.error]), [['bad', false, 500, 'HTTP 500'], ['bad', false, 500, 'HTTP 500']]);
+
+        const stats = (name: string, window = '') => node.api('GET', `/api/v1/endpoints/${name}/stats${window}`);
+        const goodStats = (await stats('good')).body;
+        assert.deepEqual([goodStats.window, goodStats.attempts, goodStats.succeeded, goodStats.failed, goodStats.success_rate], ['24h', 2, 2, 0, 1]);
+        assert.equal(goodStats.last_success_at, good[0].started_at);
+        const flakyStats = (await stats('flaky', '?window=1h')).body;
+        assert.deepEqual([flakyStats.attempts, flakyStats.failed, flakyStats.success_rate, flakyStats.last_success_at], [2, 2, 0, null]);
+        const overview = (await node.api('GET', '/api/v1/overview')).body;
+        assert.deepEqual(overview.failing_endpoints, [{ endpoint: 'flaky', failures: 2 }], 'a call made without an endpoint counts for none');
+
+        clock.set(T0 + 2 * 3_600_000);
+        assert.deepEqual([(await stats('good', '?window=1h')).body.attempts, (await stats('good', '?window=1h')).body.success_rate], [0, null]);
+        assert.equal((await stats('good', '?window=24h')).body.attempts, 2);
+        assert.equal((await stats('nowhere')).status, 404);
+        assert.equal((await node.api('GET', '/api/v1/endpoints/nowhere/attempts')).status, 404);
+        const wrong = await stats('good', '?window=7d');
+        assert.deepEqual([wrong.status, wrong.body.error.field], [400, 'window']);
+      });
+    });
+
     test('deleting an endpoint that jobs use is refused with 409 naming them; unknown endpoints are refused with 400', async () => {
       await withNode(kind, {}, async ({ node, receiver }) => {
         await createEndpoint(node, { name: 'shared', url: receiver.url });

@@ -284,6 +284,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/endpoints/{name}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the attempts made through an endpoint, newest first */
+        get: operations["listEndpointAttempts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{name}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How an endpoint's attempts went over the last hour or day */
+        get: operations["getEndpointStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/test": {
         parameters: {
             query?: never;
@@ -380,7 +414,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Deliveries, success rate, delivery times, backlog, failing jobs and next runs */
+        /** Deliveries, success rate, delivery times, backlog, failing jobs and endpoints, next runs */
         get: operations["getOverview"];
         put?: never;
         post?: never;
@@ -451,6 +485,8 @@ export interface components {
             task?: string;
             /** @description The notify entry (index) this attempt delivered to. */
             notification?: number;
+            /** @description The endpoint the call went through, when its webhook named one. */
+            endpoint: string | null;
             attempt: number;
             /** Format: date-time */
             started_at: string;
@@ -475,6 +511,36 @@ export interface components {
             } | null;
             response_body: string | null;
             response_body_truncated: boolean;
+        };
+        /** @description One attempt made through an endpoint; the execution holds its request and response. */
+        EndpointAttempt: {
+            id: string;
+            execution_id: string;
+            job_id: string;
+            /** @description The task this attempt was of. */
+            task?: string;
+            /** @description The notify entry (index) this attempt delivered to. */
+            notification?: number;
+            attempt: number;
+            /** Format: date-time */
+            started_at: string;
+            duration_ms: number;
+            succeeded: boolean;
+            status_code: number | null;
+            error_code: string | null;
+            error: string | null;
+        };
+        /** @description How the attempts through an endpoint went over the window. */
+        EndpointStats: {
+            /** @enum {string} */
+            window: "1h" | "24h";
+            attempts: number;
+            succeeded: number;
+            failed: number;
+            /** @description Succeeded over attempts; null when there were none. */
+            success_rate: number | null;
+            last_attempt_at: string | null;
+            last_success_at: string | null;
         };
         /** @description A named endpoint, every secret as ***. */
         Endpoint: {
@@ -1069,6 +1135,11 @@ export interface components {
                 job_id: string;
                 failures: number;
             }[];
+            /** @description The endpoints whose attempts failed most in the window. */
+            failing_endpoints: {
+                endpoint: string;
+                failures: number;
+            }[];
             next_runs: {
                 job_id: string;
                 /** Format: date-time */
@@ -1520,6 +1591,11 @@ export interface components {
                 max_interval?: string;
                 multiplier?: number;
             };
+        };
+        /** @description A page of EndpointAttempt items, newest or first first. */
+        EndpointAttemptPage: {
+            items: components["schemas"]["EndpointAttempt"][];
+            next_cursor: string | null;
         };
         /** @description A page of Hook items, newest or first first. */
         HookPage: {
@@ -3578,6 +3654,140 @@ export interface operations {
             };
             /** @description The body is not of a type this route takes. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEndpointAttempts: {
+        parameters: {
+            query?: {
+                /** @description Items per page, from 1 to 500; 50 when left out. */
+                limit?: string;
+                /** @description The `next_cursor` of the page before. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The endpoint name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointAttemptPage"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such endpoint. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEndpointStats: {
+        parameters: {
+            query?: {
+                /** @description The last hour or the last day. */
+                window?: "1h" | "24h";
+            };
+            header?: never;
+            path: {
+                /** @description The endpoint name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointStats"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such endpoint. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SCREENS, consoleFixture, openConsole } from './console-support.js';
+import { waitUntil } from '../../test/support/wait.js';
 
 describe('the console: endpoints', () => {
   const f = consoleFixture();
@@ -50,6 +51,36 @@ describe('the console: endpoints', () => {
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No endpoint yet.').waitFor();
     assert.equal((await f.node.api('GET', '/api/v1/endpoints/billing')).status, 404);
+    await page.close();
+  });
+
+  test("an endpoint's page shows its success rate and recent attempts, each leading to its execution; the overview names it among the failing", async () => {
+    f.receiver.respond((req, res) => void res.writeHead(req.path === '/down' ? 503 : 200).end('fine'));
+    for (const [name, path] of [['orders', '/up'], ['ledger', '/down']]) {
+      assert.equal((await f.node.api('PUT', `/api/v1/endpoints/${name}`, { url: `${f.receiver.url}${path}`, retry_policy: { max_attempts: 1 } })).status, 201);
+    }
+    assert.equal((await f.node.api('PUT', '/api/v1/jobs/ship', { tasks: [{ name: 'order', webhook: { endpoint: 'orders' } }, { name: 'book', depends_on: ['order'], webhook: { endpoint: 'ledger' } }] })).status, 201);
+    for (let i = 0; i < 2; i++) {
+      const id = (await f.node.api('POST', '/api/v1/jobs/ship/trigger', {})).body.id;
+      await waitUntil(async () => (await f.node.api('GET', `/api/v1/jobs/ship/executions/${id}`)).body.status === 'failed');
+    }
+    const page = await openConsole(f.browser, f.node.url, '/endpoints/ledger');
+    await page.getByLabel('Success rate').filter({ hasText: '0.0%' }).waitFor();
+    assert.match(await page.getByLabel('Success rate').innerText(), /0 of 2 attempts/);
+    const rows = page.getByRole('table', { name: 'Recent attempts' }).getByRole('row').filter({ hasText: 'HTTP 503' });
+    assert.equal(await rows.count(), 2);
+    assert.match(await rows.first().innerText(), /failed\s+503.*ship\s+book/s);
+    if (SCREENS) await page.screenshot({ path: join(SCREENS, 'endpoint-deliveries.png'), fullPage: true });
+    const short = (await rows.first().getByRole('link', { name: /…$/ }).innerText()).replace('…', '');
+    await rows.first().getByRole('link', { name: /…$/ }).click();
+    await page.getByRole('heading', { name: new RegExp(`^ship ${short}`) }).waitFor();
+    await page.getByLabel('Attempt 1 of book').getByRole('link', { name: 'ledger' }).waitFor();
+
+    await page.goto(`${f.node.url}/endpoints/orders`);
+    await page.getByLabel('Success rate').filter({ hasText: '100.0%' }).waitFor();
+    await page.goto(`${f.node.url}/`);
+    await page.getByRole('table', { name: 'Failing endpoints' }).getByRole('link', { name: 'endpoint ledger' }).click();
+    await page.getByRole('heading', { name: 'ledger' }).waitFor();
     await page.close();
   });
 });

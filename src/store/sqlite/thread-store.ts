@@ -96,5 +96,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     getEndpoints: forward('getEndpoints'),
     listEndpoints: forward('listEndpoints'),
     deleteEndpoint: forward('deleteEndpoint'),
+    listEndpointAttempts: forward('listEndpointAttempts'),
+    endpointAttemptStats: forward('endpointAttemptStats'),
   };
 }

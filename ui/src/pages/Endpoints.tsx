@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, data, type ApiError, type Endpoint } from '../api';
 import { ago } from '../format';
+import { EndpointDeliveries } from './EndpointDeliveries';
 
 /** Every endpoint: where calls go, how they authenticate, and their timeout and retries. */
 export function Endpoints() {
@@ -111,7 +112,12 @@ export function EndpointPage({ name }: { name?: string }) {
     enabled: name !== undefined,
   });
   if (name !== undefined && !existing.data) return existing.error ? <p role="alert" className="error">{existing.error.message}</p> : <p>Loading…</p>;
-  return <EndpointForm key={name ?? 'new'} initial={existing.data ? formOf(existing.data) : EMPTY} isNew={name === undefined} />;
+  return (
+    <>
+      <EndpointForm key={name ?? 'new'} initial={existing.data ? formOf(existing.data) : EMPTY} isNew={name === undefined} />
+      {name !== undefined && <EndpointDeliveries name={name} />}
+    </>
+  );
 }
 
 function EndpointForm({ initial, isNew }: { initial: Form; isNew: boolean }) {

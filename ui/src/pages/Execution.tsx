@@ -134,7 +134,14 @@ function AttemptView({ attempt: a }: { attempt: Attempt }) {
     <li className="attempt" aria-label={`Attempt ${a.attempt}${a.task ? ` of ${a.task}` : ''}`}>
       <h3>
         Attempt {a.attempt}
-        {a.task && <span className="muted"> · {a.task}</span>} · <span className="status-code">{a.status_code ?? 'no answer'}</span> · {a.duration_ms} ms
+        {a.task && <span className="muted"> · {a.task}</span>}
+        {a.endpoint && (
+          <span className="muted">
+            {' '}
+            via <Link href={`/endpoints/${encodeURIComponent(a.endpoint)}`}>{a.endpoint}</Link>
+          </span>
+        )}{' '}
+        · <span className="status-code">{a.status_code ?? 'no answer'}</span> · {a.duration_ms} ms
         <span className="muted"> · {localTime(a.started_at)}</span>
       </h3>
       {a.error && <p className="error-text">{a.error}</p>}

@@ -61,6 +61,20 @@ export function Overview() {
                 </tbody>
               </table>
               {o.failing_jobs.length === 0 && <p className="empty">Nothing failed.</p>}
+              {o.failing_endpoints.length > 0 && (
+                <table className="list" aria-label="Failing endpoints">
+                  <tbody>
+                    {o.failing_endpoints.map((e) => (
+                      <tr key={e.endpoint}>
+                        <td>
+                          <Link href={`/endpoints/${encodeURIComponent(e.endpoint)}`}>endpoint {e.endpoint}</Link>
+                        </td>
+                        <td>{e.failures} failed attempt{e.failures === 1 ? '' : 's'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
             </div>
             <div>
               <h2>Next runs</h2>

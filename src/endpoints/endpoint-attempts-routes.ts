@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { WINDOWS } from '../api/overview-route.js';
+import { page, readPage } from '../api/pagination.js';
+import { pageOnlyQuery, parseQuery, queryChoice } from '../api/query.js';
+import type { Clock } from '../clock.js';
+import { notFound } from '../errors.js';
+import type { EndpointAttemptCursor, EndpointAttemptRow } from '../store/endpoint-attempts.js';
+import type { Store } from '../store/store.js';
+
+type Params = { name: string };
+
+export const endpointStatsQuery = z.object({
+  window: queryChoice(['1h', '24h']).default('24h').meta({ description: 'The last hour or the last day.' }),
+});
+
+/** One attempt through an endpoint, as the API shows it. */
+export function endpointAttemptView(a: EndpointAttemptRow) {
+  const of = a.kind === 'task' ? { task: a.name } : { notification: Number(a.name.replace(/^notify-/, '')) };
+  return {
+    id: a.id,
+    execution_id: a.execution_id,
+    job_id: a.job_id,
+    ...of,
+    attempt: a.attempt,
+    started_at: new Date(a.started_at).toISOString(),
+    duration_ms: a.duration_ms,
+    succeeded: a.error === null,
+    status_code: a.status_code,
+    error_code: a.error_code,
+    error: a.error,
+  };
+}
+
+/**
+ * What went through an endpoint: its attempts, newest first, and over the last hour or day how many
+ * there were, how many succeeded, and when the last one and the last success were.
+ */
+export function endpointAttemptsRoutes(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+
+  async function mustExist(name: string): Promise<void> {
+    if ((await store.getEndpoints([name])).length === 0) throw notFound(`endpoint ${name}`);
+  }
+
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.get<{ Params: Params }>('/api/v1/endpoints/:name/attempts', async (request) => {
+      const { limit, cursor } = readPage<EndpointAttemptCursor>(parseQuery(pageOnlyQuery, request.query));
+      await mustExist(request.params.name);
+      const rows = await store.listEndpointAttempts(request.params.name, limit, cursor);
+      const listed = page(rows, limit, (last) => ({ started_at: last.started_at, id: last.id }));
+      return { items: listed.items.map(endpointAttemptView), next_cursor: listed.next_cursor };
+    });
+
+    app.get<{ Params: Params }>('/api/v1/endpoints/:name/stats', async (request) => {
+      const { window } = parseQuery(endpointStatsQuery, request.query);
+      await mustExist(request.params.name);
+      const s = await store.endpointAttemptStats(request.params.name, clock.now() - WINDOWS[window].ms);
+      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+      return {
+        window,
+        attempts: s.attempts,
+        succeeded: s.succeeded,
+        failed: s.attempts - s.succeeded,
+        success_rate: s.attempts === 0 ? null : s.succeeded / s.attempts,
+        last_attempt_at: iso(s.last_attempt_at),
+        last_success_at: iso(s.last_success_at),
+      };
+    });
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The attempts made through one endpoint, newest first, and how they went over a recent window:
+ * read through the index on attempts' endpoint and start time.
+ */
+import type { Driver } from './driver.js';
+
+/** One attempt through an endpoint, with the execution, job and run it belonged to. */
+export interface EndpointAttemptRow {
+  id: string;
+  execution_id: string;
+  job_id: string;
+  kind: 'task' | 'notification';
+  /** The task's name, or the notification run's (`notify-<index>`). */
+  name: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  error_code: string | null;
+  error: string | null;
+}
+
+export interface EndpointAttemptCursor {
+  started_at: number;
+  id: string;
+}
+
+/** How an endpoint's attempts since a time went. */
+export interface EndpointAttemptStats {
+  attempts: number;
+  succeeded: number;
+  last_attempt_at: number | null;
+  last_success_at: number | null;
+}
+
+/** `?` 1: endpoint, 2–4: cursor time (thrice), 5: cursor id, 6: limit. */
+export const LIST_ENDPOINT_ATTEMPTS = `
+SELECT a.id, a.execution_id, e.job_id, r.kind, r.name, a.attempt, a.started_at, a.duration_ms, a.status_code,
+  a.error_code, a.error
+FROM attempts a JOIN runs r ON r.id = a.run_id JOIN executions e ON e.id = a.execution_id
+WHERE a.endpoint = ?
+  AND (CAST(? AS BIGINT) IS NULL OR a.started_at < ? OR (a.started_at = ? AND a.id < ?))
+ORDER BY a.started_at DESC, a.id DESC LIMIT ?`;
+
+export const ENDPOINT_ATTEMPT_STATS = `
+SELECT COUNT(*) AS attempts, COALESCE(SUM(CASE WHEN error IS NULL THEN 1 ELSE 0 END), 0) AS succeeded,
+  MAX(started_at) AS last_attempt_at, MAX(CASE WHEN error IS NULL THEN started_at END) AS last_success_at
+FROM attempts WHERE endpoint = ? AND started_at >= ?`;
+
+export async function listEndpointAttempts(db: Driver, endpoint: string, limit: number, before?: EndpointAttemptCursor): Promise<EndpointAttemptRow[]> {
+  const at = before?.started_at ?? null;
+  const rows = await db.query<EndpointAttemptRow>(LIST_ENDPOINT_ATTEMPTS, [endpoint, at, at, at, before?.id ?? null, limit]);
+  return rows.map((r) => ({ ...r, started_at: Number(r.started_at) }));
+}
+
+export async function endpointAttemptStats(db: Driver, endpoint: string, since: number): Promise<EndpointAttemptStats> {
+  const [row] = await db.query<Record<keyof EndpointAttemptStats, number | string | null>>(ENDPOINT_ATTEMPT_STATS, [endpoint, since]);
+  const num = (v: number | string | null) => (v === null ? null : Number(v));
+  return {
+    attempts: Number(row.attempts),
+    succeeded: Number(row.succeeded),
+    last_attempt_at: num(row.last_attempt_at),
+    last_success_at: num(row.last_success_at),
+  };
+}
