@@ -6,7 +6,7 @@ import { parseSpec } from '../jobs/job-codec.js';
 import { planOf } from '../jobs/job-plan.js';
 import { executionView } from '../jobs/execution-view.js';
 import type { ExecutionFilter, Store } from '../store/store.js';
-import { page, readPage } from './pagination.js';
+import { cursorOf, page, readPage } from './pagination.js';
 import { parseQuery } from './query.js';
 
 type Params = { id: string; execution: string };
@@ -17,9 +17,11 @@ export function executionRoutes(deps: { store: Store; clock: Clock; onRetried: (
 
   async function listed(query: ExecutionsQuery, fixed: ExecutionFilter) {
     const { limit, cursor } = readPage<unknown>(query);
-    const rows = await store.findExecutions(executionFilter(query, fixed), limit, executionCursor(cursor));
+    const { rows, searchedTo } = await store.findExecutions(executionFilter(query, fixed), limit, executionCursor(cursor));
     const result = page(rows, limit, (last) => [last.created_at, last.id]);
-    return { ...result, items: result.items.map((row) => executionView(row)) };
+    // A short page of a search that stopped at its bound goes on from the last row it examined.
+    const next = searchedTo ? cursorOf([searchedTo.created_at, searchedTo.id]) : result.next_cursor;
+    return { items: result.items.map((row) => executionView(row)), next_cursor: next };
   }
 
   return async function register(app: FastifyInstance): Promise<void> {

@@ -7,6 +7,7 @@ import { dryRunQuery, RESULT_HEADER } from './apply-result.js';
 import { executionsQuery, jobExecutionsQuery } from './execution-filter.js';
 import { jobsQuery } from './jobs-routes.js';
 import { pageOnlyQuery } from './query.js';
+import { SCAN_LIMIT } from '../store/execution-queries.js';
 import { webhookTestSchema } from './webhook-test-route.js';
 import { schedulePreviewSchema } from './schedule-preview-route.js';
 import { overviewQuery } from './overview-route.js';
@@ -60,6 +61,11 @@ const job = { id: 'The job id.' };
 const jobAndExecution = { id: 'The job id.', execution: 'The execution id.' };
 const hook = { id: 'The hook id.' };
 const endpoint = { name: 'The endpoint name.' };
+
+const SEARCH_BOUND =
+  'One filter is answered from an index (job, else `trigger=retry`, else namespace, else status); the others are checked on the executions it walks, ' +
+  `of which one page examines at most ${SCAN_LIMIT}. A search that rarely matches may so answer fewer items than \`limit\`, even none, with a ` +
+  '`next_cursor` to search on from: follow it until it is null.';
 
 const jobOperations: Operation[] = [
   { id: 'listJobs', method: 'get', path: '/api/v1/jobs', tag: 'Jobs', summary: 'List jobs', query: jobsQuery, responses: { 200: ok(views.pageOf(views.jobView, 'JobPage')), 400: BAD_INPUT } },
@@ -116,9 +122,15 @@ const hookCall: Operation = {
 const { body: _noBody, ...hookCallGet } = hookCall;
 
 const executionOperations: Operation[] = [
-  { id: 'listExecutions', method: 'get', path: '/api/v1/executions', tag: 'Executions', summary: 'List executions of every job, newest first', query: executionsQuery, responses: { 200: ok(views.pageOf(views.executionView, 'ExecutionPage')), 400: BAD_INPUT } },
+  {
+    id: 'listExecutions', method: 'get', path: '/api/v1/executions', tag: 'Executions', summary: 'List executions of every job, newest first', query: executionsQuery,
+    description: SEARCH_BOUND, responses: { 200: ok(views.pageOf(views.executionView, 'ExecutionPage')), 400: BAD_INPUT },
+  },
   { id: 'getExecutionById', method: 'get', path: '/api/v1/executions/{execution}', tag: 'Executions', summary: 'Get an execution with its tasks and every attempt', params: { execution: 'The execution id.' }, responses: { 200: ok(views.executionView), 404: notFound('execution') } },
-  { id: 'listJobExecutions', method: 'get', path: '/api/v1/jobs/{id}/executions', tag: 'Executions', summary: "List a job's executions, newest first", params: job, query: jobExecutionsQuery, responses: { 200: ok(views.pageOf(views.executionView, 'ExecutionPage')), 400: BAD_INPUT, 404: notFound('job') } },
+  {
+    id: 'listJobExecutions', method: 'get', path: '/api/v1/jobs/{id}/executions', tag: 'Executions', summary: "List a job's executions, newest first", params: job, query: jobExecutionsQuery,
+    description: SEARCH_BOUND,
+    responses: { 200: ok(views.pageOf(views.executionView, 'ExecutionPage')), 400: BAD_INPUT, 404: notFound('job') } },
   { id: 'getExecution', method: 'get', path: '/api/v1/jobs/{id}/executions/{execution}', tag: 'Executions', summary: "Get one of a job's executions", params: jobAndExecution, responses: { 200: ok(views.executionView), 404: notFound('execution') } },
   {
     id: 'retryExecution', method: 'post', path: '/api/v1/jobs/{id}/executions/{execution}/retry', tag: 'Executions', summary: 'Run the failed and skipped tasks of an ended execution again',

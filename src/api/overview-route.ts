@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import { OUTCOMES, type Outcome } from '../store/attempt-rollup.js';
 import type { Store } from '../store/store.js';
 import { parseQuery, queryChoice } from './query.js';
 
 /** The windows the overview covers, and the bucket each is counted in. */
 export const WINDOWS = { '1h': { ms: 3_600_000, bucketMs: 60_000 }, '24h': { ms: 86_400_000, bucketMs: 900_000 } } as const;
-export const OUTCOMES = ['success', 'http_4xx', 'http_5xx', 'timeout', 'connection', 'other'] as const;
 
 export const overviewQuery = z.object({
   window: queryChoice(['1h', '24h']).default('1h').meta({ description: 'The last hour (counted by minute) or day (by quarter hour).' }),
@@ -40,7 +40,7 @@ export function overviewRoute(deps: { store: Store; clock: Clock }) {
   };
 }
 
-type Bucket = { at: string } & Record<(typeof OUTCOMES)[number], number>;
+type Bucket = { at: string } & Record<Outcome, number>;
 
 /** Every bucket of the window, oldest first, with zeros where nothing happened. */
 function bucketsOf(rows: Array<{ at: number; outcome: string; count: number }>, first: number, now: number, bucketMs: number): Bucket[] {
@@ -49,17 +49,10 @@ function bucketsOf(rows: Array<{ at: number; outcome: string; count: number }>, 
   for (const row of rows) {
     const bucket = buckets.get(row.at);
     if (!bucket) continue;
-    const outcome = (OUTCOMES as readonly string[]).includes(row.outcome) ? (row.outcome as (typeof OUTCOMES)[number]) : outcomeOfCode(row.outcome);
+    const outcome = (OUTCOMES as readonly string[]).includes(row.outcome) ? (row.outcome as Outcome) : 'other';
     bucket[outcome] += row.count;
   }
   return [...buckets.values()];
-}
-
-/** The stored error codes, as the overview's outcomes. */
-function outcomeOfCode(code: string): (typeof OUTCOMES)[number] {
-  if (code === 'TIMEOUT') return 'timeout';
-  if (code === 'CONNECTION_ERROR') return 'connection';
-  return 'other';
 }
 
 /** The least histogram bound at or under which `q` of the attempts took; null when none. */

@@ -12,8 +12,10 @@ export function readPage<C>(query: { limit?: number; cursor?: string }): { limit
   }
 }
 
+/** A cursor as clients see it: opaque. */
+export const cursorOf = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url');
+
 /** A page of items; `next_cursor` is present when more may follow. */
-export function page<T, C>(items: T[], limit: number, cursorOf: (last: T) => C) {
-  const next = items.length === limit ? Buffer.from(JSON.stringify(cursorOf(items[items.length - 1]))).toString('base64url') : undefined;
-  return { items, next_cursor: next ?? null };
+export function page<T, C>(items: T[], limit: number, positionOf: (last: T) => C) {
+  return { items, next_cursor: items.length === limit ? cursorOf(positionOf(items[items.length - 1])) : null };
 }

@@ -33,8 +33,9 @@ export function endpointAttemptView(a: EndpointAttemptRow) {
 }
 
 /**
- * What went through an endpoint: its attempts, newest first, and over the last hour or day how many
- * there were, how many succeeded, and when the last one and the last success were.
+ * What went through an endpoint: its attempts, newest first, and over the last hour or day (counted
+ * by whole minutes) how many there were, how many succeeded, and when the last one and the last
+ * success were.
  */
 export function endpointAttemptsRoutes(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;

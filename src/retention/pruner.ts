@@ -23,7 +23,7 @@ export function createPruner(deps: { store: Store; clock: Clock; log: Logger; op
   const { store, clock, log, options } = deps;
   /** Prunes until nothing old is left; returns how much went. */
   async function pruneNow(): Promise<PruneCounts> {
-    const total: PruneCounts = { executions: 0, invocations: 0, ticks: 0, rate_counts: 0 };
+    const total: PruneCounts = { executions: 0, invocations: 0, ticks: 0, rate_counts: 0, rollups: 0 };
     const now = clock.now();
     const before = options.retentionMs === undefined ? 0 : now - options.retentionMs;
     const cutoff = { finished_before: before, received_before: before, ticks_before: before, windows_before: now - RATE_COUNT_KEEP_MS };

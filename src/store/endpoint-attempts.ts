@@ -1,6 +1,6 @@
 /**
- * The attempts made through one endpoint, newest first, and how they went over a recent window:
- * read through the index on attempts' endpoint and start time.
+ * The attempts made through one endpoint, newest first, read through the index on attempts'
+ * endpoint and start time; and how they went over a recent window, from the counts per minute.
  */
 import type { Driver } from './driver.js';
 
@@ -42,10 +42,11 @@ WHERE a.endpoint = ?
   AND (CAST(? AS BIGINT) IS NULL OR a.started_at < ? OR (a.started_at = ? AND a.id < ?))
 ORDER BY a.started_at DESC, a.id DESC LIMIT ?`;
 
+/** From the counts kept per endpoint and minute (attempt-rollup.ts); `?` 2 is the window's first minute. */
 export const ENDPOINT_ATTEMPT_STATS = `
-SELECT COUNT(*) AS attempts, COALESCE(SUM(CASE WHEN error IS NULL THEN 1 ELSE 0 END), 0) AS succeeded,
-  MAX(started_at) AS last_attempt_at, MAX(CASE WHEN error IS NULL THEN started_at END) AS last_success_at
-FROM attempts WHERE endpoint = ? AND started_at >= ?`;
+SELECT COALESCE(SUM(count), 0) AS attempts, COALESCE(SUM(succeeded), 0) AS succeeded,
+  MAX(last_at) AS last_attempt_at, MAX(last_success_at) AS last_success_at
+FROM endpoint_minutes WHERE endpoint = ? AND minute >= ?`;
 
 export async function listEndpointAttempts(db: Driver, endpoint: string, limit: number, before?: EndpointAttemptCursor): Promise<EndpointAttemptRow[]> {
   const at = before?.started_at ?? null;
@@ -53,8 +54,10 @@ export async function listEndpointAttempts(db: Driver, endpoint: string, limit: 
   return rows.map((r) => ({ ...r, started_at: Number(r.started_at) }));
 }
 
+/** How the attempts through an endpoint went from the minute holding `since` on. */
 export async function endpointAttemptStats(db: Driver, endpoint: string, since: number): Promise<EndpointAttemptStats> {
-  const [row] = await db.query<Record<keyof EndpointAttemptStats, number | string | null>>(ENDPOINT_ATTEMPT_STATS, [endpoint, since]);
+  const minute = Math.floor(since / 60_000) * 60_000;
+  const [row] = await db.query<Record<keyof EndpointAttemptStats, number | string | null>>(ENDPOINT_ATTEMPT_STATS, [endpoint, minute]);
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   return {
     attempts: Number(row.attempts),

@@ -138,4 +138,6 @@ export interface PruneCounts {
   invocations: number;
   ticks: number;
   rate_counts: number;
+  /** Rows of the overview's counts (attempt and failure minutes). */
+  rollups: number;
 }

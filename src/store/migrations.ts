@@ -202,6 +202,83 @@ CREATE INDEX attempts_started ON attempts (started_at);
 -- Each attempt names the endpoint it went through, so an endpoint's deliveries can be listed.
 ALTER TABLE attempts ADD COLUMN endpoint TEXT;
 CREATE INDEX attempts_endpoint ON attempts (endpoint, started_at, id) WHERE endpoint IS NOT NULL;
+
+-- The overview's counts, kept as attempts are written (the overview read the attempts of its window
+-- before, which took too long on a large store): per minute of their start, writing node and
+-- outcome, with how many took up to each duration bound (ms) and more than the one before; and
+-- failures per job and endpoint; and each endpoint's attempts, successes and latest times.
+-- attempts_started served only the overview.
+DROP INDEX attempts_started;
+CREATE TABLE attempt_minutes (
+  minute BIGINT NOT NULL,
+  owner TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  le_5 INTEGER NOT NULL,
+  le_10 INTEGER NOT NULL,
+  le_25 INTEGER NOT NULL,
+  le_50 INTEGER NOT NULL,
+  le_100 INTEGER NOT NULL,
+  le_250 INTEGER NOT NULL,
+  le_500 INTEGER NOT NULL,
+  le_1000 INTEGER NOT NULL,
+  le_2500 INTEGER NOT NULL,
+  le_5000 INTEGER NOT NULL,
+  le_10000 INTEGER NOT NULL,
+  le_30000 INTEGER NOT NULL,
+  le_60000 INTEGER NOT NULL,
+  le_300000 INTEGER NOT NULL,
+  le_3600000 INTEGER NOT NULL,
+  le_inf INTEGER NOT NULL,
+  PRIMARY KEY (minute, owner, outcome)
+);
+CREATE TABLE failure_minutes (
+  minute BIGINT NOT NULL,
+  owner TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (minute, owner, job_id, endpoint)
+);
+CREATE TABLE endpoint_minutes (
+  endpoint TEXT NOT NULL,
+  minute BIGINT NOT NULL,
+  owner TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  succeeded INTEGER NOT NULL,
+  last_at BIGINT NOT NULL,
+  last_success_at BIGINT,
+  PRIMARY KEY (endpoint, minute, owner)
+);
+CREATE INDEX endpoint_minutes_minute ON endpoint_minutes (minute);
+INSERT INTO attempt_minutes
+SELECT CAST(started_at / 60000 AS BIGINT) * 60000, 'migration', CASE WHEN error IS NULL THEN 'success' WHEN error_code = 'TIMEOUT' THEN 'timeout'
+  WHEN error_code = 'CONNECTION_ERROR' THEN 'connection' WHEN error_code IS NOT NULL THEN 'other'
+  WHEN status_code >= 500 THEN 'http_5xx' WHEN status_code >= 400 THEN 'http_4xx' ELSE 'other' END, COUNT(*),
+  SUM(CASE WHEN duration_ms <= 5 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 10 AND duration_ms > 5 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 25 AND duration_ms > 10 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 50 AND duration_ms > 25 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 100 AND duration_ms > 50 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 250 AND duration_ms > 100 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 500 AND duration_ms > 250 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 1000 AND duration_ms > 500 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 2500 AND duration_ms > 1000 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 5000 AND duration_ms > 2500 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 10000 AND duration_ms > 5000 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 30000 AND duration_ms > 10000 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 60000 AND duration_ms > 30000 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 300000 AND duration_ms > 60000 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms <= 3600000 AND duration_ms > 300000 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN duration_ms > 3600000 THEN 1 ELSE 0 END)
+FROM attempts GROUP BY 1, 3;
+INSERT INTO failure_minutes
+SELECT CAST(a.started_at / 60000 AS BIGINT) * 60000, 'migration', e.job_id, COALESCE(a.endpoint, ''), COUNT(*)
+FROM attempts a JOIN executions e ON e.id = a.execution_id WHERE a.error IS NOT NULL GROUP BY 1, 3, 4;
+INSERT INTO endpoint_minutes
+SELECT endpoint, CAST(started_at / 60000 AS BIGINT) * 60000, 'migration', COUNT(*), SUM(CASE WHEN error IS NULL THEN 1 ELSE 0 END),
+  MAX(started_at), MAX(CASE WHEN error IS NULL THEN started_at END)
+FROM attempts WHERE endpoint IS NOT NULL GROUP BY 1, 2;
 `,
 ];
 

@@ -1,5 +1,6 @@
 import type { Driver } from './driver.js';
-import { ATTEMPTS_BY_BUCKET, ATTEMPTS_BY_DURATION, DURATION_BOUNDS, FAILING_ENDPOINTS, FAILING_JOBS, NEXT_RUNS } from './overview-queries.js';
+import { DURATION_BOUNDS, HISTOGRAM_COLUMNS } from './attempt-rollup.js';
+import { ATTEMPTS_BY_BUCKET, ATTEMPTS_BY_DURATION, FAILING_ENDPOINTS, FAILING_JOBS, NEXT_RUNS } from './overview-queries.js';
 
 /** The figures of the console's overview, as the store counts them. */
 export interface OverviewCounts {
@@ -18,15 +19,15 @@ const TOP = 5;
 export async function readOverview(db: Driver, since: number, bucketMs: number): Promise<OverviewCounts> {
   const [byBucket, byDuration, failing, failingEndpoints, next] = await Promise.all([
     db.query<{ bucket: number; outcome: string; count: number }>(ATTEMPTS_BY_BUCKET, [bucketMs, since]),
-    db.query<{ le: number; count: number }>(ATTEMPTS_BY_DURATION, [since]),
+    db.query<Record<string, number | string>>(ATTEMPTS_BY_DURATION, [since]),
     db.query<{ job_id: string; failures: number }>(FAILING_JOBS, [since, TOP]),
     db.query<{ endpoint: string; failures: number }>(FAILING_ENDPOINTS, [since, TOP]),
     db.query<{ job_id: string; next_run_at: number }>(NEXT_RUNS, [TOP]),
   ]);
-  const bound = (i: number) => DURATION_BOUNDS[Number(i)] ?? Number.POSITIVE_INFINITY;
+  const bound = (i: number) => DURATION_BOUNDS[i] ?? Number.POSITIVE_INFINITY;
   return {
     attempts: byBucket.map((r) => ({ at: Number(r.bucket) * bucketMs, outcome: r.outcome, count: Number(r.count) })),
-    durations: byDuration.map((r) => ({ le: bound(r.le), count: Number(r.count) })).sort((a, b) => a.le - b.le),
+    durations: HISTOGRAM_COLUMNS.map((column, i) => ({ le: bound(i), count: Number(byDuration[0]?.[column] ?? 0) })),
     failingJobs: failing.map((r) => ({ job_id: r.job_id, failures: Number(r.failures) })),
     failingEndpoints: failingEndpoints.map((r) => ({ endpoint: r.endpoint, failures: Number(r.failures) })),
     nextRuns: next.map((r) => ({ job_id: r.job_id, next_run_at: Number(r.next_run_at) })),

@@ -12,3 +12,12 @@ DELETE FROM ticks WHERE (job_id, scheduled_for) IN (
 export const PRUNE_RATE_COUNTS = `
 DELETE FROM rate_counts WHERE (scope, window_start) IN (
   SELECT scope, window_start FROM rate_counts WHERE window_start < ? ORDER BY window_start LIMIT ?)`;
+export const PRUNE_ATTEMPT_MINUTES = `
+DELETE FROM attempt_minutes WHERE (minute, owner, outcome) IN (
+  SELECT minute, owner, outcome FROM attempt_minutes WHERE minute < ? ORDER BY minute LIMIT ?)`;
+export const PRUNE_FAILURE_MINUTES = `
+DELETE FROM failure_minutes WHERE (minute, owner, job_id, endpoint) IN (
+  SELECT minute, owner, job_id, endpoint FROM failure_minutes WHERE minute < ? ORDER BY minute LIMIT ?)`;
+export const PRUNE_ENDPOINT_MINUTES = `
+DELETE FROM endpoint_minutes WHERE (endpoint, minute, owner) IN (
+  SELECT endpoint, minute, owner FROM endpoint_minutes WHERE minute < ? ORDER BY minute LIMIT ?)`;

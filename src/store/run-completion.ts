@@ -12,24 +12,27 @@ import * as r from './run-queries.js';
 import type { Ended, NotifyEvent, NotifyFacts, RunCompletion } from './store.js';
 
 
-/** Writes one completion; returns how its execution ended, when this completion ended it. */
-export async function complete(tx: Driver, item: RunCompletion): Promise<Ended | undefined> {
+/**
+ * Writes one completion; says whether its attempt was written (not when the run's lease lapsed to
+ * another worker) and how its execution ended, when this completion ended it.
+ */
+export async function complete(tx: Driver, item: RunCompletion): Promise<{ written: boolean; ended?: Ended }> {
   const retry = item.outcome === 'retry';
   const [run] = await tx.query<{ started_at: number | null }>(q.FINISH_RUN, [
     retry ? 'pending' : item.outcome, retry ? item.due_at : item.now, item.error, item.now, retry ? null : item.now,
     item.output ?? null, item.run_id, item.owner,
   ]);
-  if (!run) return undefined; // the lease lapsed and another worker holds the run now
+  if (!run) return { written: false }; // the lease lapsed and another worker holds the run now
   const a = item.attempt;
   await tx.execute(q.INSERT_ATTEMPT, [
     a.id, a.run_id, a.execution_id, a.attempt, a.started_at, a.duration_ms, a.status_code, a.error_code, a.error,
     a.request, a.response_headers, a.response_body, a.response_truncated, a.endpoint,
   ]);
-  if (item.kind === 'notification') return undefined; // a notification's outcome is its own
+  if (item.kind === 'notification') return { written: true }; // a notification's outcome is its own
   const chronos = [a.attempt, item.error, item.request, item.response];
   if (retry) {
     await tx.execute(q.UPDATE_EXECUTION_ATTEMPT_ONLY, ['retrying', ...chronos, item.execution_id]);
-    return undefined;
+    return { written: true };
   }
   const task = item.outcome as Ended;
   const ended = item.graph ? await settleGraph(tx, item, task) : task;
@@ -41,7 +44,7 @@ export async function complete(tx: Driver, item: RunCompletion): Promise<Ended |
   }
   if (ended && item.hook_id) await stopHookAfter(tx, item.hook_id, item.execution_id, ended, item.now);
   await notify(tx, item, task, run.started_at, ended);
-  return ended;
+  return { written: true, ended };
 }
 
 /** Releases or skips what follows a task; returns how the execution ended, if it did. */

@@ -10,6 +10,7 @@ import * as hooks from './hook-store.js';
 import { prune } from './prune.js';
 import { retryExecution } from './retry-execution.js';
 import { complete } from './run-completion.js';
+import { countAttempts, type CountedAttempt } from './attempt-rollup.js';
 import * as r from './run-queries.js';
 import type {
   AttemptRow,
@@ -90,9 +91,12 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
         ? db.query<ExecutionRow>(q.LIST_EXECUTIONS_BEFORE, [jobId, before.created_at, before.created_at, before.id, limit])
         : db.query<ExecutionRow>(q.LIST_EXECUTIONS, [jobId, limit]),
     listAttempts: (executionId) => db.query<AttemptRow>(q.LIST_ATTEMPTS, [executionId]),
-    findExecutions(filter, limit, before) {
-      const { sql, params } = findExecutionsQuery(filter, limit, before);
-      return db.query<ExecutionRow>(sql, params);
+    async findExecutions(filter, limit, before) {
+      const { sql, params, boundary } = findExecutionsQuery(filter, limit, before);
+      const rows = await db.query<ExecutionRow>(sql, params);
+      if (!boundary || rows.length === limit) return { rows };
+      const [last] = await db.query<ExecutionCursor>(boundary.sql, boundary.params);
+      return { rows, searchedTo: last && { created_at: Number(last.created_at), id: last.id } };
     },
 
     claimRuns: (owner, now, limit, leaseMarginMs) =>
@@ -100,7 +104,13 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     completeRuns: (items) =>
       db.transaction(async (tx) => {
         const ended: Array<Ended | undefined> = [];
-        for (const item of items) ended.push(await complete(tx, item));
+        const written: CountedAttempt[] = [];
+        for (const item of items) {
+          const result = await complete(tx, item);
+          ended.push(result.ended);
+          if (result.written) written.push({ ...item.attempt, owner: item.owner, job_id: item.job_id });
+        }
+        await countAttempts(tx, written);
         return ended;
       }),
     releaseRuns: (owner, runIds, now) =>

@@ -210,6 +210,7 @@ export interface ClaimedRun {
 export interface RunCompletion {
   run_id: string;
   execution_id: string;
+  job_id: string;
   owner: string;
   attempt: AttemptRow;
   outcome: 'succeeded' | 'failed' | 'retry';
@@ -318,8 +319,12 @@ export interface Store {
   /** An execution by its id alone (ids are unique across jobs). */
   getExecutionById(id: string): Promise<ExecutionRow | undefined>;
   listExecutions(jobId: string, limit: number, before?: ExecutionCursor): Promise<ExecutionRow[]>;
-  /** Executions of any job matching `filter`, newest first. */
-  findExecutions(filter: ExecutionFilter, limit: number, before?: ExecutionCursor): Promise<ExecutionRow[]>;
+  /**
+   * Executions of any job matching `filter`, newest first. When filters are checked row by row and
+   * fewer than `limit` matched among the rows a page may examine, `searchedTo` is the last row
+   * examined, if older ones remain: the search goes on from there.
+   */
+  findExecutions(filter: ExecutionFilter, limit: number, before?: ExecutionCursor): Promise<{ rows: ExecutionRow[]; searchedTo?: ExecutionCursor }>;
   listAttempts(executionId: string): Promise<AttemptRow[]>;
 
   claimRuns(owner: string, now: number, limit: number, leaseMarginMs: number): Promise<ClaimedRun[]>;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openSideDatabase } from '../support/side-database.js';
-import { findExecutionsQuery, lastExecutionsQuery } from '../../src/store/execution-queries.js';
+import { findExecutionsQuery, lastExecutionsQuery, SCAN_LIMIT } from '../../src/store/execution-queries.js';
+import { v7 as uuidv7 } from 'uuid';
 import { ENDPOINT_ATTEMPT_STATS, LIST_ENDPOINT_ATTEMPTS } from '../../src/store/endpoint-attempts.js';
 import { withNode } from '../support/fixture.js';
 import { createJob, trigger, waitForExecution } from '../support/jobs.js';
@@ -91,25 +92,70 @@ for (const kind of STORE_KINDS) {
   });
 }
 
+for (const kind of STORE_KINDS) {
+  describe(`executions across jobs, a search that matches rarely: ${kind.name}`, () => {
+    test(`a page examines at most ${SCAN_LIMIT} executions when filters are checked row by row, and its cursor goes on from there`, async () => {
+      await withNode(kind, { startAt: T0 }, async ({ node, receiver }) => {
+        receiver.respond((_req, res) => void res.writeHead(500).end());
+        await createJob(node, { id: 'needle', retry_policy: { max_attempts: 1 }, webhook: { url: receiver.url } });
+        await createJob(node, { id: 'hay', webhook: { url: receiver.url } });
+        const needle = await trigger(node, 'needle');
+        assert.equal((await waitForExecution(node, 'needle', needle)).status, 'failed');
+        // Newer executions than the needle, more than one page examines (without runs: nothing calls out).
+        for (let batch = 0; batch < 6; batch++) {
+          const made = Array.from({ length: 1000 }, (_, i) => ({
+            id: uuidv7(), job_id: 'hay', namespace: 'default', trigger_type: 'manual', trigger: '{"type":"manual","body":null}', spec: '{}',
+            scheduled_time: T0, created_at: T0 + 1 + batch * 1000 + i, runs: [],
+          }));
+          await node.app.store.createExecutions(made, 1000);
+        }
+        const first = await node.api('GET', '/api/v1/executions?error=500');
+        assert.equal(first.status, 200, first.text);
+        assert.deepEqual(first.body.items, [], 'none among the newest examined');
+        assert.notEqual(first.body.next_cursor, null, 'the search goes on');
+        const second = await node.api('GET', `/api/v1/executions?error=500&cursor=${first.body.next_cursor}`);
+        assert.deepEqual([second.body.items.map((e: { id: string }) => e.id), second.body.next_cursor], [[needle], null]);
+
+        // Two filters with an index each: one leads, the other is checked; so too a trigger filter.
+        const rare = await node.api('GET', '/api/v1/executions?job=hay&status=failed');
+        assert.deepEqual([rare.body.items, typeof rare.body.next_cursor], [[], 'string']);
+        const rest = await node.api('GET', `/api/v1/executions?job=hay&status=failed&cursor=${rare.body.next_cursor}`);
+        assert.deepEqual([rest.body.items, rest.body.next_cursor], [[], null]);
+        const scheduled = await node.api('GET', '/api/v1/executions?trigger=schedule');
+        assert.deepEqual([scheduled.body.items, typeof scheduled.body.next_cursor], [[], 'string']);
+        // A filter an index answers alone fills its pages.
+        const hay = await node.api('GET', '/api/v1/executions?job=hay&limit=200');
+        assert.equal(hay.body.items.length, 200);
+      });
+    });
+  });
+}
+
 describe('executions across jobs and endpoints\' attempts: the listings read an index', () => {
   test('SQLite answers each filter from an index, never by scanning the table', async () => {
     await withNode(STORE_KINDS[0], {}, async ({ db }) => {
       const side = openSideDatabase(db.file!, { readonly: true });
       try {
-        for (const filter of [{}, { status: 'failed' as const }, { namespace: 'n' }, { job_id: 'j' }, { status: 'failed' as const, error: 'x', trigger_type: 'manual' }, { retried: true }]) {
-          const { sql, params } = findExecutionsQuery(filter, 50, { created_at: 1, id: 'x' });
-          const plan = side.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
-          const main = plan.map((p) => p.detail).find((d) => / executions\b/.test(d) && !d.includes('runs'))!;
-          assert.match(main, /USING (COVERING )?INDEX/, `${JSON.stringify(filter)}: ${main}`);
+        for (const filter of [{}, { status: 'failed' as const }, { namespace: 'n' }, { job_id: 'j' }, { status: 'failed' as const, error: 'x', trigger_type: 'manual' }, { retried: true }, { job_id: 'j', namespace: 'n', status: 'failed' as const }, { error: 'x', since: 1 }]) {
+          const { sql, params, boundary } = findExecutionsQuery(filter, 50, { created_at: 1, id: 'x' });
+          const plan = (side.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((p) => p.detail);
+          // The table is read through an index; what the walk yields (a co-routine, when filters are checked on it) is read in its order.
+          const reads = plan.filter((d) => /^(SCAN|SEARCH) executions\b/.test(d));
+          const walked = plan.includes('CO-ROUTINE executions') ? reads.slice(0, -1) : reads;
+          assert.ok(walked.length > 0 && walked.every((d) => /USING (COVERING )?INDEX/.test(d)), `${JSON.stringify(filter)}: ${JSON.stringify(plan)}`);
+          assert.ok(!plan.some((d) => /TEMP B-TREE/.test(d)), `${JSON.stringify(filter)}: no sort: ${JSON.stringify(plan)}`);
+          if (!boundary) continue;
+          const edge = (side.prepare(`EXPLAIN QUERY PLAN ${boundary.sql}`).all(...boundary.params) as Array<{ detail: string }>).map((p) => p.detail);
+          assert.ok(edge.length === 1 && /USING COVERING INDEX/.test(edge[0]), `${JSON.stringify(filter)} boundary: ${JSON.stringify(edge)}`);
         }
         // The jobs list's last outcome: each job's latest execution from the (job_id, created_at, id) index.
         const last = side.prepare(`EXPLAIN QUERY PLAN ${lastExecutionsQuery(2)}`).all('a', 'b') as Array<{ detail: string }>;
         assert.ok(last.some((p) => /SEARCH e USING INDEX executions_job_created/.test(p.detail)), JSON.stringify(last));
-        // An endpoint's attempts and their figures: from the (endpoint, started_at, id) index.
-        for (const [sql, params] of [[LIST_ENDPOINT_ATTEMPTS, ['e', 1, 1, 1, 'x', 50]], [ENDPOINT_ATTEMPT_STATS, ['e', 1]]] as const) {
-          const plan = side.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
-          assert.ok(plan.some((p) => /SEARCH a(ttempts)? USING (COVERING )?INDEX attempts_endpoint/.test(p.detail)), JSON.stringify(plan));
-        }
+        // An endpoint's attempts: from the (endpoint, started_at, id) index; their figures: from its counts' key.
+        const attempts = side.prepare(`EXPLAIN QUERY PLAN ${LIST_ENDPOINT_ATTEMPTS}`).all('e', 1, 1, 1, 'x', 50) as Array<{ detail: string }>;
+        assert.ok(attempts.some((p) => /SEARCH a USING INDEX attempts_endpoint/.test(p.detail)), JSON.stringify(attempts));
+        const stats = side.prepare(`EXPLAIN QUERY PLAN ${ENDPOINT_ATTEMPT_STATS}`).all('e', 1) as Array<{ detail: string }>;
+        assert.ok(stats.some((p) => /SEARCH endpoint_minutes USING INDEX sqlite_autoindex_endpoint_minutes_1 \(endpoint=\? AND minute>\?\)/.test(p.detail)), JSON.stringify(stats));
       } finally {
         side.close();
       }

@@ -38,7 +38,7 @@ function execution(jobId: string, options: { at?: number; key?: string; runs?: n
   };
 }
 
-function completion(run: { id: string; execution_id: string; lease_owner: string; attempt: number }, outcome: RunCompletion['outcome'], now: number, dueAt?: number): RunCompletion {
+function completion(run: { id: string; execution_id: string; job_id: string; lease_owner: string; attempt: number }, outcome: RunCompletion['outcome'], now: number, dueAt?: number): RunCompletion {
   const request = '{"url":"http://127.0.0.1/","method":"POST","headers":{}}';
   return {
     hook_id: null,
@@ -47,6 +47,7 @@ function completion(run: { id: string; execution_id: string; lease_owner: string
     notify: [],
     run_id: run.id,
     execution_id: run.execution_id,
+    job_id: run.job_id,
     owner: run.lease_owner,
     outcome,
     due_at: dueAt,
@@ -56,7 +57,7 @@ function completion(run: { id: string; execution_id: string; lease_owner: string
     now,
     attempt: {
       id: uuidv7(), run_id: run.id, execution_id: run.execution_id, attempt: run.attempt, started_at: now, duration_ms: 5,
-      status_code: outcome === 'succeeded' ? 200 : 503, error_code: null, error: null, request,
+      status_code: outcome === 'succeeded' ? 200 : 503, error_code: null, error: outcome === 'succeeded' ? null : 'HTTP 503', request,
       response_headers: '{}', response_body: 'ok', response_truncated: 0, endpoint: null,
     },
   };

@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { api, token, Unauthorized } from './api';
 import { Login } from './pages/Login';
@@ -41,8 +42,19 @@ export function App() {
   if (access.data === 'locked') return <Login onToken={() => void queries.invalidateQueries()} />;
   return (
     <div className="shell">
+      <a
+        className="skip"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <Header />
-      <main>
+      <FocusOnNavigation />
+      <main id="main" tabIndex={-1}>
         <Switch>
           <Route path="/executions/:id">{(params) => <ExecutionPage id={params.id} />}</Route>
           <Route path="/executions" component={Executions} />
@@ -64,6 +76,23 @@ export function App() {
       </main>
     </div>
   );
+}
+
+/**
+ * After a move to another page, focus goes to the page's content (as a full page load would put it
+ * at the top), so the keyboard's next Tab starts there rather than on the link that was followed.
+ */
+function FocusOnNavigation() {
+  const [location] = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [location]);
+  return null;
 }
 
 function Header() {

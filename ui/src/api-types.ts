@@ -141,7 +141,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List executions of every job, newest first */
+        /**
+         * List executions of every job, newest first
+         * @description One filter is answered from an index (job, else `trigger=retry`, else namespace, else status); the others are checked on the executions it walks, of which one page examines at most 5000. A search that rarely matches may so answer fewer items than `limit`, even none, with a `next_cursor` to search on from: follow it until it is null.
+         */
         get: operations["listExecutions"];
         put?: never;
         post?: never;
@@ -175,7 +178,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List a job's executions, newest first */
+        /**
+         * List a job's executions, newest first
+         * @description One filter is answered from an index (job, else `trigger=retry`, else namespace, else status); the others are checked on the executions it walks, of which one page examines at most 5000. A search that rarely matches may so answer fewer items than `limit`, even none, with a `next_cursor` to search on from: follow it until it is null.
+         */
         get: operations["listJobExecutions"];
         put?: never;
         post?: never;

@@ -6,7 +6,8 @@ import { ago } from '../format';
 
 const STATUSES = ['', 'pending', 'running', 'retrying', 'succeeded', 'failed'];
 const TRIGGERS = ['', 'schedule', 'webhook', 'manual', 'retry'];
-const FILTERS = ['status', 'job', 'namespace', 'trigger'] as const;
+const FILTERS = ['status', 'job', 'namespace', 'trigger', 'since', 'until', 'error', 'cursor'] as const;
+const PAGE = 100;
 /** The list follows new executions without a reload. */
 const REFRESH_MS = 1000;
 
@@ -17,7 +18,7 @@ export function Executions() {
   const filters = Object.fromEntries(FILTERS.flatMap((f) => (search.get(f) ? [[f, search.get(f)!]] : [])));
   const list = useQuery({
     queryKey: ['executions', filters],
-    queryFn: () => data(api.GET('/api/v1/executions', { params: { query: { ...filters, limit: '100' } as never } })),
+    queryFn: () => data(api.GET('/api/v1/executions', { params: { query: { ...filters, limit: String(PAGE) } as never } })),
     refetchInterval: REFRESH_MS,
     // The rows of the filters before stay until those of the new ones come: the table does not blink.
     placeholderData: keepPreviousData,
@@ -26,8 +27,12 @@ export function Executions() {
     const next = new URLSearchParams(search);
     if (value) next.set(name, value);
     else next.delete(name);
+    // Another filter starts from the newest again.
+    if (name !== 'cursor') next.delete('cursor');
     navigate(`/executions${next.size > 0 ? `?${next}` : ''}`);
   };
+  const items = list.data?.items ?? [];
+  const more = list.data?.next_cursor ?? null;
   return (
     <section>
       <h1>Executions</h1>
@@ -36,6 +41,9 @@ export function Executions() {
         <Choice label="Trigger" name="trigger" values={TRIGGERS} value={filters.trigger ?? ''} onChange={setFilter} />
         <Text label="Job" name="job" value={filters.job ?? ''} onChange={setFilter} />
         <Text label="Namespace" name="namespace" value={filters.namespace ?? ''} onChange={setFilter} />
+        <Time label="Since" name="since" value={filters.since ?? ''} onChange={setFilter} />
+        <Time label="Until" name="until" value={filters.until ?? ''} onChange={setFilter} />
+        <Text label="Error text" name="error" value={filters.error ?? ''} onChange={setFilter} />
       </form>
       {list.error && <p role="alert" className="error">{list.error.message}</p>}
       <table className="list">
@@ -51,7 +59,7 @@ export function Executions() {
           </tr>
         </thead>
         <tbody>
-          {list.data?.items.map((e) => (
+          {items.map((e) => (
             <tr key={e.id}>
               <td>
                 <ExecutionLink id={e.id} />
@@ -68,7 +76,19 @@ export function Executions() {
           ))}
         </tbody>
       </table>
-      {list.data && list.data.items.length === 0 && <p className="empty">No execution matches.</p>}
+      {list.data && items.length === 0 && <p className="empty">{more ? 'None of the newest executions searched matches.' : 'No execution matches.'}</p>}
+      <nav className="pager" aria-label="Pages">
+        {filters.cursor && (
+          <button type="button" onClick={() => setFilter('cursor', '')}>
+            ← Newest
+          </button>
+        )}
+        {more && (
+          <button type="button" onClick={() => setFilter('cursor', more)}>
+            {items.length < PAGE ? 'Search older →' : 'Older →'}
+          </button>
+        )}
+      </nav>
     </section>
   );
 }
@@ -95,4 +115,22 @@ function Text(props: { label: string; name: string; value: string; onChange: (na
       <input name={props.name} defaultValue={props.value} onKeyDown={(e) => e.key === 'Enter' && props.onChange(props.name, e.currentTarget.value.trim())} onBlur={(e) => props.onChange(props.name, e.currentTarget.value.trim())} />
     </label>
   );
+}
+
+/** A time filter: picked in the reader's time, kept in the address as RFC 3339. */
+function Time(props: { label: string; name: string; value: string; onChange: (name: string, value: string) => void }) {
+  const local = props.value ? toLocalInput(props.value) : '';
+  return (
+    <label>
+      {props.label}
+      <input type="datetime-local" name={props.name} value={local} onChange={(e) => props.onChange(props.name, e.target.value ? new Date(e.target.value).toISOString() : '')} />
+    </label>
+  );
+}
+
+/** An RFC 3339 time as a datetime-local field shows it: the reader's time, to the minute. */
+function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

@@ -38,6 +38,7 @@ export function Overview() {
           </div>
           <h2>Deliveries per {o.bucket_seconds === 60 ? 'minute' : `${o.bucket_seconds / 60} minutes`}</h2>
           <StackedBars buckets={o.buckets} />
+          <BucketNumbers buckets={o.buckets} />
           <ul className="legend" aria-label="Legend">
             {SERIES.map(([key, label]) => (
               <li key={key}>
@@ -96,6 +97,37 @@ export function Overview() {
         </>
       )}
     </section>
+  );
+}
+
+/** The chart's figures as a table, for reading them exactly or without seeing the chart. */
+function BucketNumbers({ buckets }: { buckets: Parameters<typeof StackedBars>[0]['buckets'] }) {
+  const shown = buckets.filter((b) => SERIES.some(([key]) => b[key] > 0));
+  return (
+    <details className="numbers">
+      <summary>The numbers</summary>
+      <table className="list" aria-label="Deliveries by time and outcome">
+        <thead>
+          <tr>
+            <th>From</th>
+            {SERIES.map(([key, label]) => (
+              <th key={key}>{label}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((b) => (
+            <tr key={b.at}>
+              <td>{new Date(b.at).toLocaleTimeString()}</td>
+              {SERIES.map(([key]) => (
+                <td key={key}>{b[key]}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {shown.length === 0 && <p className="empty">No delivery in this window.</p>}
+    </details>
   );
 }
 
