@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { consoleFixture, SCREENS } from './console-support.js';
 import type { Page } from 'playwright-core';
+import { waitUntil } from '../../test/support/wait.js';
 
 const TOKEN = 'console-test-token-7f3k2m9x';
 
@@ -92,6 +93,42 @@ describe('the console, in a real browser', () => {
     await page.getByLabel('Status').selectOption('failed');
     await page.waitForURL(/status=failed/);
     await page.getByText('No execution matches.').waitFor();
+    await page.close();
+  });
+
+  test('the executions list filters by error text and time, and pages to older executions', async () => {
+    failing = true;
+    const failed = (await api('POST', '/api/v1/jobs/sync-orders/trigger', { since: '2026-11-02' })).body.id;
+    await waitUntil(async () => (await api('GET', `/api/v1/executions/${failed}`)).body.status === 'failed');
+    failing = false;
+    const { page } = await openPage();
+    await page.goto(`${f.node.url}/executions`);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Executions' }).waitFor();
+    await page.getByLabel('Error text').fill('http 500');
+    await page.getByLabel('Error text').press('Enter');
+    await page.waitForURL(/\?error=http\+500$/);
+    await page.getByRole('row').filter({ hasText: 'other' }).waitFor({ state: 'detached' });
+    await page.getByRole('row').filter({ hasText: failed.slice(0, 8) }).waitFor();
+    await page.getByLabel('Error text').fill('');
+    await page.getByLabel('Error text').press('Enter');
+    await page.getByLabel('Since').fill('2099-01-01T00:00');
+    await page.waitForURL(/since=2099-01-01T/);
+    await page.getByText('No execution matches.').waitFor();
+    await page.getByLabel('Since').fill('');
+    await page.waitForURL(/\/executions$/);
+
+    for (let i = 0; i < 101; i++) assert.equal((await api('POST', '/api/v1/jobs/other/trigger')).status, 202);
+    await page.getByLabel('Job').fill('other');
+    await page.getByLabel('Job').press('Enter');
+    const rows = page.locator('tbody tr');
+    await waitUntil(async () => (await rows.count()) === 100);
+    await page.getByRole('button', { name: 'Older →' }).click();
+    await page.waitForURL(/cursor=/);
+    await waitUntil(async () => (await rows.count()) === 2, 5000, 'the older page: 102 executions of other, 100 a page');
+    await page.getByRole('button', { name: '← Newest' }).click();
+    await waitUntil(async () => (await rows.count()) === 100);
     await page.close();
   });
 

@@ -38,7 +38,6 @@ export function Overview() {
           </div>
           <h2>Deliveries per {o.bucket_seconds === 60 ? 'minute' : `${o.bucket_seconds / 60} minutes`}</h2>
           <StackedBars buckets={o.buckets} />
-          <BucketNumbers buckets={o.buckets} />
           <ul className="legend" aria-label="Legend">
             {SERIES.map(([key, label]) => (
               <li key={key}>
@@ -46,6 +45,7 @@ export function Overview() {
               </li>
             ))}
           </ul>
+          <BucketNumbers buckets={o.buckets} />
           <div className="columns">
             <div>
               <h2>Failing most</h2>
