@@ -41,7 +41,7 @@ async function tabThrough(page: Page): Promise<Array<{ key: string; ring: boolea
 describe('the console by keyboard alone', () => {
   const f = consoleFixture({ respond: (req, res) => void res.writeHead(req.path === '/fail' ? 500 : 200).end('{}') });
 
-  test('on every screen, Tab reaches every link, button and field, in order, each showing its focus ring, and leads out again', async () => {
+  test('on every screen, Tab reaches every link, button and field, each showing its focus ring, and leads out again; nothing is fetched from elsewhere', async () => {
     const ok = await f.node.api('PUT', '/api/v1/endpoints/keys', { url: `${f.receiver.url}/ok` });
     assert.equal(ok.status, 201);
     const job = await f.node.api('PUT', '/api/v1/jobs/keyed', {
@@ -56,6 +56,9 @@ describe('the console by keyboard alone', () => {
     const hook = (await f.node.api('GET', '/api/v1/hooks')).body.items[0].id;
 
     const page = await openConsole(f.browser, f.node.url, '/');
+    // No font, script or picture comes from anywhere but the node: the console works offline.
+    const elsewhere: string[] = [];
+    page.on('request', (r) => void (r.url().startsWith(f.node.url) || elsewhere.push(r.url())));
     for (const path of ['/', '/executions', `/executions/${started}`, '/jobs', '/jobs/new', '/jobs/keyed', '/hooks', `/hooks/${hook}`, '/endpoints', '/endpoints/keys', '/endpoints/new', '/tester']) {
       await page.goto(`${f.node.url}${path}`);
       await page.locator('main h1').first().waitFor();
@@ -68,6 +71,7 @@ describe('the console by keyboard alone', () => {
       const ringless = reached.filter((r) => !r.ring).map((r) => r.key);
       assert.deepEqual(ringless, [], `${path}: a visible focus ring on each`);
     }
+    assert.deepEqual(elsewhere, []);
     await page.close();
   });
 
