@@ -1,18 +1,6 @@
 /** The store's shapes for hooks, their invocations, rate counters and retention. */
-import type { CreatedExecution, NewExecution, RunStatus } from './store.js';
+import type { CreatedExecution, NewExecution, RunStatus } from './rows.js';
 
-/** A hook as the job that owns it declares it. */
-export interface HookDeclaration {
-  /** Used when the hook is new; an existing hook (same job, same trigger id) keeps its id. */
-  id: string;
-  trigger_id: string;
-  /** Given: the hook is set so. Left out: an existing hook keeps its state, a new one starts enabled. */
-  enabled?: boolean;
-  /** Execution statuses after which the hook disables itself. */
-  stop_after: RunStatus[];
-  /** The digest of its URL (see hooks/hook-address.ts): what calls find it by. */
-  address: string;
-}
 
 /** A hook's state: its identity, whether it takes calls, and when it was last called. */
 export interface HookRow {
