@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, test } from 'node:test';
-import { openSideDatabase } from '../support/side-database.js';
-import pg from 'pg';
+import { sideStatements } from '../support/side-database.js';
 import { withNode } from '../support/fixture.js';
 import { createHookJob, hookUrl, invocationsOf } from '../support/hooks.js';
 import { executionsOf } from '../support/schedules.js';
-import { STORE_KINDS, type TestDatabase } from '../support/stores.js';
+import { STORE_KINDS } from '../support/stores.js';
 
-/** Runs one statement on the test's database beside the node, as an operator's mistake or an outage would. */
-async function sideStatement(db: TestDatabase, sql: string): Promise<void> {
-  if (db.file) {
-    const side = openSideDatabase(db.file!);
-    try {
-      side.exec(sql);
-    } finally {
-      side.close();
-    }
-    return;
-  }
-  const client = new pg.Client(db.database);
-  await client.connect();
-  try {
-    await client.query(`SET search_path TO ${db.schema}`);
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * Opens a connection and sends `head` then one byte of `trickle` every 200 ms, as a slow client
@@ -62,11 +41,11 @@ for (const kind of STORE_KINDS) {
     test('with the store failing, a call is answered 503 with Retry-After and nothing is half-written', async () => {
       await withNode(kind, {}, async ({ db, node }) => {
         const id = await createHookJob(node, { id: 'outage' });
-        await sideStatement(db, 'ALTER TABLE executions RENAME TO executions_away');
+        await sideStatements(db, ['ALTER TABLE executions RENAME TO executions_away']);
         const refused = await node.api('POST', hookUrl('default', 'outage'), { n: 1 });
         assert.equal(refused.status, 503, refused.text);
         assert.equal(refused.headers.get('retry-after'), '5');
-        await sideStatement(db, 'ALTER TABLE executions_away RENAME TO executions');
+        await sideStatements(db, ['ALTER TABLE executions_away RENAME TO executions']);
         const accepted = await node.api('POST', hookUrl('default', 'outage'), { n: 2 });
         assert.equal(accepted.status, 200, accepted.text);
         assert.deepEqual((await executionsOf(node, 'outage')).map((e) => e.trigger.body), [{ n: 2 }]);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { JobRow, RunCompletion, Store } from '../../src/store/store.js';
-import { openSideDatabase } from '../support/side-database.js';
-import { STORE_KINDS, openTestStore, storePerTest, type TestDatabase } from '../support/stores.js';
+import { sideStatements } from '../support/side-database.js';
+import { STORE_KINDS, openTestStore, storePerTest } from '../support/stores.js';
 
 const T0 = Date.parse('2026-04-01T10:00:00Z');
 const MINUTE = 60_000;
@@ -34,23 +33,6 @@ function ended(run: Awaited<ReturnType<typeof claimed>>, at: number, a: Answer):
   };
 }
 
-/** Runs SQL on the test's database beside the store. */
-async function sideSql(db: TestDatabase, statements: string[]): Promise<void> {
-  if (db.kind === 'sqlite') {
-    const side = openSideDatabase(db.file!);
-    for (const sql of statements) side.exec(sql);
-    side.close();
-    return;
-  }
-  const client = new pg.Client(db.database);
-  await client.connect();
-  try {
-    await client.query(`SET search_path TO ${db.schema}`);
-    for (const sql of statements) await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 for (const kind of STORE_KINDS) {
   describe(`overview counts: ${kind.name}`, () => {
@@ -100,7 +82,7 @@ for (const kind of STORE_KINDS) {
         await t.store.completeRuns([ended(await claimed(t.store, 'old', 'node-1', at), at, answer)]);
       }
       // The store as it was before migration 10: no counts, no endpoint on attempts.
-      await sideSql(t.db, [
+      await sideStatements(t.db, [
         'DROP TABLE attempt_minutes', 'DROP TABLE failure_minutes', 'DROP TABLE endpoint_minutes', 'DROP INDEX attempts_endpoint',
         'ALTER TABLE attempts DROP COLUMN endpoint', 'CREATE INDEX attempts_started ON attempts (started_at)', 'DELETE FROM hookline_migrations WHERE version = 10',
       ]);

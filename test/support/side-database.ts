@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { TestDatabase } from './stores.js';
 
 /**
  * A connection of the test's own to a node's SQLite file, beside the node's. better-sqlite3 12's
@@ -18,4 +20,25 @@ export function openSideDatabase(file: string, options?: Database.Options): Data
     return statement;
   }) as typeof db.prepare;
   return db;
+}
+
+/** Runs statements on the test's database beside the node or store, as an operator (or an upgrade, or an outage) would. */
+export async function sideStatements(db: TestDatabase, statements: string[]): Promise<void> {
+  if (db.file) {
+    const side = openSideDatabase(db.file);
+    try {
+      for (const sql of statements) side.exec(sql);
+    } finally {
+      side.close();
+    }
+    return;
+  }
+  const client = new pg.Client(db.database);
+  await client.connect();
+  try {
+    await client.query(`SET search_path TO ${db.schema}`);
+    for (const sql of statements) await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

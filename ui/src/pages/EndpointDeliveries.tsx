@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, data } from '../api';
+import { WindowChoice, type Span } from '../WindowChoice';
 import { ago, localTime } from '../format';
 import { ExecutionLink, Status } from '../Status';
 
@@ -12,7 +13,7 @@ const percent = (rate: number | null) => (rate === null ? '–' : `${(rate * 100
 
 /** How an endpoint's calls went: its success rate over the last hour and day, and its latest attempts with where each came from. */
 export function EndpointDeliveries({ name }: { name: string }) {
-  const [span, setSpan] = useState<'1h' | '24h'>('24h');
+  const [span, setSpan] = useState<Span>('24h');
   const path = { path: { name } };
   const stats = useQuery({
     queryKey: ['endpoint-stats', name, span],
@@ -29,13 +30,7 @@ export function EndpointDeliveries({ name }: { name: string }) {
     <section aria-labelledby="deliveries-title">
       <div className="title-row">
         <h2 id="deliveries-title">Deliveries</h2>
-        <div role="group" aria-label="Window" className="segmented">
-          {(['1h', '24h'] as const).map((w) => (
-            <button key={w} type="button" aria-pressed={span === w} onClick={() => setSpan(w)}>
-              {w === '1h' ? 'Last hour' : 'Last day'}
-            </button>
-          ))}
-        </div>
+        <WindowChoice value={span} onChange={setSpan} />
       </div>
       {s && (
         <div className="cards">

@@ -2,13 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, data } from '../api';
+import { WindowChoice, type Span } from '../WindowChoice';
 import { StackedBars, SERIES } from '../StackedBars';
 
 const REFRESH_MS = 5000;
 
 /** Deliveries over the last hour or day by outcome, how they went, the backlog, what fails most, what runs next. */
 export function Overview() {
-  const [span, setSpan] = useState<'1h' | '24h'>('1h');
+  const [span, setSpan] = useState<Span>('1h');
   const overview = useQuery({
     queryKey: ['overview', span],
     queryFn: () => data(api.GET('/api/v1/overview', { params: { query: { window: span } } })),
@@ -19,13 +20,7 @@ export function Overview() {
     <section>
       <div className="title-row">
         <h1>Overview</h1>
-        <div role="group" aria-label="Window" className="segmented">
-          {(['1h', '24h'] as const).map((w) => (
-            <button key={w} type="button" aria-pressed={span === w} onClick={() => setSpan(w)}>
-              {w === '1h' ? 'Last hour' : 'Last day'}
-            </button>
-          ))}
-        </div>
+        <WindowChoice value={span} onChange={setSpan} />
       </div>
       {overview.error && <p role="alert" className="error">{overview.error.message}</p>}
       {o && (
