@@ -70,6 +70,8 @@ function tally<T>(rows: Map<string, Row<T>>, key: unknown[], init: () => T, upda
   update(row);
 }
 
+const sorted = <R>(rows: Map<string, R>): R[] => [...rows.keys()].sort().map((id) => rows.get(id)!);
+
 /** Adds a batch's attempts to the counts, one statement per row touched. */
 export async function countAttempts(tx: Driver, attempts: CountedAttempt[]): Promise<void> {
   const minutes = new Map<string, Row<{ count: number; histogram: number[] }>>();
@@ -93,7 +95,8 @@ export async function countAttempts(tx: Driver, attempts: CountedAttempt[]): Pro
       row.lastSuccess = Math.max(row.lastSuccess ?? 0, a.started_at);
     });
   }
-  for (const row of minutes.values()) await tx.execute(ADD_MINUTE, [...row.key, row.count, ...row.histogram]);
-  for (const row of failures.values()) await tx.execute(ADD_FAILURES, [...row.key, row.count]);
-  for (const row of endpoints.values()) await tx.execute(ADD_ENDPOINT, [...row.key, row.count, row.succeeded, row.last, row.lastSuccess]);
+  // Rows are written in key order, so two commits touching the same rows lock them in one order.
+  for (const row of sorted(minutes)) await tx.execute(ADD_MINUTE, [...row.key, row.count, ...row.histogram]);
+  for (const row of sorted(failures)) await tx.execute(ADD_FAILURES, [...row.key, row.count]);
+  for (const row of sorted(endpoints)) await tx.execute(ADD_ENDPOINT, [...row.key, row.count, row.succeeded, row.last, row.lastSuccess]);
 }

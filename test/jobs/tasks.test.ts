@@ -91,12 +91,17 @@ for (const kind of STORE_KINDS) {
 
     test('an execution still running cannot be retried', async () => {
       await withNode(kind, {}, async ({ node, receiver }) => {
-        receiver.respond(() => new Promise(() => undefined));
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        receiver.respond((_req, res) => held.then(() => void res.writeHead(200).end()));
         await createJob(node, { id: 'busy', timeout: '1m', tasks: [task(receiver, 'slow')] });
         const id = await trigger(node, 'busy');
         await receiver.waitFor(1);
         assert.equal((await node.api('POST', `/api/v1/jobs/busy/executions/${id}/retry`)).status, 409);
         assert.equal((await getExecution(node, 'busy', id)).tasks[0].status, 'running');
+        // The call ends, so the node stops without waiting for it.
+        release();
+        await waitForExecution(node, 'busy', id);
       });
     });
 
