@@ -206,26 +206,35 @@ async function main() {
     await hookline(receiver, join(dir, 'warm-up.db')); // warm-up
     console.log(`N=${N}; bare loop and worker: ${CALL_CONCURRENCY} calls in flight; ${TRIGGER_CONCURRENCY} triggers in flight`);
     const ratios: number[] = [];
+    const sqliteRates: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const bareRate = await bare(receiver);
       const sqlite = await hookline(receiver, join(dir, `round-${round}.db`));
       ratios.push(sqlite.rate / bareRate);
+      sqliteRates.push(sqlite.rate);
       console.log(
         `round ${round}: bare undici loop ${bareRate.toFixed(0)} req/s; hookline sqlite ${sqlite.rate.toFixed(0)} deliveries/s, ` +
           `p50 ${sqlite.p50.toFixed(1)} ms, p99 ${sqlite.p99.toFixed(1)} ms; ratio ${(sqlite.rate / bareRate).toFixed(2)}`,
       );
     }
+    let postgresRate: number | undefined;
     if (STORES.includes('postgres')) {
       const bareRate = await bare(receiver);
       const postgres = await hookline(receiver, POSTGRES_URL, schema);
+      postgresRate = postgres.rate;
       console.log(
         `postgres: bare undici loop ${bareRate.toFixed(0)} req/s; hookline postgres ${postgres.rate.toFixed(0)} deliveries/s, ` +
           `p50 ${postgres.p50.toFixed(1)} ms, p99 ${postgres.p99.toFixed(1)} ms; postgres/bare ratio ${(postgres.rate / bareRate).toFixed(2)}`,
       );
     }
-    console.log(showDag('sqlite', await dag(receiver, join(dir, 'dag.db'))));
-    if (STORES.includes('postgres')) console.log(showDag('postgres', await dag(receiver, POSTGRES_URL, `${schema}_dag`)));
+    const sqliteDag = await dag(receiver, join(dir, 'dag.db'));
+    console.log(showDag('sqlite', sqliteDag));
+    const postgresDag = STORES.includes('postgres') ? await dag(receiver, POSTGRES_URL, `${schema}_dag`) : undefined;
+    if (postgresDag) console.log(showDag('postgres', postgresDag));
     console.log(`dispatch/bare ratio: ${median(ratios).toFixed(2)}`);
+    // PostgreSQL against SQLite in this run: its deliveries/s over the median SQLite round's, and the 10-task job's executions/s.
+    if (postgresRate !== undefined) console.log(`pg/sqlite dispatch ratio: ${(postgresRate / median(sqliteRates)).toFixed(2)}`);
+    if (postgresDag) console.log(`pg/sqlite dag ratio: ${(postgresDag.rate / sqliteDag.rate).toFixed(2)}`);
   } finally {
     await receiver.close();
     await cleanUp(dir, schema);

@@ -13,13 +13,46 @@ export async function insertExecution(tx: Driver, item: NewExecution, windowMs: 
     if (seen && seen.created_at >= item.created_at - windowMs) return { id: seen.id, reused: true };
     if (seen) await tx.execute(q.FORGET_IDEMPOTENCY_KEY, [seen.id]);
   }
-  const leased = item.runs.some((run) => run.lease);
-  await tx.execute(q.INSERT_EXECUTION, [
-    item.id, item.job_id, item.namespace, leased ? 'running' : 'pending', item.trigger_type, item.trigger, item.spec,
-    item.scheduled_time, item.idempotency_key ?? null, item.created_at, leased ? item.created_at : null, item.hook_id ?? null,
-  ]);
+  await tx.execute(q.INSERT_EXECUTION, executionParams(item));
   for (const run of item.runs) await insertRun(tx, item.id, run, item.created_at);
   return { id: item.id, reused: false };
+}
+
+/** Rows a multi-row statement writes at most: well under either database's limit on parameters. */
+const CHUNK = 200;
+
+/**
+ * Writes many executions in a few statements: every job checked in one query, the executions and
+ * their runs each in multi-row inserts. Executions with an idempotency key are written one by one,
+ * in order, since an earlier one in the batch may be the one a later one reuses.
+ */
+export async function insertExecutions(tx: Driver, items: NewExecution[], windowMs: number): Promise<CreatedExecution[]> {
+  const jobs = [...new Set(items.map((i) => i.job_id))];
+  const found = new Set<string>();
+  for (let at = 0; at < jobs.length; at += CHUNK) {
+    const ids = jobs.slice(at, at + CHUNK);
+    for (const row of await tx.query<{ id: string }>(q.existingJobs(ids.length), ids)) found.add(row.id);
+  }
+  const gone = items.find((i) => !found.has(i.job_id));
+  if (gone) throw new JobGoneError(gone.job_id);
+  const plain = items.filter((i) => i.idempotency_key === undefined);
+  for (let at = 0; at < plain.length; at += CHUNK) {
+    const chunk = plain.slice(at, at + CHUNK);
+    await tx.execute(q.insertExecutions(chunk.length), chunk.flatMap(executionParams));
+    const runs = chunk.flatMap((item) => item.runs.map((run) => runParams(item.id, run, item.created_at)));
+    for (let r = 0; r < runs.length; r += CHUNK) await tx.execute(q.insertRuns(Math.min(CHUNK, runs.length - r)), runs.slice(r, r + CHUNK).flat());
+  }
+  const out: CreatedExecution[] = [];
+  for (const item of items) out.push(item.idempotency_key === undefined ? { id: item.id, reused: false } : await insertExecution(tx, item, windowMs, true));
+  return out;
+}
+
+function executionParams(item: NewExecution): unknown[] {
+  const leased = item.runs.some((run) => run.lease);
+  return [
+    item.id, item.job_id, item.namespace, leased ? 'running' : 'pending', item.trigger_type, item.trigger, item.spec,
+    item.scheduled_time, item.idempotency_key ?? null, item.created_at, leased ? item.created_at : null, item.hook_id ?? null,
+  ];
 }
 
 /** The job was deleted between the request's checks and its commit. */
@@ -31,10 +64,14 @@ export class JobGoneError extends Error {
 
 /** A run born pending, blocked on the tasks it waits for, or already running under a lease. */
 export async function insertRun(tx: Driver, executionId: string, run: NewRun, now: number): Promise<void> {
+  await tx.execute(q.INSERT_RUN, runParams(executionId, run, now));
+}
+
+function runParams(executionId: string, run: NewRun, now: number): unknown[] {
   const status = run.lease ? 'running' : (run.blockers ?? 0) > 0 ? 'blocked' : 'pending';
-  await tx.execute(q.INSERT_RUN, [
+  return [
     run.id, executionId, run.kind, run.name, status, run.lease ? 1 : 0, run.max_attempts, run.timeout_ms, now,
     run.lease?.owner ?? null, run.lease?.until ?? null, run.message_id, now, now, run.blockers ?? 0, run.input ?? null,
     run.lease ? now : null,
-  ]);
+  ];
 }

@@ -52,19 +52,24 @@ export const INIT_META = `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLIC
 export const FIND_IDEMPOTENT = `SELECT id, created_at FROM executions WHERE job_id = ? AND idempotency_key = ?`;
 export const FORGET_IDEMPOTENCY_KEY = `UPDATE executions SET idempotency_key = NULL WHERE id = ?`;
 
-export const INSERT_EXECUTION = `
-INSERT INTO executions (id, job_id, namespace, status, trigger_type, trigger, spec, scheduled_time,
-  idempotency_key, created_at, started_at, hook_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const EXECUTION_INSERT = `INSERT INTO executions (id, job_id, namespace, status, trigger_type, trigger, spec, scheduled_time,
+  idempotency_key, created_at, started_at, hook_id)`;
+export const INSERT_EXECUTION = `${EXECUTION_INSERT} VALUES (${marks(12)})`;
+/** `count` executions in one statement. */
+export const insertExecutions = (count: number) => `${EXECUTION_INSERT} VALUES ${rows(count, 12)}`;
 
 /**
  * A run is born pending, blocked on the tasks it depends on, or already running under a lease when
  * it is handed to a local worker.
  */
-export const INSERT_RUN = `
-INSERT INTO runs (id, execution_id, kind, name, status, attempt, max_attempts, timeout_ms, due_at, lease_owner,
-  lease_until, message_id, created_at, updated_at, blockers, input, started_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const RUN_INSERT = `INSERT INTO runs (id, execution_id, kind, name, status, attempt, max_attempts, timeout_ms, due_at, lease_owner,
+  lease_until, message_id, created_at, updated_at, blockers, input, started_at)`;
+export const INSERT_RUN = `${RUN_INSERT} VALUES (${marks(17)})`;
+/** `count` runs in one statement. */
+export const insertRuns = (count: number) => `${RUN_INSERT} VALUES ${rows(count, 17)}`;
+
+/** Jobs of these ids that exist. */
+export const existingJobs = (count: number) => `SELECT id FROM jobs WHERE id IN (${marks(count)})`;
 
 export const EXECUTION_COLUMNS = `id, job_id, namespace, status, trigger_type, trigger, scheduled_time, attempts,
   last_error, request, response, created_at, started_at, finished_at, retried_at,
@@ -117,10 +122,11 @@ UPDATE runs SET status = ?, due_at = ?, lease_owner = NULL, lease_until = NULL, 
 WHERE id = ? AND lease_owner = ? AND status = 'running'
 RETURNING started_at`;
 
-export const INSERT_ATTEMPT = `
+/** `count` attempts in one statement. */
+export const insertAttempts = (count: number) => `
 INSERT INTO attempts (id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error,
   request, response_headers, response_body, response_truncated, endpoint)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+VALUES ${rows(count, 14)}`;
 
 export const UPDATE_EXECUTION_AFTER_ATTEMPT = `
 UPDATE executions SET status = ?, attempts = ?, last_error = ?, request = ?, response = ?, finished_at = ?
@@ -150,4 +156,10 @@ export const SET_EXECUTION_STATUS = `UPDATE executions SET status = ? WHERE id =
 
 export function marks(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
+}
+
+/** `count` rows of `width` placeholders each, for a VALUES list. */
+function rows(count: number, width: number): string {
+  const row = `(${marks(width)})`;
+  return Array.from({ length: count }, () => row).join(', ');
 }

@@ -9,12 +9,13 @@ import { stopHookAfter } from './hook-store.js';
 import { insertRun } from './insert-execution.js';
 import * as q from './queries.js';
 import * as r from './run-queries.js';
-import type { Ended, NotifyEvent, NotifyFacts, RunCompletion } from './store.js';
+import type { AttemptRow, Ended, NotifyEvent, NotifyFacts, RunCompletion } from './store.js';
 
 
 /**
- * Writes one completion; says whether its attempt was written (not when the run's lease lapsed to
- * another worker) and how its execution ended, when this completion ended it.
+ * Writes one completion but its attempt (see insertAttempts); says whether the attempt is to be
+ * written (not when the run's lease lapsed to another worker) and how its execution ended, when
+ * this completion ended it.
  */
 export async function complete(tx: Driver, item: RunCompletion): Promise<{ written: boolean; ended?: Ended }> {
   const retry = item.outcome === 'retry';
@@ -24,10 +25,6 @@ export async function complete(tx: Driver, item: RunCompletion): Promise<{ writt
   ]);
   if (!run) return { written: false }; // the lease lapsed and another worker holds the run now
   const a = item.attempt;
-  await tx.execute(q.INSERT_ATTEMPT, [
-    a.id, a.run_id, a.execution_id, a.attempt, a.started_at, a.duration_ms, a.status_code, a.error_code, a.error,
-    a.request, a.response_headers, a.response_body, a.response_truncated, a.endpoint,
-  ]);
   if (item.kind === 'notification') return { written: true }; // a notification's outcome is its own
   const chronos = [a.attempt, item.error, item.request, item.response];
   if (retry) {
@@ -45,6 +42,23 @@ export async function complete(tx: Driver, item: RunCompletion): Promise<{ writt
   if (ended && item.hook_id) await stopHookAfter(tx, item.hook_id, item.execution_id, ended, item.now);
   await notify(tx, item, task, run.started_at, ended);
   return { written: true, ended };
+}
+
+/** Rows a multi-row insert writes at most: well under either database's limit on parameters. */
+const CHUNK = 200;
+
+/** Writes the attempts of a batch's completions, in a few multi-row inserts (nothing in `complete` reads them). */
+export async function insertAttempts(tx: Driver, attempts: AttemptRow[]): Promise<void> {
+  for (let at = 0; at < attempts.length; at += CHUNK) {
+    const chunk = attempts.slice(at, at + CHUNK);
+    await tx.execute(
+      q.insertAttempts(chunk.length),
+      chunk.flatMap((a) => [
+        a.id, a.run_id, a.execution_id, a.attempt, a.started_at, a.duration_ms, a.status_code, a.error_code, a.error,
+        a.request, a.response_headers, a.response_body, a.response_truncated, a.endpoint,
+      ]),
+    );
+  }
 }
 
 /** Releases or skips what follows a task; returns how the execution ended, if it did. */

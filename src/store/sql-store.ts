@@ -4,18 +4,17 @@ import type { Dialect, Driver } from './driver.js';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
 import * as q from './queries.js';
 import { findExecutionsQuery, lastExecutionsQuery } from './execution-queries.js';
-import { insertExecution } from './insert-execution.js';
+import { insertExecution, insertExecutions } from './insert-execution.js';
 import * as endpoints from './endpoint-store.js';
 import * as hooks from './hook-store.js';
 import { prune } from './prune.js';
 import { retryExecution } from './retry-execution.js';
-import { complete } from './run-completion.js';
-import { countAttempts, type CountedAttempt } from './attempt-rollup.js';
+import { complete, insertAttempts } from './run-completion.js';
+import { countAttempts } from './attempt-rollup.js';
 import * as r from './run-queries.js';
 import type {
   AttemptRow,
   ClaimedRun,
-  CreatedExecution,
   DueJob,
   Ended,
   FireResult,
@@ -24,7 +23,7 @@ import type {
   ExecutionCursor,
   ExecutionRow,
   JobRow,
-  NewExecution,
+  RunCompletion,
   RunRow,
   Store,
 } from './store.js';
@@ -74,12 +73,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
       return (await db.execute(q.DELETE_JOB, [id])) > 0;
     },
 
-    createExecutions: (items, windowMs) =>
-      db.transaction(async (tx) => {
-        const out: CreatedExecution[] = [];
-        for (const item of items) out.push(await insertExecution(tx, item, windowMs));
-        return out;
-      }),
+    createExecutions: (items, windowMs) => db.transaction((tx) => insertExecutions(tx, items, windowMs)),
     async getExecutionById(id) {
       return (await db.query<ExecutionRow>(q.GET_EXECUTION_BY_ID, [id]))[0];
     },
@@ -104,13 +98,15 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     completeRuns: (items) =>
       db.transaction(async (tx) => {
         const ended: Array<Ended | undefined> = [];
-        const written: CountedAttempt[] = [];
+        const written: RunCompletion[] = [];
         for (const item of items) {
           const result = await complete(tx, item);
           ended.push(result.ended);
-          if (result.written) written.push({ ...item.attempt, owner: item.owner, job_id: item.job_id });
+          if (result.written) written.push(item);
         }
-        await countAttempts(tx, written);
+        // What the completions wrote is read by none of them: their attempts and counts go in a few statements.
+        await insertAttempts(tx, written.map((item) => item.attempt));
+        await countAttempts(tx, written.map((item) => ({ ...item.attempt, owner: item.owner, job_id: item.job_id })));
         return ended;
       }),
     releaseRuns: (owner, runIds, now) =>

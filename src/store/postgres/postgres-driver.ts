@@ -21,6 +21,26 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/** At most how many statements are prepared: past it (statements built for many sizes of list), the rest are sent as text. */
+const MAX_PREPARED = 1000;
+
+/**
+ * Each statement is prepared, under a name of its own, the first time a connection runs it, and
+ * only bound and run after that: PostgreSQL parses and plans it once a connection instead of at
+ * every call.
+ */
+function preparedStatements() {
+  const known = new Map<string, { name?: string; text: string }>();
+  return (sql: string, params: readonly unknown[]): pg.QueryConfig => {
+    let statement = known.get(sql);
+    if (statement === undefined) {
+      statement = { name: known.size < MAX_PREPARED ? `hookline_${known.size}` : undefined, text: numberPlaceholders(sql) };
+      known.set(sql, statement);
+    }
+    return { ...statement, values: params as unknown[] };
+  };
+}
+
 /** Connection failures become StoreUnavailableError; anything else is passed on as it is. */
 const unavailableIfTransient = (err: unknown): never => {
   throw classify(err, isTransientPostgresError);
@@ -50,18 +70,13 @@ export function openPostgresDriver(options: PostgresOptions): Driver {
   pool.on('error', () => {
     /* an idle client lost its connection; the pool drops it and makes another when needed */
   });
-  const cache = new Map<string, string>();
-  const text = (sql: string) => {
-    let out = cache.get(sql);
-    if (out === undefined) cache.set(sql, (out = numberPlaceholders(sql)));
-    return out;
-  };
+  const statements = preparedStatements();
   const on = (client: pg.Pool | pg.PoolClient): Driver => ({
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      return (await client.query(text(sql), params as unknown[]).catch(unavailableIfTransient)).rows as T[];
+      return (await client.query(statements(sql, params)).catch(unavailableIfTransient)).rows as T[];
     },
     async execute(sql, params = []) {
-      return (await client.query(text(sql), params as unknown[]).catch(unavailableIfTransient)).rowCount ?? 0;
+      return (await client.query(statements(sql, params)).catch(unavailableIfTransient)).rowCount ?? 0;
     },
     async script(sql) {
       await client.query(sql).catch(unavailableIfTransient);
