@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { badRequest } from '../errors.js';
 import { RFC3339 } from '../scheduler/schedule-schema.js';
 import type { ExecutionFilter, RunStatus } from '../store/store.js';
 import { pageQuery, queryChoice, queryText } from './query.js';
@@ -41,11 +40,4 @@ export function executionFilter(query: ExecutionsQuery, fixed: ExecutionFilter =
   if (query.until !== undefined) filter.until = query.until;
   if (query.error !== undefined) filter.error = query.error;
   return filter;
-}
-
-/** An executions cursor: the creation time and id of the last one listed. */
-export function executionCursor(cursor: unknown): { created_at: number; id: string } | undefined {
-  if (cursor === undefined) return undefined;
-  if (Array.isArray(cursor) && typeof cursor[0] === 'number' && typeof cursor[1] === 'string') return { created_at: cursor[0], id: cursor[1] };
-  throw badRequest('cursor is not one this server gave out', 'cursor');
 }

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import { conflict, notFound } from '../errors.js';
-import { executionCursor, executionFilter, executionsQuery, jobExecutionsQuery, type ExecutionsQuery } from './execution-filter.js';
+import { executionFilter, executionsQuery, jobExecutionsQuery, type ExecutionsQuery } from './execution-filter.js';
 import { parseSpec } from '../jobs/job-codec.js';
 import { planOf } from '../jobs/job-plan.js';
 import { executionView } from '../jobs/execution-view.js';
 import type { ExecutionFilter, Store } from '../store/store.js';
-import { cursorOf, page, readPage } from './pagination.js';
+import { cursorOf, page, POSITIONS, readPage } from './pagination.js';
 import { parseQuery } from './query.js';
 
 type Params = { id: string; execution: string };
@@ -16,8 +16,9 @@ export function executionRoutes(deps: { store: Store; clock: Clock; onRetried: (
   const { store, clock, onRetried } = deps;
 
   async function listed(query: ExecutionsQuery, fixed: ExecutionFilter) {
-    const { limit, cursor } = readPage<unknown>(query);
-    const { rows, searchedTo } = await store.findExecutions(executionFilter(query, fixed), limit, executionCursor(cursor));
+    const { limit, cursor } = readPage(query, POSITIONS.timeAndId);
+    const before = cursor && { created_at: cursor[0], id: cursor[1] };
+    const { rows, searchedTo } = await store.findExecutions(executionFilter(query, fixed), limit, before);
     const result = page(rows, limit, (last) => [last.created_at, last.id]);
     // A short page of a search that stopped at its bound goes on from the last row it examined.
     const next = searchedTo ? cursorOf([searchedTo.created_at, searchedTo.id]) : result.next_cursor;

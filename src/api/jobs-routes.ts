@@ -11,7 +11,7 @@ import type { JobRow, Store } from '../store/store.js';
 import { UnknownEndpointError } from '../store/endpoint-store.js';
 import type { JobSpec } from '../jobs/job-schema.js';
 import { namedEndpoints } from '../jobs/secrets.js';
-import { page, readPage } from './pagination.js';
+import { page, POSITIONS, readPage } from './pagination.js';
 import { canonical, dryRunQuery, RESULT_HEADER, type ApplyResult } from './apply-result.js';
 import { pageQuery, parseQuery, queryBoolean } from './query.js';
 
@@ -88,7 +88,7 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
 
     app.get('/api/v1/jobs', async (request) => {
       const query = parseQuery(jobsQuery, request.query);
-      const { limit, cursor } = readPage<string>(query);
+      const { limit, cursor } = readPage(query, POSITIONS.text);
       const rows = await store.listJobs(limit, cursor, query.enabled);
       return page(await jobViews(store, rows), limit, (last) => last.id);
     });

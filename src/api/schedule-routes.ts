@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
-import { badRequest, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { parseSpec } from '../jobs/job-codec.js';
 import { oneJobView } from './job-views.js';
 import { firstTick } from '../scheduler/schedule.js';
 import type { Store, TickRow } from '../store/store.js';
-import { page, readPage } from './pagination.js';
+import { page, POSITIONS, readPage } from './pagination.js';
 import { pageOnlyQuery, parseQuery } from './query.js';
 
 type Params = { id: string };
@@ -48,8 +48,7 @@ export function scheduleRoutes(deps: { store: Store; clock: Clock; onScheduleCha
     });
 
     app.get<{ Params: Params }>('/api/v1/jobs/:id/ticks', async (request) => {
-      const { limit, cursor } = readPage<number>(parseQuery(pageOnlyQuery, request.query));
-      if (cursor !== undefined && typeof cursor !== 'number') throw badRequest('cursor is not one this server gave out', 'cursor');
+      const { limit, cursor } = readPage(parseQuery(pageOnlyQuery, request.query), POSITIONS.time);
       if (!(await store.getJob(request.params.id))) throw notFound(`job ${request.params.id}`);
       const rows = await store.listTicks(request.params.id, limit, cursor);
       return page(rows.map(tickView), limit, (last) => Date.parse(last.scheduled_for!));

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { WINDOWS } from '../api/overview-route.js';
-import { page, readPage } from '../api/pagination.js';
+import { page, POSITIONS, readPage } from '../api/pagination.js';
 import { pageOnlyQuery, parseQuery, queryChoice } from '../api/query.js';
 import type { Clock } from '../clock.js';
 import { notFound } from '../errors.js';
-import type { EndpointAttemptCursor, EndpointAttemptRow } from '../store/endpoint-attempts.js';
+import type { EndpointAttemptRow } from '../store/endpoint-attempts.js';
 import type { Store } from '../store/store.js';
 
 type Params = { name: string };
@@ -46,10 +46,10 @@ export function endpointAttemptsRoutes(deps: { store: Store; clock: Clock }) {
 
   return async function register(app: FastifyInstance): Promise<void> {
     app.get<{ Params: Params }>('/api/v1/endpoints/:name/attempts', async (request) => {
-      const { limit, cursor } = readPage<EndpointAttemptCursor>(parseQuery(pageOnlyQuery, request.query));
+      const { limit, cursor } = readPage(parseQuery(pageOnlyQuery, request.query), POSITIONS.timeAndId);
       await mustExist(request.params.name);
-      const rows = await store.listEndpointAttempts(request.params.name, limit, cursor);
-      const listed = page(rows, limit, (last) => ({ started_at: last.started_at, id: last.id }));
+      const rows = await store.listEndpointAttempts(request.params.name, limit, cursor && { started_at: cursor[0], id: cursor[1] });
+      const listed = page(rows, limit, (last) => [last.started_at, last.id]);
       return { items: listed.items.map(endpointAttemptView), next_cursor: listed.next_cursor };
     });
 

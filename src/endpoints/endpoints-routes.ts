@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { page, readPage } from '../api/pagination.js';
+import { page, POSITIONS, readPage } from '../api/pagination.js';
 import type { Clock } from '../clock.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
@@ -50,7 +50,7 @@ export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock
     });
 
     app.get('/api/v1/endpoints', async (request) => {
-      const { limit, cursor } = readPage<string>(parseQuery(pageOnlyQuery, request.query));
+      const { limit, cursor } = readPage(parseQuery(pageOnlyQuery, request.query), POSITIONS.text);
       const rows = await store.listEndpoints(limit, cursor);
       return page(rows.map(endpointView), limit, (last) => last.name);
     });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { page, readPage } from '../api/pagination.js';
+import { page, POSITIONS, readPage } from '../api/pagination.js';
 import { pageQuery, parseQuery, queryBoolean, queryChoice, queryText } from '../api/query.js';
 import type { Clock } from '../clock.js';
 import { notFound } from '../errors.js';
@@ -56,7 +56,7 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
   return async function register(app: FastifyInstance): Promise<void> {
     app.get('/api/v1/hooks', async (request) => {
       const query = parseQuery(hooksQuery, request.query);
-      const { limit, cursor } = readPage<string>(query);
+      const { limit, cursor } = readPage(query, POSITIONS.text);
       const filter = { namespace: query.namespace, job_id: query.job, enabled: query.enabled };
       const rows = await store.listHooks(filter, limit, cursor);
       return page(rows.map(hookView), limit, (last) => last.id);
@@ -96,7 +96,7 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
 
     app.get<{ Params: Params }>('/api/v1/hooks/:id/invocations', async (request) => {
       const { result, ...pageAsked } = parseQuery(invocationsQuery, request.query);
-      const { limit, cursor } = readPage<[number, string]>(pageAsked);
+      const { limit, cursor } = readPage(pageAsked, POSITIONS.timeAndId);
       const target = await calls.byId(request.params.id);
       if (!target) throw notFound(`hook ${request.params.id}`);
       const before: InvocationCursor | undefined = cursor && { received_at: cursor[0], id: cursor[1] };

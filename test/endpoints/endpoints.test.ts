@@ -130,6 +130,11 @@ for (const kind of STORE_KINDS) {
         assert.equal((await stats('good', '?window=24h')).body.attempts, 2);
         assert.equal((await stats('nowhere')).status, 404);
         assert.equal((await node.api('GET', '/api/v1/endpoints/nowhere/attempts')).status, 404);
+        for (const forged of [['soon', 'x'], { started_at: 1, id: 'x' }, [1.5, 'x'], null]) {
+          const cursor = Buffer.from(JSON.stringify(forged)).toString('base64url');
+          const refused = await node.api('GET', `/api/v1/endpoints/good/attempts?cursor=${cursor}`);
+          assert.deepEqual([refused.status, refused.body.error.field], [400, 'cursor'], JSON.stringify(forged));
+        }
         const wrong = await stats('good', '?window=7d');
         assert.deepEqual([wrong.status, wrong.body.error.field], [400, 'window']);
       });
