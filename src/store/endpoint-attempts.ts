@@ -3,22 +3,15 @@
  * endpoint and start time; and how they went over a recent window, from the counts per minute.
  */
 import type { Driver } from './driver.js';
+import type { AttemptRow, RunKind } from './rows.js';
 
-/** One attempt through an endpoint, with the execution, job and run it belonged to. */
-export interface EndpointAttemptRow {
-  id: string;
-  execution_id: string;
+/** One attempt through an endpoint, with the job and run it belonged to. */
+export type EndpointAttemptRow = Pick<AttemptRow, 'id' | 'execution_id' | 'attempt' | 'started_at' | 'duration_ms' | 'status_code' | 'error_code' | 'error'> & {
   job_id: string;
-  kind: 'task' | 'notification';
+  kind: RunKind;
   /** The task's name, or the notification run's (`notify-<index>`). */
   name: string;
-  attempt: number;
-  started_at: number;
-  duration_ms: number;
-  status_code: number | null;
-  error_code: string | null;
-  error: string | null;
-}
+};
 
 export interface EndpointAttemptCursor {
   started_at: number;
