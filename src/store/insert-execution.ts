@@ -18,29 +18,30 @@ export async function insertExecution(tx: Driver, item: NewExecution, windowMs: 
   return { id: item.id, reused: false };
 }
 
-/** Rows a multi-row statement writes at most: well under either database's limit on parameters. */
-const CHUNK = 200;
-
 /**
  * Writes many executions in a few statements: every job checked in one query, the executions and
  * their runs each in multi-row inserts. Executions with an idempotency key are written one by one,
  * in order, since an earlier one in the batch may be the one a later one reuses.
  */
 export async function insertExecutions(tx: Driver, items: NewExecution[], windowMs: number): Promise<CreatedExecution[]> {
+  const step = q.ROWS_PER_INSERT;
   const jobs = [...new Set(items.map((i) => i.job_id))];
   const found = new Set<string>();
-  for (let at = 0; at < jobs.length; at += CHUNK) {
-    const ids = jobs.slice(at, at + CHUNK);
+  for (let at = 0; at < jobs.length; at += step) {
+    const ids = jobs.slice(at, at + step);
     for (const row of await tx.query<{ id: string }>(q.existingJobs(ids.length), ids)) found.add(row.id);
   }
   const gone = items.find((i) => !found.has(i.job_id));
   if (gone) throw new JobGoneError(gone.job_id);
   const plain = items.filter((i) => i.idempotency_key === undefined);
-  for (let at = 0; at < plain.length; at += CHUNK) {
-    const chunk = plain.slice(at, at + CHUNK);
+  for (let at = 0; at < plain.length; at += step) {
+    const chunk = plain.slice(at, at + step);
     await tx.execute(q.insertExecutions(chunk.length), chunk.flatMap(executionParams));
     const runs = chunk.flatMap((item) => item.runs.map((run) => runParams(item.id, run, item.created_at)));
-    for (let r = 0; r < runs.length; r += CHUNK) await tx.execute(q.insertRuns(Math.min(CHUNK, runs.length - r)), runs.slice(r, r + CHUNK).flat());
+    for (let r = 0; r < runs.length; r += step) {
+      const some = runs.slice(r, r + step);
+      await tx.execute(q.insertRuns(some.length), some.flat());
+    }
   }
   const out: CreatedExecution[] = [];
   for (const item of items) out.push(item.idempotency_key === undefined ? { id: item.id, reused: false } : await insertExecution(tx, item, windowMs, true));

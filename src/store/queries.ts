@@ -158,6 +158,9 @@ export function marks(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
 }
 
+/** Rows a multi-row insert writes at most: well under either database's limit on parameters. */
+export const ROWS_PER_INSERT = 200;
+
 /** `count` rows of `width` placeholders each, for a VALUES list. */
 function rows(count: number, width: number): string {
   const row = `(${marks(width)})`;

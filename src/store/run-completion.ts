@@ -44,13 +44,10 @@ export async function complete(tx: Driver, item: RunCompletion): Promise<{ writt
   return { written: true, ended };
 }
 
-/** Rows a multi-row insert writes at most: well under either database's limit on parameters. */
-const CHUNK = 200;
-
 /** Writes the attempts of a batch's completions, in a few multi-row inserts (nothing in `complete` reads them). */
 export async function insertAttempts(tx: Driver, attempts: AttemptRow[]): Promise<void> {
-  for (let at = 0; at < attempts.length; at += CHUNK) {
-    const chunk = attempts.slice(at, at + CHUNK);
+  for (let at = 0; at < attempts.length; at += q.ROWS_PER_INSERT) {
+    const chunk = attempts.slice(at, at + q.ROWS_PER_INSERT);
     await tx.execute(
       q.insertAttempts(chunk.length),
       chunk.flatMap((a) => [
