@@ -1,3 +1,4 @@
+import { createBatchLoader } from '../batch-loader.js';
 import { notFound, unavailable, HttpError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { GroupCommit } from '../store/group-commit.js';
@@ -22,13 +23,15 @@ export function createTrigger(deps: {
   commit: GroupCommit<NewExecution, CreatedExecution>;
   onCommitted: () => void;
 }) {
+  // The jobs of the triggers of one event-loop turn are read in one query.
+  const jobOf = createBatchLoader<string, JobRow>(async (ids) => new Map((await deps.store.getJobs(ids)).map((job) => [job.id, job])));
   /** `loaded` is the job's row when the caller has just read it, to save reading it again. */
   return async function trigger(
     jobId: string,
     input: TriggerInput,
     loaded?: JobRow,
   ): Promise<CreatedExecution & { job_id: string; namespace: string }> {
-    const job = loaded ?? (await deps.store.getJob(jobId).catch((err) => {
+    const job = loaded ?? (await jobOf(jobId).catch((err) => {
       throw unavailable(`the store is unavailable: ${(err as Error).message}`);
     }));
     if (!job) throw notFound(`job ${jobId}`);

@@ -24,7 +24,7 @@ export async function insertExecution(tx: Driver, item: NewExecution, windowMs: 
  * in order, since an earlier one in the batch may be the one a later one reuses.
  */
 export async function insertExecutions(tx: Driver, items: NewExecution[], windowMs: number): Promise<CreatedExecution[]> {
-  const step = q.ROWS_PER_INSERT;
+  const step = q.ROWS_PER_STATEMENT;
   const jobs = [...new Set(items.map((i) => i.job_id))];
   const found = new Set<string>();
   for (let at = 0; at < jobs.length; at += step) {

@@ -12,6 +12,7 @@ ON CONFLICT (id) DO UPDATE SET namespace = excluded.namespace, name = excluded.n
   spec = excluded.spec, enabled = excluded.enabled, next_run_at = excluded.next_run_at, updated_at = excluded.updated_at`;
 
 export const GET_JOB = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`;
+export const getJobs = (count: number) => `SELECT ${JOB_COLUMNS} FROM jobs WHERE id IN (${marks(count)})`;
 export const LIST_JOBS = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id > ? ORDER BY id LIMIT ?`;
 export const LIST_JOBS_ENABLED = `SELECT ${JOB_COLUMNS} FROM jobs WHERE enabled = 1 AND id > ? ORDER BY id LIMIT ?`;
 /** Written apart from the one above so that it can use the partial index of paused jobs. */
@@ -122,6 +123,28 @@ UPDATE runs SET status = ?, due_at = ?, lease_owner = NULL, lease_until = NULL, 
 WHERE id = ? AND lease_owner = ? AND status = 'running'
 RETURNING started_at`;
 
+/**
+ * Ends `count` runs, each only if its owner still holds it: FINISH_RUN for many. Values are cast
+ * where a column is not text, since PostgreSQL reads an untyped value in a VALUES list as text.
+ */
+export const finishRuns = (count: number) => `
+WITH v (id, owner, status, due_at, last_error, now, finished_at, output) AS (
+  VALUES ${repeat(count, '(?, ?, ?, CAST(? AS BIGINT), ?, CAST(? AS BIGINT), CAST(? AS BIGINT), ?)')}
+)
+UPDATE runs SET status = v.status, due_at = v.due_at, lease_owner = NULL, lease_until = NULL, last_error = v.last_error,
+  updated_at = v.now, finished_at = v.finished_at, output = COALESCE(v.output, runs.output)
+FROM v WHERE runs.id = v.id AND runs.lease_owner = v.owner AND runs.status = 'running'
+RETURNING runs.id AS id, runs.started_at AS started_at`;
+
+/** `count` executions follow their task's attempt; one that ended gets its finish time (NULL leaves it as it is). */
+export const moveExecutions = (count: number) => `
+WITH v (id, status, attempts, last_error, request, response, finished_at) AS (
+  VALUES ${repeat(count, '(?, ?, CAST(? AS INTEGER), ?, ?, ?, CAST(? AS BIGINT))')}
+)
+UPDATE executions SET status = v.status, attempts = v.attempts, last_error = v.last_error, request = v.request,
+  response = v.response, finished_at = COALESCE(v.finished_at, executions.finished_at)
+FROM v WHERE executions.id = v.id`;
+
 /** `count` attempts in one statement. */
 export const insertAttempts = (count: number) => `
 INSERT INTO attempts (id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error,
@@ -158,11 +181,14 @@ export function marks(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
 }
 
-/** Rows a multi-row insert writes at most: well under either database's limit on parameters. */
-export const ROWS_PER_INSERT = 200;
+/** Rows one statement writes or names at most: well under either database's limit on parameters. */
+export const ROWS_PER_STATEMENT = 200;
 
 /** `count` rows of `width` placeholders each, for a VALUES list. */
 function rows(count: number, width: number): string {
-  const row = `(${marks(width)})`;
+  return repeat(count, `(${marks(width)})`);
+}
+
+function repeat(count: number, row: string): string {
   return Array.from({ length: count }, () => row).join(', ');
 }

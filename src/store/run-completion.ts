@@ -3,13 +3,12 @@
  * run is a task that ended, what follows in its execution — dependents released or skipped, the
  * execution ended once every task has, and a notification run for each event a notify entry wants.
  */
-import { v7 as uuidv7 } from 'uuid';
 import type { Driver } from './driver.js';
 import { stopHookAfter } from './hook-store.js';
-import { insertRun } from './insert-execution.js';
+import { notify } from './notify-runs.js';
 import * as q from './queries.js';
 import * as r from './run-queries.js';
-import type { AttemptRow, Ended, NotifyEvent, NotifyFacts, RunCompletion } from './store.js';
+import type { AttemptRow, Ended, RunCompletion } from './rows.js';
 
 
 /**
@@ -46,8 +45,8 @@ export async function complete(tx: Driver, item: RunCompletion): Promise<{ writt
 
 /** Writes the attempts of a batch's completions, in a few multi-row inserts (nothing in `complete` reads them). */
 export async function insertAttempts(tx: Driver, attempts: AttemptRow[]): Promise<void> {
-  for (let at = 0; at < attempts.length; at += q.ROWS_PER_INSERT) {
-    const chunk = attempts.slice(at, at + q.ROWS_PER_INSERT);
+  for (let at = 0; at < attempts.length; at += q.ROWS_PER_STATEMENT) {
+    const chunk = attempts.slice(at, at + q.ROWS_PER_STATEMENT);
     await tx.execute(
       q.insertAttempts(chunk.length),
       chunk.flatMap((a) => [
@@ -70,50 +69,4 @@ async function settleGraph(tx: Driver, item: RunCompletion, task: Ended): Promis
   const [tally] = await tx.query<{ open: number; failed: number }>(r.TASK_TALLY, [id]);
   if (Number(tally.open) > 0) return undefined;
   return Number(tally.failed) > 0 ? 'failed' : 'succeeded';
-}
-
-/** A notification run for each event of this completion that a notify entry wants. */
-async function notify(tx: Driver, item: RunCompletion, task: Ended, startedAt: number | null, ended: Ended | undefined): Promise<void> {
-  if (item.notify.length === 0) return;
-  const events: Array<[NotifyEvent, () => Promise<NotifyFacts>]> = [
-    [`task.${task}`, async () => taskFacts(item, task, startedAt)],
-  ];
-  if (ended) events.push([`execution.${ended}`, () => executionFacts(tx, item, ended)]);
-  for (const [event, factsOf] of events) {
-    const rules = item.notify.filter((rule) => rule.on.includes(event));
-    if (rules.length === 0) continue;
-    const input = JSON.stringify(await factsOf());
-    for (const rule of rules) {
-      const id = uuidv7();
-      const run = { id, kind: 'notification' as const, name: `notify-${rule.target}`, max_attempts: rule.max_attempts, timeout_ms: rule.timeout_ms, message_id: `msg_${id}`, input };
-      await insertRun(tx, item.execution_id, run, item.now);
-    }
-  }
-}
-
-function taskFacts(item: RunCompletion, task: Ended, startedAt: number | null): NotifyFacts {
-  return {
-    event: `task.${task}`,
-    task: item.task_name,
-    status: task,
-    attempts: item.attempt.attempt,
-    duration_ms: item.now - (startedAt ?? item.now),
-    error: item.error,
-    at: item.now,
-  };
-}
-
-async function executionFacts(tx: Driver, item: RunCompletion, ended: Ended): Promise<NotifyFacts> {
-  const [tally] = await tx.query<{ attempts: number }>(r.TASK_TALLY, [item.execution_id]);
-  const [execution] = await tx.query<{ started_at: number | null; created_at: number }>(r.EXECUTION_STARTED, [item.execution_id]);
-  const [failed] = ended === 'failed' ? await tx.query<{ last_error: string | null }>(r.LAST_TASK_ERROR, [item.execution_id]) : [];
-  return {
-    event: `execution.${ended}`,
-    task: null,
-    status: ended,
-    attempts: Number(tally.attempts),
-    duration_ms: item.now - (execution.started_at ?? execution.created_at),
-    error: ended === 'failed' ? (failed?.last_error ?? item.error) : null,
-    at: item.now,
-  };
 }

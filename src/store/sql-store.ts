@@ -9,21 +9,18 @@ import * as endpoints from './endpoint-store.js';
 import * as hooks from './hook-store.js';
 import { prune } from './prune.js';
 import { retryExecution } from './retry-execution.js';
-import { complete, insertAttempts } from './run-completion.js';
-import { countAttempts } from './attempt-rollup.js';
+import { completeRuns } from './complete-runs.js';
 import * as r from './run-queries.js';
 import type {
   AttemptRow,
   ClaimedRun,
   DueJob,
-  Ended,
   FireResult,
   TickFiring,
   TickRow,
   ExecutionCursor,
   ExecutionRow,
   JobRow,
-  RunCompletion,
   RunRow,
   Store,
 } from './store.js';
@@ -62,6 +59,14 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     async getJob(id) {
       return (await db.query<JobRow>(q.GET_JOB, [id]))[0];
     },
+    async getJobs(ids) {
+      const found: JobRow[] = [];
+      for (let at = 0; at < ids.length; at += q.ROWS_PER_STATEMENT) {
+        const some = ids.slice(at, at + q.ROWS_PER_STATEMENT);
+        found.push(...(await db.query<JobRow>(q.getJobs(some.length), some)));
+      }
+      return found;
+    },
     listJobs: (limit, afterId = '', enabled?: boolean) =>
       enabled === undefined
         ? db.query<JobRow>(q.LIST_JOBS, [afterId, limit])
@@ -95,20 +100,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
 
     claimRuns: (owner, now, limit, leaseMarginMs) =>
       db.transaction((tx) => claim(tx, claimSql, owner, now, limit, leaseMarginMs)),
-    completeRuns: (items) =>
-      db.transaction(async (tx) => {
-        const ended: Array<Ended | undefined> = [];
-        const written: RunCompletion[] = [];
-        for (const item of items) {
-          const result = await complete(tx, item);
-          ended.push(result.ended);
-          if (result.written) written.push(item);
-        }
-        // What the completions wrote is read by none of them: their attempts and counts go in a few statements.
-        await insertAttempts(tx, written.map((item) => item.attempt));
-        await countAttempts(tx, written.map((item) => ({ ...item.attempt, owner: item.owner, job_id: item.job_id })));
-        return ended;
-      }),
+    completeRuns: (items) => db.transaction((tx) => completeRuns(tx, items)),
     releaseRuns: (owner, runIds, now) =>
       runIds.length === 0 ? Promise.resolve() : db.transaction((tx) => release(tx, owner, runIds, now)),
     async nextWakeAt() {

@@ -52,6 +52,8 @@ export interface Store {
   insertJob(job: JobRow): Promise<boolean>;
   upsertJob(job: JobRow): Promise<'created' | 'updated'>;
   getJob(id: string): Promise<JobRow | undefined>;
+  /** The jobs of these ids that exist, in no particular order. */
+  getJobs(ids: string[]): Promise<JobRow[]>;
   listJobs(limit: number, afterId?: string, enabled?: boolean): Promise<JobRow[]>;
   setJobEnabled(id: string, enabled: boolean, nextRunAt: number | null, now: number): Promise<boolean>;
   deleteJob(id: string): Promise<boolean>;

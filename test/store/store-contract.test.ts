@@ -173,6 +173,35 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual((await t.store.listAttempts(e.id)).map((a) => [a.attempt, a.status_code]), [[1, 503], [2, 200]]);
     });
 
+    test('one batch of completions: each moves its own execution, a late one is dropped, answers keep their order', async () => {
+      await t.store.insertJob(job('batch'));
+      const at = T0 + 25 * DAY;
+      const executions = Array.from({ length: 4 }, () => execution('batch', { at }));
+      await t.store.createExecutions(executions, DAY);
+      const runs = await t.store.claimRuns('w1', at, 10, 500);
+      const byExecution = (e: NewExecution) => runs.find((r) => r.execution_id === e.id)!;
+      const [won, lost, retried, late] = executions.map(byExecution);
+      const [taken] = await t.store.claimRuns('w2', at + 1501, 1, 500); // w1's leases lapsed; w2 takes the first due
+      const stale = runs.find((r) => r.id === taken.id)!;
+      const fresh = [won, lost, retried, late].filter((r) => r.id !== stale.id);
+      const ended = await t.store.completeRuns([
+        completion(stale, 'succeeded', at + 1600),
+        completion(fresh[0], 'succeeded', at + 1601),
+        completion(fresh[1], 'failed', at + 1602),
+        completion(fresh[2], 'retry', at + 1603, at + 9000),
+      ]);
+      assert.deepEqual(ended, [undefined, 'succeeded', 'failed', undefined]);
+      const status = async (r: { execution_id: string }) => (await t.store.getExecution('batch', r.execution_id))!;
+      assert.equal((await status(stale)).status, 'running', "the old owner's late result is dropped");
+      assert.equal((await t.store.listAttempts(stale.execution_id)).length, 0);
+      assert.deepEqual(
+        [await status(fresh[0]), await status(fresh[1]), await status(fresh[2])].map((e) => [e.status, e.attempts, e.last_error, e.finished_at]),
+        [['succeeded', 1, null, at + 1601], ['failed', 1, 'HTTP 503', at + 1602], ['retrying', 1, 'HTTP 503', null]],
+      );
+      assert.equal((await status(fresh[2])).next_attempt_at, at + 9000);
+      for (const r of fresh) assert.equal((await t.store.listAttempts(r.execution_id)).length, 1);
+    });
+
     test('released runs are due again at once with the attempt not counted', async () => {
       await t.store.insertJob(job('release'));
       const at = T0 + 30 * DAY;

@@ -53,6 +53,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     insertJob: forward('insertJob'),
     upsertJob: forward('upsertJob'),
     getJob: forward('getJob'),
+    getJobs: forward('getJobs'),
     listJobs: forward('listJobs'),
     deleteJob: forward('deleteJob'),
     createExecutions: forward('createExecutions'),
