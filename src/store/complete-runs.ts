@@ -1,18 +1,18 @@
 /**
- * A batch of completions in one transaction. Those that stand outside any graph — a job's only
- * task, or a notification — are written together: every run ended in one statement and every
- * execution moved on in another, instead of two round trips an item. A graph's completions go one
- * by one (`complete`): each reads what the ones before it wrote (its siblings' states). The
- * attempts and their counts, read by none of them, go last in a few statements.
+ * What the store writes when a batch of attempts ends, in one transaction and a few statements a
+ * step whatever the batch's size: every run ended, what follows in each graph (settleGraphs),
+ * every execution moved on, then the attempts and their counts. Completions of one execution see
+ * each other in order: the batch is written in rounds, the k-th completion of each execution in
+ * round k, so no statement holds two of one execution.
  */
 import { countAttempts } from './attempt-rollup.js';
 import type { Driver } from './driver.js';
-import * as q from './queries.js';
 import { stopHookAfter } from './hook-store.js';
 import { notify } from './notify-runs.js';
-import { complete, insertAttempts } from './run-completion.js';
+import * as q from './queries.js';
 import * as r from './run-queries.js';
-import type { Ended, RunCompletion } from './rows.js';
+import type { AttemptRow, Ended, RunCompletion } from './rows.js';
+import { settleGraphs } from './settle-graphs.js';
 
 interface Finished {
   written: boolean;
@@ -21,44 +21,52 @@ interface Finished {
 
 /** Writes a batch of completions; says of each, in order, how its execution ended if it did. */
 export async function completeRuns(tx: Driver, items: RunCompletion[]): Promise<Array<Ended | undefined>> {
-  const together = batchable(items);
-  const batched = [...together];
   const results = new Map<RunCompletion, Finished>();
-  (await finishRuns(tx, batched)).forEach((result, i) => results.set(batched[i], result));
-  for (const item of items) if (!together.has(item)) results.set(item, await complete(tx, item));
+  for (const round of rounds(items)) (await completeRound(tx, round)).forEach((result, i) => results.set(round[i], result));
   const written = items.filter((item) => results.get(item)!.written);
+  // What the completions wrote is read by none of them: their attempts and counts go last.
   await insertAttempts(tx, written.map((item) => item.attempt));
   await countAttempts(tx, written.map((item) => ({ ...item.attempt, owner: item.owner, job_id: item.job_id })));
   return items.map((item) => results.get(item)!.ended);
 }
 
-/** The completions that can go together: they touch no graph, and no other of the batch touches their execution. */
-function batchable(items: RunCompletion[]): Set<RunCompletion> {
-  const alone = items.filter((i) => !i.graph);
-  const perExecution = new Map<string, number>();
-  for (const i of alone) if (i.kind === 'task') perExecution.set(i.execution_id, (perExecution.get(i.execution_id) ?? 0) + 1);
-  return new Set(alone.filter((i) => i.kind !== 'task' || perExecution.get(i.execution_id) === 1));
-}
-
-/** Writes completions that `batchable` picked; says of each, in order, what `complete` would. */
-async function finishRuns(tx: Driver, items: RunCompletion[]): Promise<Finished[]> {
-  const started = await endRuns(tx, items);
-  const results = items.map((item): Finished => {
-    if (!started.has(item.run_id)) return { written: false }; // the lease lapsed and another worker holds the run now
-    return { written: true, ended: item.kind === 'task' && item.outcome !== 'retry' ? item.outcome : undefined };
-  });
-  const tasks = items.filter((item, i) => results[i].written && item.kind === 'task');
-  await moveExecutions(tx, tasks);
-  for (const [i, item] of items.entries()) {
-    const { ended } = results[i];
-    if (!results[i].written || item.kind !== 'task') continue;
-    if (ended && item.hook_id) await stopHookAfter(tx, item.hook_id, item.execution_id, ended, item.now);
-    if (item.outcome !== 'retry') await notify(tx, item, item.outcome, started.get(item.run_id) ?? null, ended);
+/** The batch in rounds: the first completion of each execution, then the second, and so on. */
+function rounds(items: RunCompletion[]): RunCompletion[][] {
+  const seen = new Map<string, number>();
+  const out: RunCompletion[][] = [];
+  for (const item of items) {
+    const k = seen.get(item.execution_id) ?? 0;
+    seen.set(item.execution_id, k + 1);
+    (out[k] ??= []).push(item);
   }
-  return results;
+  return out;
 }
 
-/** Ends each item's run that its owner still holds; returns the ended runs' start times by id. */
+/** Completions of distinct executions; says of each whether it was written and how its execution ended. */
+async function completeRound(tx: Driver, items: RunCompletion[]): Promise<Finished[]> {
+  const started = await endRuns(tx, items);
+  const tasks = items.filter((item) => started.has(item.run_id) && item.kind === 'task');
+  const ended = await endedExecutions(tx, tasks);
+  await moveExecutions(tx, tasks, ended);
+  for (const item of tasks) {
+    const end = ended.get(item);
+    if (end && item.hook_id) await stopHookAfter(tx, item.hook_id, item.execution_id, end, item.now);
+    if (item.outcome !== 'retry') await notify(tx, item, item.outcome, started.get(item.run_id) ?? null, end);
+  }
+  return items.map((item) => (started.has(item.run_id) ? { written: true, ended: ended.get(item) } : { written: false }));
+}
+
+/** How each task's execution ended, if this task ended it: at once without a graph, else when its graph is done. */
+async function endedExecutions(tx: Driver, tasks: RunCompletion[]): Promise<Map<RunCompletion, Ended>> {
+  const ended = new Map<RunCompletion, Ended>();
+  const final = tasks.filter((item) => item.outcome !== 'retry');
+  for (const item of final) if (!item.graph) ended.set(item, item.outcome as Ended);
+  const graphs = await settleGraphs(tx, final.filter((item) => item.graph));
+  for (const [item, end] of graphs) ended.set(item, end);
+  return ended;
+}
+
+/** Ends each item's run that its owner still holds (not one whose lease lapsed to another); returns their start times by id. */
 async function endRuns(tx: Driver, items: RunCompletion[]): Promise<Map<string, number | null>> {
   const started = new Map<string, number | null>();
   for (let at = 0; at < items.length; at += q.ROWS_PER_STATEMENT) {
@@ -76,18 +84,33 @@ async function endRuns(tx: Driver, items: RunCompletion[]): Promise<Map<string, 
   return started;
 }
 
-/** Each task's execution follows its attempt: retrying, or ended as the task ended. */
-async function moveExecutions(tx: Driver, items: RunCompletion[]): Promise<void> {
+/** Each task's execution follows its attempt: retrying, running on, or ended as its tasks ended. */
+async function moveExecutions(tx: Driver, tasks: RunCompletion[], ended: Map<RunCompletion, Ended>): Promise<void> {
   const params: unknown[][] = [];
-  for (const item of items) {
-    const retry = item.outcome === 'retry';
+  for (const item of tasks) {
+    const end = ended.get(item);
     let error = item.error;
-    // An execution that failed says why, though its attempt named no error.
-    if (item.outcome === 'failed' && error === null) error = (await tx.query<{ last_error: string | null }>(r.LAST_TASK_ERROR, [item.execution_id]))[0]?.last_error ?? null;
-    params.push([item.execution_id, retry ? 'retrying' : item.outcome, item.attempt.attempt, error, item.request, item.response, retry ? null : item.now]);
+    // An execution that failed says why, though the task that ended it last may have succeeded.
+    if (end === 'failed' && error === null) error = (await tx.query<{ last_error: string | null }>(r.LAST_TASK_ERROR, [item.execution_id]))[0]?.last_error ?? null;
+    const status = end ?? (item.outcome === 'retry' ? 'retrying' : 'running');
+    params.push([item.execution_id, status, item.attempt.attempt, error, item.request, item.response, end ? item.now : null]);
   }
   for (let at = 0; at < params.length; at += q.ROWS_PER_STATEMENT) {
     const chunk = params.slice(at, at + q.ROWS_PER_STATEMENT);
     await tx.execute(q.moveExecutions(chunk.length), chunk.flat());
+  }
+}
+
+/** Writes the attempts of a batch's completions, in a few multi-row inserts. */
+async function insertAttempts(tx: Driver, attempts: AttemptRow[]): Promise<void> {
+  for (let at = 0; at < attempts.length; at += q.ROWS_PER_STATEMENT) {
+    const chunk = attempts.slice(at, at + q.ROWS_PER_STATEMENT);
+    await tx.execute(
+      q.insertAttempts(chunk.length),
+      chunk.flatMap((a) => [
+        a.id, a.run_id, a.execution_id, a.attempt, a.started_at, a.duration_ms, a.status_code, a.error_code, a.error,
+        a.request, a.response_headers, a.response_body, a.response_truncated, a.endpoint,
+      ]),
+    );
   }
 }

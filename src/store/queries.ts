@@ -116,15 +116,8 @@ SELECT id, job_id, namespace, spec, trigger, scheduled_time, hook_id FROM execut
 export const markExecutionsRunning = (count: number) => `
 UPDATE executions SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id IN (${marks(count)}) AND finished_at IS NULL`;
 
-/** Ends an attempt of a run this owner holds; no row comes back when its lease lapsed to another. */
-export const FINISH_RUN = `
-UPDATE runs SET status = ?, due_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?,
-  finished_at = ?, output = COALESCE(?, output)
-WHERE id = ? AND lease_owner = ? AND status = 'running'
-RETURNING started_at`;
-
 /**
- * Ends `count` runs, each only if its owner still holds it: FINISH_RUN for many. Values are cast
+ * Ends `count` runs, each only if its owner still holds it. Values are cast
  * where a column is not text, since PostgreSQL reads an untyped value in a VALUES list as text.
  */
 export const finishRuns = (count: number) => `
@@ -150,14 +143,6 @@ export const insertAttempts = (count: number) => `
 INSERT INTO attempts (id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error,
   request, response_headers, response_body, response_truncated, endpoint)
 VALUES ${rows(count, 14)}`;
-
-export const UPDATE_EXECUTION_AFTER_ATTEMPT = `
-UPDATE executions SET status = ?, attempts = ?, last_error = ?, request = ?, response = ?, finished_at = ?
-WHERE id = ?`;
-
-/** A task's attempt ended and its execution goes on: its Chronos fields follow the attempt. */
-export const UPDATE_EXECUTION_ATTEMPT_ONLY = `
-UPDATE executions SET status = ?, attempts = ?, last_error = ?, request = ?, response = ? WHERE id = ?`;
 
 export const releaseRuns = (count: number) => `
 UPDATE runs SET status = 'pending', attempt = attempt - 1, due_at = ?, lease_owner = NULL, lease_until = NULL,
@@ -189,6 +174,7 @@ function rows(count: number, width: number): string {
   return repeat(count, `(${marks(width)})`);
 }
 
-function repeat(count: number, row: string): string {
+/** `row` `count` times, for a VALUES list. */
+export function repeat(count: number, row: string): string {
   return Array.from({ length: count }, () => row).join(', ');
 }

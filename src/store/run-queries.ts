@@ -1,27 +1,43 @@
 /** The SQL of a job's tasks as a graph, its notifications, and retries of finished executions. */
 import { marks } from './queries.js';
 
-/** A task succeeded: each of its dependents waits for one task fewer. */
-export const unblock = (count: number) => `
-UPDATE runs SET blockers = blockers - 1, updated_at = ?
-WHERE execution_id = ? AND kind = 'task' AND status = 'blocked' AND name IN (${marks(count)})`;
+/*
+ * The three statements below reach runs through their execution's index, and name a task by its
+ * execution's id and its name together (`execution_id/name`, unambiguous since an execution's id is
+ * a UUID). They join no list of values: PostgreSQL, before it has statistics of a new table, would
+ * join such a list by comparing every row it reads with every value.
+ */
 
-/** Tasks that wait for nothing more are due now. */
-export const RELEASE_UNBLOCKED = `
-UPDATE runs SET status = 'pending', due_at = ?, updated_at = ?
-WHERE execution_id = ? AND kind = 'task' AND status = 'blocked' AND blockers = 0`;
+/**
+ * Succeeded tasks' dependents (`tasks`, each `execution_id/name`) each wait for one task fewer;
+ * one that waited for that task alone is due now.
+ */
+export const unblockMany = (executions: number, tasks: number) => `
+UPDATE runs SET blockers = blockers - 1, updated_at = ?,
+  status = CASE WHEN blockers = 1 THEN 'pending' ELSE status END,
+  due_at = CASE WHEN blockers = 1 THEN ? ELSE due_at END
+WHERE execution_id IN (${marks(executions)}) AND kind = 'task' AND status = 'blocked'
+  AND execution_id || '/' || name IN (${marks(tasks)})`;
 
-/** A task failed for good: every task downstream of it is skipped. */
-export const skip = (count: number) => `
+/** Tasks downstream of tasks that failed for good (`tasks`, each `execution_id/name`) are skipped. */
+export const skipMany = (executions: number, tasks: number) => `
 UPDATE runs SET status = 'skipped', finished_at = ?, updated_at = ?
-WHERE execution_id = ? AND kind = 'task' AND status = 'blocked' AND name IN (${marks(count)})`;
+WHERE execution_id IN (${marks(executions)}) AND kind = 'task' AND status = 'blocked'
+  AND execution_id || '/' || name IN (${marks(tasks)})`;
+
+const TALLY_COLUMNS = `
+  SUM(CASE WHEN status IN ('succeeded', 'failed', 'skipped') THEN 0 ELSE 1 END) AS open,
+  SUM(CASE WHEN status IN ('failed', 'skipped') THEN 1 ELSE 0 END) AS failed,
+  SUM(attempt) AS attempts`;
+
+/** How these executions' tasks stand, a row each. */
+export const taskTallies = (count: number) => `
+SELECT execution_id, ${TALLY_COLUMNS}
+FROM runs WHERE execution_id IN (${marks(count)}) AND kind = 'task' GROUP BY execution_id`;
 
 /** How an execution's tasks stand: those not yet ended, and those that failed or were skipped. */
 export const TASK_TALLY = `
-SELECT
-  SUM(CASE WHEN status IN ('succeeded', 'failed', 'skipped') THEN 0 ELSE 1 END) AS open,
-  SUM(CASE WHEN status IN ('failed', 'skipped') THEN 1 ELSE 0 END) AS failed,
-  SUM(attempt) AS attempts
+SELECT ${TALLY_COLUMNS}
 FROM runs WHERE execution_id = ? AND kind = 'task'`;
 
 export const EXECUTION_STARTED = `SELECT started_at, created_at FROM executions WHERE id = ?`;

@@ -202,6 +202,56 @@ for (const kind of STORE_KINDS) {
       for (const r of fresh) assert.equal((await t.store.listAttempts(r.execution_id)).length, 1);
     });
 
+    test('a graph in batches: siblings ended together release what waits for both; the last task ends the execution', async () => {
+      await t.store.insertJob(job('graph'));
+      const at = T0 + 26 * DAY;
+      const e = execution('graph', { at, runs: 4 });
+      const [start, left, right, end] = e.runs;
+      Object.assign(start, { name: 'start' });
+      Object.assign(left, { name: 'left', blockers: 1 });
+      Object.assign(right, { name: 'right', blockers: 1 });
+      Object.assign(end, { name: 'end', blockers: 2 });
+      await t.store.createExecutions([e], DAY);
+      const step = (run: Parameters<typeof completion>[0], outcome: RunCompletion['outcome'], now: number, graph: RunCompletion['graph']) => ({
+        ...completion(run, outcome, now),
+        task_name: e.runs.find((r) => r.id === run.id)!.name,
+        graph,
+      });
+      const claim = async (now: number) => (await t.store.claimRuns('w', now, 10, 500)).sort((a, b) => a.name.localeCompare(b.name));
+      const [first] = await claim(at);
+      assert.equal(first.name, 'start', 'only the task that waits for nothing is due');
+      assert.deepEqual(await t.store.completeRuns([step(first, 'succeeded', at + 1, { dependents: ['left', 'right'], downstream: ['left', 'right', 'end'] })]), [undefined]);
+      const both = await claim(at + 2);
+      assert.deepEqual(both.map((r) => r.name), ['left', 'right']);
+      const ended = await t.store.completeRuns(both.map((run, i) => step(run, 'succeeded', at + 3 + i, { dependents: ['end'], downstream: ['end'] })));
+      assert.deepEqual(ended, [undefined, undefined]);
+      assert.equal((await t.store.getExecution('graph', e.id))?.status, 'running');
+      const [last] = await claim(at + 5);
+      assert.equal(last?.name, 'end', 'the task after both is due once both succeeded in one batch');
+      assert.deepEqual(await t.store.completeRuns([step(last, 'failed', at + 6, { dependents: [], downstream: [] })]), ['failed']);
+      const done = await t.store.getExecution('graph', e.id);
+      assert.deepEqual([done?.status, done?.last_error, done?.finished_at], ['failed', 'HTTP 503', at + 6]);
+      assert.deepEqual((await t.store.listRuns(e.id)).map((r) => [r.name, r.status]).sort(), [['end', 'failed'], ['left', 'succeeded'], ['right', 'succeeded'], ['start', 'succeeded']]);
+    });
+
+    test('a failed task in a batch skips what follows it and ends its execution failed', async () => {
+      await t.store.insertJob(job('graph-fail'));
+      const at = T0 + 27 * DAY;
+      const e = execution('graph-fail', { at, runs: 3 });
+      e.runs[1].blockers = 1;
+      e.runs[2].blockers = 1;
+      const other = execution('graph-fail', { at });
+      await t.store.createExecutions([e, other], DAY);
+      const runs = await t.store.claimRuns('w', at, 10, 500);
+      const first = runs.find((r) => r.execution_id === e.id)!;
+      const alone = runs.find((r) => r.execution_id === other.id)!;
+      const failed = { ...completion(first, 'failed', at + 1), graph: { dependents: ['task1'], downstream: ['task1', 'task2'] } };
+      assert.deepEqual(await t.store.completeRuns([failed, completion(alone, 'succeeded', at + 2)]), ['failed', 'succeeded']);
+      assert.deepEqual((await t.store.listRuns(e.id)).map((r) => r.status), ['failed', 'skipped', 'skipped']);
+      assert.equal((await t.store.getExecution('graph-fail', e.id))?.status, 'failed');
+      assert.equal((await t.store.getExecution('graph-fail', other.id))?.status, 'succeeded');
+    });
+
     test('released runs are due again at once with the attempt not counted', async () => {
       await t.store.insertJob(job('release'));
       const at = T0 + 30 * DAY;

@@ -61,7 +61,11 @@ export function openPostgresDriver(options: PostgresOptions): Driver {
     options: [
       options.schema ? `-c search_path=${options.schema}` : '',
       options.lockTimeoutMs ? `-c lock_timeout=${Math.round(options.lockTimeoutMs)}` : '',
-    ].join(' ').trim() || undefined,
+      // Statements are prepared for a connection's life, while the tables grow from nothing: a plan
+      // kept from when a table was empty (a scan of all its rows) would stay. Each call is planned
+      // for the table as it is; parsing is still saved.
+      '-c plan_cache_mode=force_custom_plan',
+    ].join(' ').trim(),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
