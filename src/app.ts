@@ -131,7 +131,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     (items) => store.recordInvocations(items, DEFAULTS.idempotency_window_ms),
     { onWrite: (ms) => metrics.commit('invocations', ms) },
   );
-  const trigger = createTrigger({ store, clock, commit: executions, onCommitted: worker.wake });
+  const trigger = createTrigger({ store, clock, commit: executions, onCommitted: worker.wake, handOff: worker.handOff });
   const scheduler = createScheduler({
     store,
     clock,

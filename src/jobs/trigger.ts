@@ -6,6 +6,7 @@ import type { CreatedExecution, JobRow, NewExecution, Store } from '../store/sto
 import { JobGoneError } from '../store/insert-execution.js';
 import { parseSpec } from './job-codec.js';
 import { newExecution } from './new-execution.js';
+import { handOver, leaseFirstTasks, type HandOff } from '../worker/hand-off.js';
 
 export interface TriggerInput {
   type: 'manual' | 'webhook';
@@ -21,7 +22,10 @@ export function createTrigger(deps: {
   store: Store;
   clock: Clock;
   commit: GroupCommit<NewExecution, CreatedExecution>;
+  /** Told when an execution is written whose first tasks wait to be claimed. */
   onCommitted: () => void;
+  /** The local worker: first tasks it has room for are written leased to it and start at their commit. */
+  handOff?: HandOff;
 }) {
   // The jobs of the triggers of one event-loop turn are read in one query.
   const jobOf = createBatchLoader<string, JobRow>(async (ids) => new Map((await deps.store.getJobs(ids)).map((job) => [job.id, job])));
@@ -37,12 +41,16 @@ export function createTrigger(deps: {
     if (!job) throw notFound(`job ${jobId}`);
     const now = deps.clock.now();
     const execution = newExecution(job, parseSpec(job.spec), input, now, now);
+    const leased = deps.handOff && leaseFirstTasks(deps.handOff, [execution], now);
     const created = await deps.commit.add(execution).catch((err) => {
+      if (leased) deps.handOff!.release(leased.count);
       if (err instanceof JobGoneError) throw notFound(`job ${jobId}`);
       if (err instanceof HttpError) throw err;
       throw unavailable(`the execution could not be stored: ${(err as Error).message}`);
     });
-    if (!created.reused) deps.onCommitted();
+    // A reused execution is the one written before: the runs leased here were never written.
+    if (leased) handOver(deps.handOff!, leased, created.reused ? [] : [created.id]);
+    if (!created.reused && !leased?.all) deps.onCommitted();
     return { ...created, job_id: job.id, namespace: job.namespace };
   };
 }

@@ -3,16 +3,8 @@ import type { Clock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { parseSpec } from '../jobs/job-codec.js';
 import { newExecution } from '../jobs/new-execution.js';
-import type { ClaimedRun, DueJob, FireResult, NewExecution, NewRun, PlannedTick, Store, TickFiring } from '../store/store.js';
-
-/** The runs of a chunk written already leased to the local worker, by execution. */
-interface Leased {
-  byExecution: Map<string, ClaimedRun[]>;
-  count: number;
-  /** Every first task of the chunk was leased: none waits to be claimed. */
-  all: boolean;
-}
-import type { HandOff } from '../worker/worker.js';
+import type { DueJob, FireResult, PlannedTick, Store, TickFiring } from '../store/store.js';
+import { handOver, leaseFirstTasks, type HandOff, type Leased } from '../worker/hand-off.js';
 import { planTicks } from './plan-ticks.js';
 import { scheduleFor } from './schedule.js';
 import { createLoop } from '../loop.js';
@@ -85,15 +77,7 @@ export function createScheduler(deps: {
   /** Leases as many of the chunk's firing runs (each execution's first tasks) as the local worker has free slots for. */
   function leaseToLocalWorker(items: TickFiring[], now: number): Leased {
     const firing = items.flatMap((item) => item.ticks.flatMap((t) => ('execution' in t ? [t.execution] : [])));
-    const roots = firing.flatMap((execution) => execution.runs.filter((run) => !run.blockers).map((run) => ({ execution, run })));
-    const granted = deps.handOff.reserve(roots.length);
-    const leased: Leased = { byExecution: new Map(), count: granted, all: granted === roots.length };
-    for (const { execution, run } of roots.slice(0, granted)) {
-      run.lease = { owner: deps.handOff.owner, until: deps.handOff.leaseUntil(now, run.timeout_ms) };
-      const runs = leased.byExecution.get(execution.id) ?? [];
-      leased.byExecution.set(execution.id, [...runs, claimedRun(execution, run)]);
-    }
-    return leased;
+    return leaseFirstTasks(deps.handOff, firing, now);
   }
 
   function reportFired(result: FireResult, leased: Leased, items: TickFiring[]): void {
@@ -102,14 +86,7 @@ export function createScheduler(deps: {
       const now = clock.now();
       for (const item of items) for (const t of item.ticks) if ('execution' in t && started.has(t.execution.id)) deps.onTickFired(now - t.scheduled_for);
     }
-    let adopted = 0;
-    for (const id of result.started) {
-      for (const run of leased.byExecution.get(id) ?? []) {
-        deps.handOff.adopt(run);
-        adopted++;
-      }
-    }
-    deps.handOff.release(leased.count - adopted);
+    handOver(deps.handOff, leased, result.started);
     for (const s of result.skipped) {
       log.warn({ job: s.job_id, scheduled_for: new Date(s.scheduled_for).toISOString() }, 'tick skipped: the previous execution is still running (overlap: skip)');
     }
@@ -151,27 +128,6 @@ export function createScheduler(deps: {
   }
 
   /** A run of a just-written execution, as the worker would have claimed it. */
-  function claimedRun(execution: NewExecution, run: NewRun): ClaimedRun {
-    return {
-      id: run.id,
-      execution_id: execution.id,
-      kind: run.kind,
-      name: run.name,
-      input: null,
-      attempt: 1,
-      max_attempts: run.max_attempts,
-      timeout_ms: run.timeout_ms,
-      message_id: run.message_id,
-      lease_owner: run.lease!.owner,
-      job_id: execution.job_id,
-      namespace: execution.namespace,
-      spec: execution.spec,
-      trigger: execution.trigger,
-      scheduled_time: execution.scheduled_time,
-      hook_id: null,
-    };
-  }
-
   /** Until the soonest next tick, at most the poll interval. */
   async function idleMs(): Promise<number> {
     const at = await store.nextTickAt().catch(() => undefined);

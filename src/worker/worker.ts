@@ -9,6 +9,7 @@ import { completionOf, UnpreparedRun, type PreparedCall, type PrepareRun } from 
 import type { createSpecCache } from '../jobs/spec-cache.js';
 import { createSleeper } from '../sleeper.js';
 import { createOutcomeRecorder } from './outcome-recorder.js';
+import type { HandOff } from './hand-off.js';
 import { attemptOutcome, type Metrics } from '../metrics/metrics.js';
 
 export interface WorkerOptions {
@@ -24,22 +25,6 @@ const MIN_IDLE_MS = 5;
 
 /** The abort reason of a call cut short by shutdown: its run is released, not recorded as an attempt. */
 const RELEASED = new Error('stopped: the worker is shutting down');
-
-/**
- * How the scheduler hands runs it fires on this node straight to this worker: it reserves slots,
- * writes the runs already leased to `owner`, then adopts the ones it started and releases the rest.
- */
-export interface HandOff {
-  owner: string;
-  /** The lease a run of this timeout is born with, from `now`. */
-  leaseUntil(now: number, timeoutMs: number): number;
-  /** Reserves up to `n` free slots; returns how many it got. */
-  reserve(n: number): number;
-  /** Starts a run written leased to this worker, in a reserved slot. */
-  adopt(run: ClaimedRun): void;
-  /** Gives back reserved slots that no run came for. */
-  release(n: number): void;
-}
 
 interface InFlight {
   run: ClaimedRun;
