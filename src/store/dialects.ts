@@ -4,6 +4,7 @@ export const SQLITE: Dialect = {
   name: 'sqlite',
   claimLock: '',
   multiNode: false,
+  writingCtes: false,
   nowSql: `SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS BIGINT) AS now`,
 };
 
@@ -11,6 +12,7 @@ export const POSTGRES: Dialect = {
   name: 'postgres',
   claimLock: 'FOR UPDATE SKIP LOCKED',
   multiNode: true,
+  writingCtes: true,
   nowSql: `SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) AS now`,
 };
 

@@ -14,6 +14,11 @@ export interface Dialect {
   claimLock: string;
   /** Several nodes may share this database. */
   multiNode: boolean;
+  /**
+   * Writes in WITH clauses: a claim takes its runs, marks their executions running and reads what
+   * the calls need in one statement — one round trip where every statement is one.
+   */
+  writingCtes: boolean;
   /** What the database reads as now, in epoch milliseconds: the one clock nodes sharing it agree on. */
   nowSql: string;
 }

@@ -94,20 +94,40 @@ SELECT id, run_id, execution_id, attempt, started_at, duration_ms, status_code, 
   response_headers, response_body, response_truncated, endpoint
 FROM attempts WHERE execution_id = ? ORDER BY attempt, started_at`;
 
-/**
- * Due runs, and runs whose lease lapsed, become this owner's; `lock` is the dialect's row-lock
- * clause. Each kind is read in its own index order, so a claim reads no more rows than it takes.
- */
-export const claimRuns = (lock: string) => `
-WITH due AS (
+/** The runs a claim may take: due ones and ones whose lease lapsed, each kind in its own index order. */
+const claimable = (lock: string) => `
+due AS (
   SELECT id FROM runs WHERE status = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ? ${lock}
 ), lapsed AS (
   SELECT id FROM runs WHERE status = 'running' AND lease_until < ? ORDER BY lease_until LIMIT ? ${lock}
-)
+)`;
+
+const CLAIM = `
 UPDATE runs SET status = 'running', attempt = attempt + 1, lease_owner = ?,
   lease_until = CAST(? AS BIGINT) + timeout_ms + CAST(? AS BIGINT), updated_at = ?, started_at = COALESCE(started_at, ?)
 WHERE id IN (SELECT id FROM (SELECT id FROM lapsed UNION ALL SELECT id FROM due) claimable LIMIT ?)
 RETURNING id, execution_id, kind, name, input, attempt, max_attempts, timeout_ms, message_id, lease_owner`;
+
+/**
+ * Due runs, and runs whose lease lapsed, become this owner's; `lock` is the dialect's row-lock
+ * clause. Each kind is read in its own index order, so a claim reads no more rows than it takes.
+ */
+export const claimRuns = (lock: string) => `WITH ${claimable(lock)}${CLAIM}`;
+
+/**
+ * claimRuns, marking the claimed tasks' executions running (markExecutionsRunning) and reading
+ * what the calls need of them (claimedExecutions), in one statement; its last parameter is the
+ * time an execution starts.
+ */
+export const claimRunsInOne = (lock: string) => `
+WITH ${claimable(lock)}, claimed AS (${CLAIM}
+), marked AS (
+  UPDATE executions SET status = 'running', started_at = COALESCE(started_at, ?)
+  WHERE id IN (SELECT execution_id FROM claimed WHERE kind = 'task') AND finished_at IS NULL
+)
+SELECT c.id, c.execution_id, c.kind, c.name, c.input, c.attempt, c.max_attempts, c.timeout_ms, c.message_id, c.lease_owner,
+  e.job_id, e.namespace, e.spec, e.trigger, e.scheduled_time, e.hook_id
+FROM claimed c JOIN executions e ON e.id = c.execution_id`;
 
 export const claimedExecutions = (count: number) => `
 SELECT id, job_id, namespace, spec, trigger, scheduled_time, hook_id FROM executions WHERE id IN (${marks(count)})`;

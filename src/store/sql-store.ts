@@ -28,6 +28,7 @@ import type {
 /** The one Store implementation, over any Driver; backend differences live in the Dialect. */
 export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: string): Store {
   const claimSql = q.claimRuns(dialect.claimLock);
+  const claimInOneSql = q.claimRunsInOne(dialect.claimLock);
   return {
     dialect,
     migrate: () => migrate(db, migrationLock),
@@ -99,7 +100,9 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     },
 
     claimRuns: (owner, now, limit, leaseMarginMs) =>
-      db.transaction((tx) => claim(tx, claimSql, owner, now, limit, leaseMarginMs)),
+      dialect.writingCtes
+        ? db.query<ClaimedRun>(claimInOneSql, [now, limit, now, limit, owner, now, leaseMarginMs, now, now, limit, now])
+        : db.transaction((tx) => claim(tx, claimSql, owner, now, limit, leaseMarginMs)),
     completeRuns: (items) => db.transaction((tx) => completeRuns(tx, items)),
     releaseRuns: (owner, runIds, now) =>
       runIds.length === 0 ? Promise.resolve() : db.transaction((tx) => release(tx, owner, runIds, now)),
