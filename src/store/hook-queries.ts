@@ -1,5 +1,5 @@
 /** The SQL of hooks, their invocations, rate counters and retention, as plain SQL with `?` placeholders. */
-import { marks } from './queries.js';
+import { marks, repeat } from './queries.js';
 
 export const HOOK_COLUMNS =
   'id, job_id, trigger_id, namespace, enabled, disabled_reason, stop_after, created_at, updated_at, last_triggered_at';
@@ -66,10 +66,11 @@ export const SET_RATE_COUNT = `UPDATE rate_counts SET count = ? WHERE scope = ? 
 /** A hook's state and its job's spec, to see whether calls were judged on them as they stand. */
 export const HOOK_AND_SPEC = `SELECT h.enabled, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id WHERE h.id = ?`;
 
-export const INSERT_INVOCATION = `
+/** `count` invocations in one statement. */
+export const insertInvocations = (count: number) => `
 INSERT INTO invocations (id, hook_id, received_at, source_ip, method, query, headers, body, body_size, body_truncated,
   result, reason, status_code, execution_id, test)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+VALUES ${repeat(count, `(${marks(15)})`)}`;
 
 export const SET_INVOCATION_STATUS = `UPDATE invocations SET status_code = ? WHERE id = ?`;
 

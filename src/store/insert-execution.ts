@@ -19,20 +19,13 @@ export async function insertExecution(tx: Driver, item: NewExecution, windowMs: 
 }
 
 /**
- * Writes many executions in a few statements: every job checked in one query, the executions and
- * their runs each in multi-row inserts. Executions with an idempotency key are written one by one,
- * in order, since an earlier one in the batch may be the one a later one reuses.
+ * Writes many executions in a few statements: every job checked in one query (unless `jobsKnown`),
+ * the executions and their runs each in multi-row inserts. Executions with an idempotency key are
+ * written one by one, in order, since an earlier one in the batch may be the one a later one reuses.
  */
-export async function insertExecutions(tx: Driver, items: NewExecution[], windowMs: number): Promise<CreatedExecution[]> {
+export async function insertExecutions(tx: Driver, items: NewExecution[], windowMs: number, jobsKnown = false): Promise<CreatedExecution[]> {
   const step = q.ROWS_PER_STATEMENT;
-  const jobs = [...new Set(items.map((i) => i.job_id))];
-  const found = new Set<string>();
-  for (let at = 0; at < jobs.length; at += step) {
-    const ids = jobs.slice(at, at + step);
-    for (const row of await tx.query<{ id: string }>(q.existingJobs(ids.length), ids)) found.add(row.id);
-  }
-  const gone = items.find((i) => !found.has(i.job_id));
-  if (gone) throw new JobGoneError(gone.job_id);
+  if (!jobsKnown) await checkJobs(tx, items);
   const plain = items.filter((i) => i.idempotency_key === undefined);
   for (let at = 0; at < plain.length; at += step) {
     const chunk = plain.slice(at, at + step);
@@ -46,6 +39,18 @@ export async function insertExecutions(tx: Driver, items: NewExecution[], window
   const out: CreatedExecution[] = [];
   for (const item of items) out.push(item.idempotency_key === undefined ? { id: item.id, reused: false } : await insertExecution(tx, item, windowMs, true));
   return out;
+}
+
+/** Throws JobGoneError when the job of an item no longer exists. */
+async function checkJobs(tx: Driver, items: NewExecution[]): Promise<void> {
+  const jobs = [...new Set(items.map((i) => i.job_id))];
+  const found = new Set<string>();
+  for (let at = 0; at < jobs.length; at += q.ROWS_PER_STATEMENT) {
+    const ids = jobs.slice(at, at + q.ROWS_PER_STATEMENT);
+    for (const row of await tx.query<{ id: string }>(q.existingJobs(ids.length), ids)) found.add(row.id);
+  }
+  const gone = items.find((i) => !found.has(i.job_id));
+  if (gone) throw new JobGoneError(gone.job_id);
 }
 
 function executionParams(item: NewExecution): unknown[] {

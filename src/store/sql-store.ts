@@ -8,6 +8,7 @@ import { insertExecution, insertExecutions } from './insert-execution.js';
 import * as endpoints from './endpoint-store.js';
 import * as hooks from './hook-store.js';
 import { prune } from './prune.js';
+import { recordInvocations } from './record-invocations.js';
 import { retryExecution } from './retry-execution.js';
 import { completeRuns } from './complete-runs.js';
 import * as r from './run-queries.js';
@@ -148,7 +149,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     hooksOfJobs: (jobIds) => hooks.hooksOfJobs(db, jobIds),
     lastStatuses: (jobIds) => (jobIds.length === 0 ? Promise.resolve([]) : db.query(lastExecutionsQuery(jobIds.length), jobIds)),
     setHookEnabled: (id, enabled, now) => db.transaction((tx) => hooks.setHookEnabled(tx, id, enabled, now)),
-    recordInvocations: (items, windowMs) => db.transaction((tx) => hooks.recordInvocations(tx, items, windowMs)),
+    recordInvocations: (items, windowMs) => db.transaction((tx) => recordInvocations(tx, items, windowMs)),
     setInvocationStatus: (id, statusCode) => hooks.setInvocationStatus(db, id, statusCode),
     listInvocations: (hookId, limit, before, result) => hooks.listInvocations(db, hookId, limit, before, result),
     prune: (cutoff, batch) => prune(db, cutoff, batch),

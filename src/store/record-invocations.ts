@@ -1,0 +1,116 @@
+/**
+ * A batch of hook calls written in one transaction: calls judged on a spec or hook that has since
+ * changed are stale; the rest are counted against their rate limits in order (every counter the
+ * batch uses locked first, in one order); the executions of the calls accepted are written together
+ * (insertExecutions), then every call's invocation in multi-row inserts, then the counters and each
+ * hook's last call.
+ */
+import type { Driver } from './driver.js';
+import * as q from './hook-queries.js';
+import { insertExecutions } from './insert-execution.js';
+import { ROWS_PER_STATEMENT } from './queries.js';
+import { RATE_LIMITED_STATUS, type InvocationOutcome, type NewInvocation, type RateLimit } from './hook-rows.js';
+import type { NewExecution } from './rows.js';
+
+interface Counter {
+  scope: string;
+  window_start: number;
+  count: number;
+  taken: number;
+}
+
+/** Writes a batch of hook calls; see Store.recordInvocations. */
+export async function recordInvocations(tx: Driver, items: NewInvocation[], windowMs: number): Promise<InvocationOutcome[]> {
+  const stale = await staleCalls(tx, items);
+  const counters = await lockCounters(tx, items.filter((i) => !stale.has(i)));
+  const outcomes = items.map((item): InvocationOutcome => {
+    if (stale.has(item)) return { id: item.id, result: 'stale', status_code: 0 };
+    const limited = takeLimits(item.limits, counters);
+    if (limited) return { id: item.id, result: 'rate_limited', status_code: RATE_LIMITED_STATUS, limited };
+    return { id: item.id, result: item.result, status_code: item.status_code };
+  });
+  await startExecutions(tx, items, outcomes, windowMs);
+  await insertInvocations(tx, items.filter((item) => !stale.has(item)), outcomes.filter((o) => o.result !== 'stale'));
+  for (const c of counters.values()) if (c.taken > 0) await tx.execute(q.SET_RATE_COUNT, [c.count, c.scope, c.window_start]);
+  await touchHooks(tx, items.filter((item) => !stale.has(item)));
+  return outcomes;
+}
+
+/** Calls judged on a job spec that has changed since, or on a hook now disabled or gone. */
+async function staleCalls(tx: Driver, items: NewInvocation[]): Promise<Set<NewInvocation>> {
+  const current = new Map<string, { enabled: number; spec: string } | undefined>();
+  for (const { hook_id } of items) {
+    if (!current.has(hook_id)) current.set(hook_id, (await tx.query<{ enabled: number; spec: string }>(q.HOOK_AND_SPEC, [hook_id]))[0]);
+  }
+  const stale = new Set<NewInvocation>();
+  for (const item of items) {
+    const now = current.get(item.hook_id);
+    const judgedOn = item.judged_spec ?? item.execution?.spec;
+    if (!now || (judgedOn !== undefined && (now.spec !== judgedOn || (now.enabled !== 1 && !item.test)))) stale.add(item);
+  }
+  return stale;
+}
+
+/** Every counter the batch uses, read and locked in one order before any call is counted. */
+async function lockCounters(tx: Driver, items: NewInvocation[]): Promise<Map<string, Counter>> {
+  const wanted = new Map<string, RateLimit>();
+  for (const item of items) for (const l of item.limits) wanted.set(counterKey(l), l);
+  const counters = new Map<string, Counter>();
+  for (const key of [...wanted.keys()].sort()) {
+    const { scope, window_start } = wanted.get(key)!;
+    const [row] = await tx.query<{ count: number }>(q.LOCK_RATE_COUNT, [scope, window_start]);
+    counters.set(key, { scope, window_start, count: Number(row.count), taken: 0 });
+  }
+  return counters;
+}
+
+const counterKey = (l: RateLimit) => `${l.scope}@${l.window_start}`;
+
+/** Counts the call against every limit when each has room; otherwise returns the first one full. */
+function takeLimits(limits: RateLimit[], counters: Map<string, Counter>): RateLimit | undefined {
+  const full = limits.find((l) => counters.get(counterKey(l))!.count >= l.limit);
+  if (full) return full;
+  for (const l of limits) {
+    const c = counters.get(counterKey(l))!;
+    c.count++;
+    c.taken++;
+  }
+  return undefined;
+}
+
+/** Writes the executions of the calls accepted, and tells each outcome its execution. */
+async function startExecutions(tx: Driver, items: NewInvocation[], outcomes: InvocationOutcome[], windowMs: number): Promise<void> {
+  const starting: Array<{ outcome: InvocationOutcome; execution: NewExecution }> = [];
+  items.forEach((item, i) => {
+    if (outcomes[i].result === 'accepted' && item.execution) starting.push({ outcome: outcomes[i], execution: item.execution });
+  });
+  if (starting.length === 0) return;
+  // The hooks were just read, so their jobs exist.
+  const created = await insertExecutions(tx, starting.map((s) => s.execution), windowMs, true);
+  starting.forEach((s, i) => (s.outcome.execution = created[i]));
+}
+
+/** Every call's invocation; a call that started an execution has its headers and body kept there, not twice. */
+async function insertInvocations(tx: Driver, items: NewInvocation[], outcomes: InvocationOutcome[]): Promise<void> {
+  const rows = items.map((item, i) => {
+    const outcome = outcomes[i];
+    const started = outcome.execution !== undefined && !outcome.execution.reused;
+    const reason = outcome.limited?.reason ?? (outcome.execution?.reused ? 'a repeated delivery: the first execution stands for it' : item.reason);
+    return [
+      item.id, item.hook_id, item.received_at, item.source_ip, item.method, item.query, started ? null : item.headers,
+      started ? null : item.body, item.body_size, item.body_truncated, outcome.result, reason, outcome.status_code,
+      outcome.execution?.id ?? null, item.test ? 1 : 0,
+    ];
+  });
+  for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(at, at + ROWS_PER_STATEMENT);
+    await tx.execute(q.insertInvocations(chunk.length), chunk.flat());
+  }
+}
+
+/** Each hook's last call, written in hook order so that concurrent batches lock hooks alike. */
+async function touchHooks(tx: Driver, items: NewInvocation[]): Promise<void> {
+  const lastCall = new Map<string, number>();
+  for (const item of items) lastCall.set(item.hook_id, Math.max(lastCall.get(item.hook_id) ?? 0, item.received_at));
+  for (const [hookId, at] of [...lastCall].sort(([a], [b]) => (a < b ? -1 : 1))) await tx.execute(q.TOUCH_HOOK, [at, hookId, at]);
+}
