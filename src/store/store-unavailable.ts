@@ -21,6 +21,8 @@ export const isStoreUnavailable = (err: unknown): err is StoreUnavailableError =
 const POSTGRES_CLASSES = ['08', '53', '57', '58'];
 /** Single SQLSTATEs of the same kind: serialization failure, deadlock, lock not available. */
 const POSTGRES_STATES = new Set(['40001', '40P01', '55P03']);
+/** In those classes but a fault of the statement sent, which no later try gets past: protocol violation. */
+const POSTGRES_NEVER_TRANSIENT = new Set(['08P01']);
 /** What Node's sockets and pg say when the server cannot be reached or went away. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 const PG_CONNECTION_MESSAGES = /connection terminated|connection error|not queryable|timeout exceeded when trying to connect|terminating connection/i;
@@ -29,6 +31,7 @@ const PG_CONNECTION_MESSAGES = /connection terminated|connection error|not query
 export function isTransientPostgresError(err: unknown): boolean {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string') {
+    if (POSTGRES_NEVER_TRANSIENT.has(code)) return false;
     if (POSTGRES_STATES.has(code) || NETWORK_CODES.has(code)) return true;
     if (code.length === 5 && POSTGRES_CLASSES.includes(code.slice(0, 2))) return true;
   }

@@ -10,7 +10,9 @@ import { startNode } from '../support/harness.js';
 import { KEY, hookUrl } from '../support/hooks.js';
 import { createJob, waitForExecution } from '../support/jobs.js';
 import { startReceiver } from '../support/receiver.js';
-import { STORE_KINDS, type TestDatabase } from '../support/stores.js';
+import { POSTGRES_URL, STORE_KINDS, type TestDatabase } from '../support/stores.js';
+import { openPostgresDriver } from '../../src/store/postgres/postgres-driver.js';
+import { isStoreUnavailable } from '../../src/store/store-unavailable.js';
 
 const sqlite = STORE_KINDS.find((k) => k.name === 'sqlite')!;
 /** GitHub gives up on a hook after 10 s; a busy store answers well within that. */
@@ -26,6 +28,21 @@ async function timed(url: string, init: RequestInit): Promise<{ status: number; 
 const postgres = STORE_KINDS.find((k) => k.name === 'postgres')!;
 
 describe('store faults', () => {
+  test('PostgreSQL: a statement the server refuses as malformed fails as it is, not as the store unavailable (which callers would retry for ever)', async () => {
+    const driver = openPostgresDriver({ url: POSTGRES_URL });
+    try {
+      // One placeholder, no value: the server answers 08P01, a protocol violation, in the connection class.
+      const failed = await driver.query('SELECT CAST(? AS INTEGER) AS n', []).then(() => undefined, (err: unknown) => err);
+      assert.ok(failed instanceof Error, 'the statement fails');
+      assert.equal((failed as { code?: string }).code, '08P01');
+      assert.equal(isStoreUnavailable(failed), false);
+      const lost = await driver.query('SELECT pg_terminate_backend(pg_backend_pid())').then(() => undefined, (err: unknown) => err);
+      assert.equal(isStoreUnavailable(lost), true, 'a connection ended by the server is the store unavailable');
+    } finally {
+      await driver.close();
+    }
+  });
+
   test('SQLite, another process holding the write lock: every write is answered 503 + Retry-After within 2.5 s, none 2xx, and the node drains once the lock is gone', async () => {
     const db = sqlite.create();
     const receiver = await startReceiver();
