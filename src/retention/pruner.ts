@@ -13,24 +13,51 @@ export interface PrunerOptions {
 
 /** Rate counters are kept a day past their window's start, longer than any window lasts. */
 const RATE_COUNT_KEEP_MS = 86_400_000;
+/**
+ * What a prune call should take at most: each of its statements is a transaction of its own, so
+ * none holds its locks (SQLite's one writer, PostgreSQL's rows) longer. A call that takes longer
+ * halves the batch; one that takes under half of it doubles the batch, up to the configured size.
+ */
+const CALL_TARGET_MS = 50;
+const MIN_BATCH = 50;
+/** The first call's batch: small, since how long a batch takes on this store is not known yet. */
+const FIRST_BATCH = 100;
+/** The share of time the pruner may hold the store while there is work left: it rests four times as long as each call took. */
+const DUTY = 0.2;
 
 /**
  * Retention: finished executions (with their runs and attempts), invocation logs and schedule
  * ticks older than the retention are deleted, in batches, at start and every interval. Any number
  * of nodes may prune side by side; a row deleted twice is deleted once.
  */
-export function createPruner(deps: { store: Store; clock: Clock; log: Logger; options: PrunerOptions }) {
+export function createPruner(deps: {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  options: PrunerOptions;
+  /** Told how long each prune call took, in ms. */
+  onCall?: (ms: number) => void;
+}) {
   const { store, clock, log, options } = deps;
-  /** Prunes until nothing old is left; returns how much went. */
+  /** Set while the pruner stops: a long backlog is left for the next start, not pruned to its end first. */
+  let stopping = false;
+  /** Prunes until nothing old is left, in calls paced to leave the store to the work; returns how much went. */
   async function pruneNow(): Promise<PruneCounts> {
     const total: PruneCounts = { executions: 0, invocations: 0, ticks: 0, rate_counts: 0, rollups: 0 };
     const now = clock.now();
     const before = options.retentionMs === undefined ? 0 : now - options.retentionMs;
     const cutoff = { finished_before: before, received_before: before, ticks_before: before, windows_before: now - RATE_COUNT_KEEP_MS };
+    let batch = Math.min(options.batch, FIRST_BATCH);
     for (;;) {
-      const counts = await store.prune(cutoff, options.batch);
+      const started = performance.now();
+      const counts = await store.prune(cutoff, batch);
+      const took = performance.now() - started;
+      deps.onCall?.(took);
       for (const kind of Object.keys(total) as Array<keyof PruneCounts>) total[kind] += counts[kind];
-      if (Object.values(counts).every((n) => n < options.batch)) return total;
+      if (stopping || Object.values(counts).every((n) => n < batch)) return total;
+      if (took > CALL_TARGET_MS) batch = Math.max(MIN_BATCH, Math.floor(batch / 2));
+      else if (took < CALL_TARGET_MS / 2) batch = Math.min(options.batch, batch * 2);
+      await new Promise((r) => setTimeout(r, took * (1 / DUTY - 1)));
     }
   }
 
@@ -44,7 +71,14 @@ export function createPruner(deps: { store: Store; clock: Clock; log: Logger; op
     await sleep(options.intervalMs);
   });
 
-  return { pruneNow, start: loop.start, stop: loop.stop };
+  return {
+    pruneNow,
+    start: loop.start,
+    async stop(): Promise<void> {
+      stopping = true;
+      await loop.stop().finally(() => (stopping = false));
+    },
+  };
 }
 
 export type Pruner = ReturnType<typeof createPruner>;

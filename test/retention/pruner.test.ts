@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createPruner } from '../../src/retention/pruner.js';
 import { withNode } from '../support/fixture.js';
 import { createHookJob, hookUrl, invocationsOf } from '../support/hooks.js';
 import { createJob, waitForExecution } from '../support/jobs.js';
@@ -42,6 +43,30 @@ for (const kind of STORE_KINDS) {
         );
         assert.equal((await executionsOf(node, 'ticking')).filter((e) => Date.parse(e.scheduled_time) < START + DAY).length, 0);
         assert.deepEqual((await executionsOf(node, 'stuck')).map((e) => e.status), ['retrying'], 'an unfinished execution is kept');
+      });
+    });
+
+    test('a long backlog is pruned a small batch first, and stopping the pruner does not wait for the rest of it', async () => {
+      await withNode(kind, { startAt: START, config: { retention: '30d' } }, async ({ node, clock, receiver }) => {
+        await createJob(node, { id: 'many', webhook: { url: receiver.url } });
+        for (let i = 0; i < 300; i += 50) await Promise.all(Array.from({ length: 50 }, () => node.app.trigger('many', { type: 'manual', body: null })));
+        await waitUntil(async () => (await node.app.store.backlog(clock.now())).due === 0 && receiver.requests.length >= 300, 20_000, 'every execution delivered');
+        await node.app.pruner.stop(); // the node's own pruner would prune the backlog too
+        clock.set(START + 31 * DAY);
+        const calls: number[] = [];
+        let stopped: Promise<void> | undefined;
+        const pruner = createPruner({
+          store: node.app.store, clock, log: node.app.log, options: { retentionMs: 30 * DAY, intervalMs: 3_600_000, batch: 1000 },
+          onCall: (ms) => (calls.push(ms), (stopped ??= pruner.stop())),
+        });
+        pruner.start();
+        await waitUntil(async () => stopped !== undefined);
+        await stopped;
+        assert.equal(calls.length, 1, 'no call after the stop');
+        const left = await node.app.store.findExecutions({ job_id: 'many' }, 500);
+        assert.equal(left.rows.length, 200, 'the first batch is 100 executions, and the rest waits for the next start');
+        const rest = await pruner.pruneNow();
+        assert.equal(rest.executions, 200);
       });
     });
 
