@@ -21,9 +21,10 @@ for (const kind of STORE_KINDS) {
     test('secrets appear as *** in API responses, logs and stored attempts, and never in the database', async () => {
       await withNode(kind, { startAt: Date.now() }, async ({ db, node, clock, receiver }) => {
         receiver.respond((req, res) => {
-          // A careless receiver that echoes credentials back in its headers and body.
+          // A careless receiver that echoes credentials back in its headers and body, and fails each
+          // call's first attempt, so that failed attempts are stored too.
           const echoed = JSON.stringify(req.headers);
-          res.writeHead(req.n % 2 === 1 ? 503 : 200, { 'x-echo-auth': req.headers.authorization ?? '', 'x-echo-key': req.headers['x-api-key'] ?? '' }).end(echoed);
+          res.writeHead(req.headers['x-hookline-attempt'] === '1' ? 503 : 200, { 'x-echo-auth': req.headers.authorization ?? '', 'x-echo-key': req.headers['x-api-key'] ?? '' }).end(echoed);
         });
         const policy = { max_attempts: 2, initial_interval: '1s' };
         const webhooks = [
