@@ -127,7 +127,6 @@ export function createScheduler(deps: {
     return { ...firing, next_run_at: plan.nextRunAt, ticks };
   }
 
-  /** A run of a just-written execution, as the worker would have claimed it. */
   /** Until the soonest next tick, at most the poll interval. */
   async function idleMs(): Promise<number> {
     const at = await store.nextTickAt().catch(() => undefined);

@@ -1,4 +1,4 @@
-/** The store's side of hooks: their rows written with their jobs, invocations, rate counters, retention. */
+/** The store's side of hooks: their rows written with their jobs, their addresses and states, their invocations read (written: record-invocations.ts). */
 import type { Driver } from './driver.js';
 import * as q from './hook-queries.js';
 import {
