@@ -1,6 +1,8 @@
-/** What the benchmarks share: where PostgreSQL is, percentiles, a served node, and cleaning up after a run. */
+/** What the benchmarks share: where PostgreSQL is, percentiles, a receiver, a served node, and cleaning up after a run. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -39,4 +41,27 @@ export async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
+}
+
+export interface Receiver {
+  /** `http://127.0.0.1:<port>/hook` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The loopback endpoint the benchmarks deliver to: it reads each request's body, tells `onRequest`, and answers 200. */
+export async function startReceiver(onRequest: (req: IncomingMessage) => void = () => {}): Promise<Receiver> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      onRequest(req);
+      res.writeHead(200).end();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
 }

@@ -12,14 +12,12 @@
  *   BENCH_STORES=sqlite npm run bench:dispatch
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
 import { createApp, type App } from '../src/app.js';
-import { cleanUp, percentile, POSTGRES_URL } from './bench-support.js';
+import { cleanUp, percentile, POSTGRES_URL, startReceiver as startLoopbackReceiver } from './bench-support.js';
 import { parseConfig } from '../src/config/config.js';
 import { DEFAULTS } from '../src/config/defaults.js';
 import { USER_AGENT } from '../src/version.js';
@@ -47,25 +45,13 @@ interface Receiver {
 async function startReceiver(): Promise<Receiver> {
   const received = new Map<string, number>();
   const ended = new Map<string, number>();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const id = req.headers['x-hookline-execution-id'] as string | undefined;
-      if (id && !received.has(id)) received.set(id, performance.now());
-      if (id && req.url === '/hook/end' && !ended.has(id)) ended.set(id, performance.now());
-      res.writeHead(200).end();
-    });
+  const receiver = await startLoopbackReceiver((req) => {
+    const id = req.headers['x-hookline-execution-id'] as string | undefined;
+    if (id && !received.has(id)) received.set(id, performance.now());
+    if (id && req.url === '/hook/end' && !ended.has(id)) ended.set(id, performance.now());
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    ended,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
+  return { ...receiver, received, ended };
 }
-
 
 async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;

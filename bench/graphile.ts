@@ -16,16 +16,14 @@
  *   npm run bench:graphile               # N=5000, 2 rounds
  *   BENCH_N=10000 BENCH_ROUNDS=3 npm run bench:graphile
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
+import { Logger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { createApp, type App } from '../src/app.js';
 import { parseConfig } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { newSecretKey } from '../src/secrets/sealer.js';
-import { POSTGRES_URL } from './bench-support.js';
+import { POSTGRES_URL, startReceiver as startLoopbackReceiver } from './bench-support.js';
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -39,18 +37,12 @@ const ADD_BATCH = 500;
 async function startReceiver() {
   let count = 0;
   let last = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      count++;
-      last = performance.now();
-      res.writeHead(200).end();
-    });
+  const receiver = await startLoopbackReceiver(() => {
+    count++;
+    last = performance.now();
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    ...receiver,
     reset: () => ((count = 0), (last = 0)),
     /** Waits until `n` calls came; returns when the last came. */
     async until(n: number): Promise<number> {
@@ -59,7 +51,6 @@ async function startReceiver() {
       if (count < n) throw new Error(`only ${count} of ${n} calls came`);
       return last;
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
@@ -158,7 +149,7 @@ async function hookline(receiver: Receiver, schema: string) {
   return { endToEnd, drain };
 }
 
-const quietLogger = new (await import('graphile-worker')).Logger(() => () => {});
+const quietLogger = new Logger(() => () => {});
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {

@@ -15,14 +15,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { cleanUp, POSTGRES_URL, serve, stop } from './bench-support.js';
+import { cleanUp, POSTGRES_URL, serve, startReceiver, stop } from './bench-support.js';
 import { newSecretKey } from '../src/secrets/sealer.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -66,13 +64,6 @@ async function bare(commitTo?: string): Promise<Figures> {
   } finally {
     await stop(child);
   }
-}
-
-/** A sink for the calls of BENCH_ROLES runs that include the worker. */
-async function startReceiver(): Promise<{ url: string; close(): void }> {
-  const server = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => (server.closeAllConnections(), server.close()) };
 }
 
 async function countRows(database: string, schema: string | undefined): Promise<{ executions: number; invocations: number }> {
@@ -152,7 +143,7 @@ async function main() {
     // PostgreSQL's hook calls/s over the median SQLite round's, in this run.
     if (postgresRate !== undefined) console.log(`pg/sqlite ingest ratio: ${(postgresRate / median(sqliteRates)).toFixed(2)}`);
   } finally {
-    receiver.close();
+    await receiver.close();
     await cleanUp(dir, schema);
   }
 }

@@ -14,15 +14,13 @@ import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { createApp } from '../src/app.js';
 import { parseConfig } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { newSecretKey } from '../src/secrets/sealer.js';
-import { POSTGRES_URL, serve, stop } from './bench-support.js';
+import { POSTGRES_URL, serve, startReceiver as startLoopbackReceiver, stop } from './bench-support.js';
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -34,19 +32,13 @@ const TICK_MS = 1000 / 100; // USER_HZ on Linux
 async function startReceiver() {
   const calls = new Map<string, number>();
   let last = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const id = req.headers['x-hookline-execution-id'] as string;
-      calls.set(id, (calls.get(id) ?? 0) + 1);
-      last = performance.now();
-      res.writeHead(200).end();
-    });
+  const receiver = await startLoopbackReceiver((req) => {
+    const id = req.headers['x-hookline-execution-id'] as string;
+    calls.set(id, (calls.get(id) ?? 0) + 1);
+    last = performance.now();
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    ...receiver,
     calls,
     reset: () => calls.clear(),
     async until(n: number): Promise<number> {
@@ -56,7 +48,6 @@ async function startReceiver() {
       await new Promise((r) => setTimeout(r, 200)); // a second call of one would come now
       return last;
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;

@@ -1,18 +1,20 @@
 /**
- * bench:retention — pruning a store of BENCH_EXECUTIONS finished executions (each with its run and
- * attempt) while dispatch runs, on SQLite and on PostgreSQL. For each store: the old executions are
- * written straight into the tables; dispatch (64 triggers in flight, delivered to a receiver on
- * 127.0.0.1) runs BENCH_LOAD_S seconds alone, then as long again while the store prunes in its
- * paced batches (the pruner's own). Prints deliveries/s of both and their ratio, the longest and p99 prune
- * call (each of its statements is its own transaction, so no lock is held longer), and the store's
- * size before, filled and pruned. Loopback only; bounded by the counts.
+ * bench:retention — retention at scale, on SQLite and on PostgreSQL. For each store:
+ * 1. steady: dispatch (64 triggers in flight, delivered to a receiver on 127.0.0.1) for
+ *    BENCH_STEADY_S on the empty store with retention BENCH_STEADY_RETENTION_S, the store's size
+ *    sampled as it goes: it should stop growing once retention catches up with the load;
+ * 2. BENCH_EXECUTIONS finished executions a month old (each with its run and attempt) written
+ *    straight into the tables;
+ * 3. dispatch alone for BENCH_LOAD_S, then as long again while Hookline's paced pruner works
+ *    (retention a week); then what is left pruned in calls back to back.
+ * Prints deliveries/s alone and while pruning, the prune calls' durations, the store's size, and
+ * in every phase how long the store's locks were held, seen from outside (bench/lock-probes.ts).
+ * Loopback only; bounded by the counts.
  *
  *   npm run bench:retention                          # 200,000 executions
- *   BENCH_EXECUTIONS=5000000 npm run bench:retention
+ *   BENCH_EXECUTIONS=5000000 BENCH_LOAD_S=60 npm run bench:retention
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,10 +26,16 @@ import { createLogger } from '../src/log.js';
 import { newSecretKey } from '../src/secrets/sealer.js';
 import { systemClock } from '../src/clock.js';
 import { createPruner } from '../src/retention/pruner.js';
-import { percentile, POSTGRES_URL } from './bench-support.js';
+import { percentile, POSTGRES_URL, startReceiver as startLoopbackReceiver } from './bench-support.js';
+import { probePostgres, probeSqlite, showLocks } from './lock-probes.js';
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 200_000);
 const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 10);
+/** The steady phase: dispatch this long on the empty store with a retention of STEADY_RETENTION_S (0 skips it). */
+const STEADY_S = Number(process.env.BENCH_STEADY_S ?? 120);
+const STEADY_RETENTION_S = Number(process.env.BENCH_STEADY_RETENTION_S ?? 15);
+/** The retention the old executions are pruned to. */
+const RETENTION_MS = 7 * 86_400_000;
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const IN_FLIGHT = 64;
 const FILL_CHUNK = 50_000;
@@ -101,21 +109,15 @@ async function postgresSide(schema: string): Promise<Side> {
 
 async function startReceiver() {
   let count = 0;
-  const server = createServer((req, res) => req.resume().on('end', () => (count++, res.writeHead(200).end())));
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    count: () => count,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
+  const receiver = await startLoopbackReceiver(() => count++);
+  return { ...receiver, count: () => count };
 }
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
-/** Dispatch for LOAD_S seconds, or until `done`: triggers kept in flight; returns deliveries/s over the window. */
-async function load(app: App, receiver: Receiver, done: () => boolean = () => false): Promise<number> {
+/** Dispatch for `seconds`, or until `done`: triggers kept in flight; returns deliveries/s over the window. */
+async function load(app: App, receiver: Receiver, seconds: number, done: () => boolean = () => false): Promise<number> {
   const started = performance.now();
-  const until = started + LOAD_S * 1000;
+  const until = started + seconds * 1000;
   const before = receiver.count();
   await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
     while (performance.now() < until && !done()) await app.trigger('bench', { type: 'manual', body: null });
@@ -123,14 +125,56 @@ async function load(app: App, receiver: Receiver, done: () => boolean = () => fa
   return (receiver.count() - before) / ((performance.now() - started) / 1000);
 }
 
-/** Prunes what is older than a week with the pruner Hookline runs, timing each of its calls. */
-async function pruneAll(app: App): Promise<number[]> {
+/** Hookline's own pruner, keeping `retentionMs`, with each of its calls timed. */
+function timedPruner(app: App, retentionMs: number, intervalMs: number) {
   const took: number[] = [];
-  const options = { retentionMs: 7 * 86_400_000, intervalMs: 3_600_000, batch: DEFAULTS.prune_batch };
+  const options = { retentionMs, intervalMs, batch: DEFAULTS.prune_batch };
   const pruner = createPruner({ store: app.store, clock: systemClock, log: app.log, options, onCall: (ms) => took.push(ms) });
-  await pruner.pruneNow();
-  return took;
+  return { ...pruner, took };
 }
+
+/** What the paced pruner left: pruned in calls back to back (no dispatch runs meanwhile), each timed. */
+async function pruneRest(app: App): Promise<number[]> {
+  const took: number[] = [];
+  const now = Date.now();
+  const before = now - RETENTION_MS;
+  const cutoff = { finished_before: before, received_before: before, ticks_before: before, windows_before: now - 86_400_000 };
+  for (;;) {
+    const started = performance.now();
+    const counts = await app.store.prune(cutoff, DEFAULTS.prune_batch);
+    took.push(performance.now() - started);
+    if (Object.values(counts).every((n) => n < DEFAULTS.prune_batch)) return took;
+  }
+}
+
+/**
+ * Dispatch for STEADY_S on the store as it is, with retention of STEADY_RETENTION_S pruning every
+ * few seconds: the store's size sampled every tenth of the time. It should stop growing once the
+ * first executions are older than the retention.
+ */
+async function steady(app: App, receiver: Receiver, side: Side): Promise<{ rate: number; sizes: number[] }> {
+  const pruner = timedPruner(app, STEADY_RETENTION_S * 1000, 5_000);
+  pruner.start();
+  const sizes = [await side.size()];
+  let done = false;
+  const sampling = (async () => {
+    while (!done) {
+      await new Promise((r) => setTimeout(r, (STEADY_S * 1000) / 10));
+      if (!done) sizes.push(await side.size());
+    }
+  })();
+  const rate = await load(app, receiver, STEADY_S);
+  done = true;
+  await sampling;
+  sizes.push(await side.size());
+  await pruner.stop();
+  return { rate, sizes };
+}
+
+const timings = (took: number[]) => {
+  const sorted = [...took].sort((a, b) => a - b);
+  return `${took.length} calls, p99 ${percentile(sorted, 99).toFixed(0)} ms, longest ${(sorted.at(-1) ?? 0).toFixed(0)} ms`;
+};
 
 async function bench(store: string, receiver: Receiver, dir: string) {
   const schema = `retention_${process.pid}`;
@@ -138,29 +182,47 @@ async function bench(store: string, receiver: Receiver, dir: string) {
   const config = parseConfig({ port: 0, database, database_schema: store === 'postgres' ? schema : undefined, log_level: 'warn', secret_key: newSecretKey(), egress: { allow: ['127.0.0.0/8'] } });
   const app = await createApp(config, { log: createLogger('warn') });
   const side = store === 'postgres' ? await postgresSide(schema) : sqliteSide(database);
+  const probe = store === 'postgres' ? await probePostgres(POSTGRES_URL) : probeSqlite(database);
   try {
     await app.listen();
     const put = await app.server.inject({ method: 'PUT', url: '/api/v1/jobs/bench', payload: { id: 'bench', webhook: { url: receiver.url } } });
     if (put.statusCode >= 300) throw new Error(`the job could not be written: ${put.body}`);
     const empty = await side.size();
+    probe.phase('steady');
+    const held = STEADY_S > 0 ? await steady(app, receiver, side) : undefined;
+    if (held) {
+      const { rate, sizes } = held;
+      const half = sizes[Math.floor(sizes.length / 2)];
+      console.log(`${store}: steady load ${STEADY_S} s at ${rate.toFixed(0)} deliveries/s, retention ${STEADY_RETENTION_S} s: size ${sizes.map(mb).join(' → ')}`);
+      console.log(`${store} steady growth over the second half: ${(((sizes.at(-1)! - half) / half) * 100).toFixed(1)}%`);
+    }
+    probe.phase('fill');
     const filling = performance.now();
     for (let from = 1; from <= EXECUTIONS; from += FILL_CHUNK) await side.fill(from, Math.min(EXECUTIONS, from + FILL_CHUNK - 1));
     const filled = await side.size();
     console.log(`${store}: ${EXECUTIONS} finished executions written in ${((performance.now() - filling) / 1000).toFixed(0)} s`);
-    const alone = await load(app, receiver);
-    // Dispatch runs while the store prunes, until it has pruned all or LOAD_S have passed; then the rest is pruned.
+    probe.phase('alone');
+    const alone = await load(app, receiver, LOAD_S);
+    // Dispatch runs while the paced pruner prunes, until it has pruned all or LOAD_S have passed.
+    probe.phase('pruning');
+    const pruner = timedPruner(app, RETENTION_MS, 3_600_000);
     let pruned = false;
-    const pruning = pruneAll(app).finally(() => (pruned = true));
-    const during = await load(app, receiver, () => pruned);
-    const took = await pruning;
+    const pruning = pruner.pruneNow().finally(() => (pruned = true));
+    const during = await load(app, receiver, LOAD_S, () => pruned);
+    await pruner.stop();
+    await pruning;
+    probe.phase('rest');
+    const restStarted = performance.now();
+    const rest = await pruneRest(app);
+    const restS = (performance.now() - restStarted) / 1000;
     const sizePruned = await side.size();
-    const sorted = [...took].sort((a, b) => a - b);
-    console.log(
-      `${store}: dispatch alone ${alone.toFixed(0)} deliveries/s, while pruning ${during.toFixed(0)}/s (${((during / alone) * 100).toFixed(0)}%); ` +
-        `${took.length} prune calls, p99 ${percentile(sorted, 99).toFixed(0)} ms, longest ${sorted.at(-1)!.toFixed(0)} ms; ` +
-        `size empty ${mb(empty)}, filled ${mb(filled)}, pruned ${mb(sizePruned)}`,
-    );
+    const locks = await probe.stop();
+    console.log(`${store}: dispatch alone ${alone.toFixed(0)} deliveries/s, while pruning ${during.toFixed(0)}/s (${((during / alone) * 100).toFixed(0)}%); paced prune ${timings(pruner.took)}`);
+    console.log(`${store}: the rest pruned back to back in ${restS.toFixed(0)} s: ${timings(rest)}`);
+    for (const phase of ['steady', 'alone', 'pruning', 'rest']) console.log(`${store} locks, ${phase}: ${showLocks(locks.get(phase))}`);
+    console.log(`${store}: size empty ${mb(empty)}, filled ${mb(filled)}, pruned ${mb(sizePruned)}`);
     console.log(`${store} dispatch while pruning / alone: ${(during / alone).toFixed(2)}`);
+    console.log(`${store} longest lock while pruning: ${Math.max(locks.get('pruning')?.longest ?? 0, locks.get('rest')?.longest ?? 0).toFixed(1)} ms`);
   } finally {
     await app.close();
     await side.close();
@@ -173,7 +235,7 @@ async function main() {
   const receiver = await startReceiver();
   const dir = mkdtempSync(join(tmpdir(), 'hookline-retention-'));
   try {
-    console.log(`${EXECUTIONS} old executions; ${IN_FLIGHT} triggers in flight for ${LOAD_S} s alone, then up to ${LOAD_S} s while pruning (batches of at most ${DEFAULTS.prune_batch})`);
+    console.log(`${EXECUTIONS} old executions; ${IN_FLIGHT} triggers in flight for ${LOAD_S} s alone, then up to ${LOAD_S} s while pruning (batches of at most ${DEFAULTS.prune_batch}); steady phase ${STEADY_S} s`);
     for (const store of STORES) await bench(store, receiver, dir);
   } finally {
     await receiver.close();

@@ -1,20 +1,30 @@
 /**
  * Group commit: callers add one item each and get its own result, while the items that arrive
- * together are written in one transaction. One batch is written at a time; what arrives meanwhile
- * forms the next, which starts the moment the last one's write ends, before that one's callers are
- * answered, so the store is not kept waiting on them. If a batch fails, its items are tried one by
- * one, so one bad item cannot fail the others — unless the store itself is unavailable: then every
- * item fails at once, since trying each alone would only make each caller wait longer for a 503.
+ * together are written in one transaction. Up to `inFlight` batches are written at a time (one by
+ * default): what arrives meanwhile forms the next, which starts the moment a write ends, before that
+ * one's callers are answered, so the store is not kept waiting on them. A second batch in flight
+ * keeps a store that serves calls in order busy through the round trip of answering the first.
+ * If a batch fails, its items are tried one by one, so one bad item cannot fail the others —
+ * unless the store itself is unavailable: then every item fails at once, since trying each alone
+ * would only make each caller wait longer for a 503.
  */
 import { isStoreUnavailable } from './store-unavailable.js';
 
-export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, options: { maxBatch?: number; onWrite?: (ms: number) => void } = {}) {
+export interface GroupCommitOptions {
+  maxBatch?: number;
+  /** Batches written at once. More than one only where concurrent transactions of the items are safe. */
+  inFlight?: number;
+  onWrite?: (ms: number) => void;
+}
+
+export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, options: GroupCommitOptions = {}) {
   const maxBatch = options.maxBatch ?? 512;
+  const maxInFlight = options.inFlight ?? 1;
   type Entry = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
   let queue: Entry[] = [];
-  let driving: Promise<void> | undefined;
   let scheduled = false;
-  /** Batches being tried item by item after they failed whole. */
+  /** Batches being written, and batches being tried item by item after they failed whole. */
+  const writing = new Set<Promise<void>>();
   const retrying = new Set<Promise<void>>();
 
   const take = (): Entry[] => {
@@ -23,30 +33,28 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, opt
     return batch;
   };
 
-  const written = (batch: Entry[]) => {
-    const started = performance.now();
-    return write(batch.map((b) => b.item)).then(
-      (results) => {
-        options.onWrite?.(performance.now() - started);
-        return { results };
-      },
-      (error: unknown) => ({ error }),
-    );
+  /** Sends batches until `inFlight` are being written or nothing is left. */
+  const pump = (): void => {
+    scheduled = false;
+    while (writing.size < maxInFlight && queue.length > 0) send(take());
   };
 
-  /** Writes batches back to back until the queue is empty. */
-  const drive = async (): Promise<void> => {
-    scheduled = false;
-    let batch = take();
-    let pending = written(batch);
-    while (batch.length > 0) {
-      const outcome = await pending;
-      const done = batch;
-      batch = take();
-      if (batch.length > 0) pending = written(batch);
-      if ('results' in outcome) done.forEach((b, i) => b.resolve(outcome.results[i]));
-      else answerAlone(done, outcome.error);
-    }
+  const send = (batch: Entry[]): void => {
+    const started = performance.now();
+    const done = write(batch.map((b) => b.item)).then(
+      (results) => {
+        options.onWrite?.(performance.now() - started);
+        writing.delete(done);
+        pump();
+        batch.forEach((b, i) => b.resolve(results[i]));
+      },
+      (error: unknown) => {
+        writing.delete(done);
+        pump();
+        answerAlone(batch, error);
+      },
+    );
+    writing.add(done);
   };
 
   const answerAlone = (batch: Entry[], error: unknown): void => {
@@ -61,14 +69,9 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, opt
   };
 
   const schedule = () => {
-    if (scheduled || driving) return;
+    if (scheduled || writing.size >= maxInFlight) return;
     scheduled = true;
-    setImmediate(() => {
-      driving = drive().finally(() => {
-        driving = undefined;
-        if (queue.length > 0) schedule();
-      });
-    });
+    setImmediate(pump);
   };
 
   return {
@@ -80,8 +83,9 @@ export function createGroupCommit<I, O>(write: (items: I[]) => Promise<O[]>, opt
     },
     /** Resolves once everything added so far is written. */
     async settle(): Promise<void> {
-      while (queue.length > 0 || driving || scheduled || retrying.size > 0) {
-        await (driving ?? (retrying.size > 0 ? Promise.race(retrying) : new Promise((r) => setImmediate(r))));
+      while (queue.length > 0 || scheduled || writing.size > 0 || retrying.size > 0) {
+        const busy = [...writing, ...retrying];
+        await (busy.length > 0 ? Promise.race(busy) : new Promise((r) => setImmediate(r)));
       }
     },
   };
