@@ -77,7 +77,7 @@ export function probeSqlite(file: string): LockProbe {
 }
 
 const ACTIVITY = `
-SELECT COALESCE(MAX(EXTRACT(EPOCH FROM clock_timestamp() - xact_start) * 1000) FILTER (WHERE query ILIKE 'DELETE FROM%'), 0) AS deleting,
+SELECT COALESCE(MAX(EXTRACT(EPOCH FROM clock_timestamp() - xact_start) * 1000) FILTER (WHERE query ~ 'DELETE FROM'), 0) AS deleting,
        COALESCE(MAX(EXTRACT(EPOCH FROM clock_timestamp() - query_start) * 1000) FILTER (WHERE wait_event_type = 'Lock'), 0) AS waiting
 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`;
 

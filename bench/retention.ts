@@ -1,11 +1,11 @@
 /**
  * bench:retention — retention at scale, on SQLite and on PostgreSQL. For each store:
- * 1. steady: dispatch (64 triggers in flight, delivered to a receiver on 127.0.0.1) for
+ * 1. steady: BENCH_STEADY_RATE triggers a second (delivered to a receiver on 127.0.0.1) for
  *    BENCH_STEADY_S on the empty store with retention BENCH_STEADY_RETENTION_S, the store's size
- *    sampled as it goes: it should stop growing once retention catches up with the load;
+ *    sampled as it goes: it should stop growing once the first executions pass the retention;
  * 2. BENCH_EXECUTIONS finished executions a month old (each with its run and attempt) written
  *    straight into the tables;
- * 3. dispatch alone for BENCH_LOAD_S, then as long again while Hookline's paced pruner works
+ * 3. dispatch (64 triggers in flight) alone for BENCH_LOAD_S, then as long again while Hookline's paced pruner works
  *    (retention a week); then what is left pruned in calls back to back.
  * Prints deliveries/s alone and while pruning, the prune calls' durations, the store's size, and
  * in every phase how long the store's locks were held, seen from outside (bench/lock-probes.ts).
@@ -34,6 +34,7 @@ const LOAD_S = Number(process.env.BENCH_LOAD_S ?? 10);
 /** The steady phase: dispatch this long on the empty store with a retention of STEADY_RETENTION_S (0 skips it). */
 const STEADY_S = Number(process.env.BENCH_STEADY_S ?? 120);
 const STEADY_RETENTION_S = Number(process.env.BENCH_STEADY_RETENTION_S ?? 15);
+const STEADY_RATE = Number(process.env.BENCH_STEADY_RATE ?? 1000);
 /** The retention the old executions are pruned to. */
 const RETENTION_MS = 7 * 86_400_000;
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
@@ -114,6 +115,24 @@ async function startReceiver() {
 }
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
+/** Triggers at `rate` per second for `seconds` (at most IN_FLIGHT × 4 waiting); returns deliveries/s over the window. */
+async function steadyLoad(app: App, receiver: Receiver, rate: number, seconds: number): Promise<number> {
+  const started = performance.now();
+  const before = receiver.count();
+  const waiting = new Set<Promise<unknown>>();
+  let fired = 0;
+  while (performance.now() - started < seconds * 1000) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate);
+    for (; fired < due && waiting.size < IN_FLIGHT * 4; fired++) {
+      const call = app.trigger('bench', { type: 'manual', body: null }).finally(() => waiting.delete(call));
+      waiting.add(call);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await Promise.all(waiting);
+  return (receiver.count() - before) / ((performance.now() - started) / 1000);
+}
+
 /** Dispatch for `seconds`, or until `done`: triggers kept in flight; returns deliveries/s over the window. */
 async function load(app: App, receiver: Receiver, seconds: number, done: () => boolean = () => false): Promise<number> {
   const started = performance.now();
@@ -163,7 +182,7 @@ async function steady(app: App, receiver: Receiver, side: Side): Promise<{ rate:
       if (!done) sizes.push(await side.size());
     }
   })();
-  const rate = await load(app, receiver, STEADY_S);
+  const rate = await steadyLoad(app, receiver, STEADY_RATE, STEADY_S);
   done = true;
   await sampling;
   sizes.push(await side.size());
@@ -208,16 +227,17 @@ async function bench(store: string, receiver: Receiver, dir: string) {
     const pruner = timedPruner(app, RETENTION_MS, 3_600_000);
     let pruned = false;
     const pruning = pruner.pruneNow().finally(() => (pruned = true));
+    const pacedStarted = performance.now();
     const during = await load(app, receiver, LOAD_S, () => pruned);
     await pruner.stop();
-    await pruning;
+    const pacedRate = (await pruning).executions / ((performance.now() - pacedStarted) / 1000);
     probe.phase('rest');
     const restStarted = performance.now();
     const rest = await pruneRest(app);
     const restS = (performance.now() - restStarted) / 1000;
     const sizePruned = await side.size();
     const locks = await probe.stop();
-    console.log(`${store}: dispatch alone ${alone.toFixed(0)} deliveries/s, while pruning ${during.toFixed(0)}/s (${((during / alone) * 100).toFixed(0)}%); paced prune ${timings(pruner.took)}`);
+    console.log(`${store}: dispatch alone ${alone.toFixed(0)} deliveries/s, while pruning ${during.toFixed(0)}/s (${((during / alone) * 100).toFixed(0)}%); paced prune ${timings(pruner.took)}, ${pacedRate.toFixed(0)} executions/s`);
     console.log(`${store}: the rest pruned back to back in ${restS.toFixed(0)} s: ${timings(rest)}`);
     for (const phase of ['steady', 'alone', 'pruning', 'rest']) console.log(`${store} locks, ${phase}: ${showLocks(locks.get(phase))}`);
     console.log(`${store}: size empty ${mb(empty)}, filled ${mb(filled)}, pruned ${mb(sizePruned)}`);

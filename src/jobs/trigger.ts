@@ -6,7 +6,7 @@ import type { CreatedExecution, JobRow, NewExecution, Store } from '../store/sto
 import { JobGoneError } from '../store/insert-execution.js';
 import { parseSpec } from './job-codec.js';
 import { newExecution } from './new-execution.js';
-import { handOver, leaseFirstTasks, type HandOff } from '../worker/hand-off.js';
+import { handOver, leaseFirstTasks, type HandOff } from './hand-off.js';
 
 export interface TriggerInput {
   type: 'manual' | 'webhook';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { createLoop } from '../loop.js';
-import type { PruneCounts, Store } from '../store/store.js';
+import { PRUNED_TABLES, type PruneCounts, type Store } from '../store/store.js';
 
 export interface PrunerOptions {
   /** Kept this long; undefined keeps everything. */
@@ -28,7 +28,9 @@ const DUTY = 0.2;
 /**
  * Retention: finished executions (with their runs and attempts), invocation logs and schedule
  * ticks older than the retention are deleted, in batches, at start and every interval. Any number
- * of nodes may prune side by side; a row deleted twice is deleted once.
+ * of nodes may prune side by side; a row deleted twice is deleted once. Where the database does not
+ * reuse the space of deleted rows by itself (PostgreSQL with autovacuum off), the pruned tables are
+ * vacuumed after a prune that deleted anything, so a store at a steady load stops growing.
  */
 export function createPruner(deps: {
   store: Store;
@@ -41,24 +43,38 @@ export function createPruner(deps: {
   const { store, clock, log, options } = deps;
   /** Set while the pruner stops: a long backlog is left for the next start, not pruned to its end first. */
   let stopping = false;
+  /** The batch of the next call: learned from the calls before, in this pass and the ones before it. */
+  let batch = Math.min(options.batch, FIRST_BATCH);
   /** Prunes until nothing old is left, in calls paced to leave the store to the work; returns how much went. */
   async function pruneNow(): Promise<PruneCounts> {
     const total: PruneCounts = { executions: 0, invocations: 0, ticks: 0, rate_counts: 0, rollups: 0 };
     const now = clock.now();
     const before = options.retentionMs === undefined ? 0 : now - options.retentionMs;
     const cutoff = { finished_before: before, received_before: before, ticks_before: before, windows_before: now - RATE_COUNT_KEEP_MS };
-    let batch = Math.min(options.batch, FIRST_BATCH);
     for (;;) {
       const started = performance.now();
       const counts = await store.prune(cutoff, batch);
       const took = performance.now() - started;
       deps.onCall?.(took);
       for (const kind of Object.keys(total) as Array<keyof PruneCounts>) total[kind] += counts[kind];
-      if (stopping || Object.values(counts).every((n) => n < batch)) return total;
+      if (stopping || Object.values(counts).every((n) => n < batch)) break;
       if (took > CALL_TARGET_MS) batch = Math.max(MIN_BATCH, Math.floor(batch / 2));
       else if (took < CALL_TARGET_MS / 2) batch = Math.min(options.batch, batch * 2);
       await new Promise((r) => setTimeout(r, took * (1 / DUTY - 1)));
     }
+    if (Object.values(total).some((n) => n > 0)) await reclaimSpace();
+    return total;
+  }
+
+  /** Where the database needs telling (PostgreSQL without autovacuum), the pruned tables' space is made reusable. */
+  async function reclaimSpace(): Promise<void> {
+    const vacuumed: string[] = [];
+    for (const table of PRUNED_TABLES) {
+      if (stopping) break;
+      if (!(await store.reclaim(table))) break;
+      vacuumed.push(table);
+    }
+    if (vacuumed.length > 0) log.info({ vacuumed }, 'retention: pruned tables vacuumed, since autovacuum is off');
   }
 
   const loop = createLoop(clock, async (sleep) => {

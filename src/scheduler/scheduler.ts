@@ -4,7 +4,7 @@ import { DEFAULTS } from '../config/defaults.js';
 import { parseSpec } from '../jobs/job-codec.js';
 import { newExecution } from '../jobs/new-execution.js';
 import type { DueJob, FireResult, PlannedTick, Store, TickFiring } from '../store/store.js';
-import { handOver, leaseFirstTasks, type HandOff, type Leased } from '../worker/hand-off.js';
+import { handOver, leaseFirstTasks, type HandOff, type Leased } from '../jobs/hand-off.js';
 import { planTicks } from './plan-ticks.js';
 import { scheduleFor } from './schedule.js';
 import { createLoop } from '../loop.js';

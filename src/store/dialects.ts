@@ -5,6 +5,7 @@ export const SQLITE: Dialect = {
   claimLock: '',
   multiNode: false,
   writingCtes: false,
+  reusesFreedSpace: true,
   nowSql: `SELECT CAST((julianday('now') - 2440587.5) * 86400000 AS BIGINT) AS now`,
 };
 
@@ -13,6 +14,7 @@ export const POSTGRES: Dialect = {
   claimLock: 'FOR UPDATE SKIP LOCKED',
   multiNode: true,
   writingCtes: true,
+  reusesFreedSpace: false,
   nowSql: `SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) AS now`,
 };
 

@@ -21,4 +21,9 @@ export interface Dialect {
   writingCtes: boolean;
   /** What the database reads as now, in epoch milliseconds: the one clock nodes sharing it agree on. */
   nowSql: string;
+  /**
+   * The space of deleted rows is reused without help (SQLite's free pages). Where it is not, rows a
+   * prune deleted wait for a VACUUM (PostgreSQL), which Hookline runs itself when autovacuum is off.
+   */
+  reusesFreedSpace: boolean;
 }

@@ -121,6 +121,12 @@ export interface PruneCutoff {
   windows_before: number;
 }
 
+/** The tables retention deletes from, whose space may need reclaiming after (Store.reclaim). */
+export const PRUNED_TABLES = [
+  'invocations', 'executions', 'runs', 'attempts', 'ticks', 'rate_counts', 'attempt_minutes', 'failure_minutes', 'endpoint_minutes',
+] as const;
+export type PrunedTable = (typeof PRUNED_TABLES)[number];
+
 export interface PruneCounts {
   executions: number;
   invocations: number;

@@ -10,7 +10,12 @@ import * as q from './hook-queries.js';
 import { insertExecutions } from './insert-execution.js';
 import { ROWS_PER_STATEMENT } from './queries.js';
 import { RATE_LIMITED_STATUS, type InvocationOutcome, type NewInvocation, type RateLimit } from './hook-rows.js';
-import type { NewExecution } from './rows.js';
+
+/** A call that is not stale, with its outcome. */
+interface Taken {
+  item: NewInvocation;
+  outcome: InvocationOutcome;
+}
 
 interface Counter {
   scope: string;
@@ -29,10 +34,11 @@ export async function recordInvocations(tx: Driver, items: NewInvocation[], wind
     if (limited) return { id: item.id, result: 'rate_limited', status_code: RATE_LIMITED_STATUS, limited };
     return { id: item.id, result: item.result, status_code: item.status_code };
   });
-  await startExecutions(tx, items, outcomes, windowMs);
-  await insertInvocations(tx, items.filter((item) => !stale.has(item)), outcomes.filter((o) => o.result !== 'stale'));
+  const taken = items.flatMap((item, i): Taken[] => (stale.has(item) ? [] : [{ item, outcome: outcomes[i] }]));
+  await startExecutions(tx, taken, windowMs);
+  await insertInvocations(tx, taken);
   for (const c of counters.values()) if (c.taken > 0) await tx.execute(q.SET_RATE_COUNT, [c.count, c.scope, c.window_start]);
-  await touchHooks(tx, items.filter((item) => !stale.has(item)));
+  await touchHooks(tx, taken.map((t) => t.item));
   return outcomes;
 }
 
@@ -79,11 +85,8 @@ function takeLimits(limits: RateLimit[], counters: Map<string, Counter>): RateLi
 }
 
 /** Writes the executions of the calls accepted, and tells each outcome its execution. */
-async function startExecutions(tx: Driver, items: NewInvocation[], outcomes: InvocationOutcome[], windowMs: number): Promise<void> {
-  const starting: Array<{ outcome: InvocationOutcome; execution: NewExecution }> = [];
-  items.forEach((item, i) => {
-    if (outcomes[i].result === 'accepted' && item.execution) starting.push({ outcome: outcomes[i], execution: item.execution });
-  });
+async function startExecutions(tx: Driver, taken: Taken[], windowMs: number): Promise<void> {
+  const starting = taken.flatMap(({ item, outcome }) => (outcome.result === 'accepted' && item.execution ? [{ outcome, execution: item.execution }] : []));
   if (starting.length === 0) return;
   // The hooks were just read, so their jobs exist.
   const created = await insertExecutions(tx, starting.map((s) => s.execution), windowMs, true);
@@ -91,9 +94,8 @@ async function startExecutions(tx: Driver, items: NewInvocation[], outcomes: Inv
 }
 
 /** Every call's invocation; a call that started an execution has its headers and body kept there, not twice. */
-async function insertInvocations(tx: Driver, items: NewInvocation[], outcomes: InvocationOutcome[]): Promise<void> {
-  const rows = items.map((item, i) => {
-    const outcome = outcomes[i];
+async function insertInvocations(tx: Driver, taken: Taken[]): Promise<void> {
+  const rows = taken.map(({ item, outcome }) => {
     const started = outcome.execution !== undefined && !outcome.execution.reused;
     const reason = outcome.limited?.reason ?? (outcome.execution?.reused ? 'a repeated delivery: the first execution stands for it' : item.reason);
     return [

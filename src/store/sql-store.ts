@@ -7,7 +7,7 @@ import { findExecutionsQuery, lastExecutionsQuery } from './execution-queries.js
 import { insertExecution, insertExecutions } from './insert-execution.js';
 import * as endpoints from './endpoint-store.js';
 import * as hooks from './hook-store.js';
-import { prune } from './prune.js';
+import { prune, reclaim } from './prune.js';
 import { recordInvocations } from './record-invocations.js';
 import { retryExecution } from './retry-execution.js';
 import { completeRuns } from './complete-runs.js';
@@ -152,7 +152,8 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     recordInvocations: (items, windowMs) => db.transaction((tx) => recordInvocations(tx, items, windowMs)),
     setInvocationStatus: (id, statusCode) => hooks.setInvocationStatus(db, id, statusCode),
     listInvocations: (hookId, limit, before, result) => hooks.listInvocations(db, hookId, limit, before, result),
-    prune: (cutoff, batch) => prune(db, cutoff, batch),
+    prune: (cutoff, batch) => prune(db, dialect, cutoff, batch),
+    reclaim: (table) => reclaim(db, dialect, table),
 
     listRuns: (executionId) => db.query<RunRow>(r.LIST_RUNS, [executionId]),
     async backlog(now) {

@@ -11,6 +11,7 @@ import type {
   NewInvocation,
   PruneCounts,
   PruneCutoff,
+  PrunedTable,
   UnaddressedHook,
 } from './hook-rows.js';
 
@@ -122,6 +123,8 @@ export interface Store {
   listInvocations(hookId: string, limit: number, before?: InvocationCursor, result?: InvocationResult): Promise<InvocationRow[]>;
   /** Deletes up to `batch` rows of each kind older than the cutoff; returns how many went. */
   prune(cutoff: PruneCutoff, batch: number): Promise<PruneCounts>;
+  /** After pruning, makes the space of a table's deleted rows reusable if the database will not by itself; whether it did. */
+  reclaim(table: PrunedTable): Promise<boolean>;
   /** The database's own clock, in epoch milliseconds. */
   databaseNow(): Promise<number>;
 

@@ -9,7 +9,7 @@ import { completionOf, UnpreparedRun, type PreparedCall, type PrepareRun } from 
 import type { createSpecCache } from '../jobs/spec-cache.js';
 import { createSleeper } from '../sleeper.js';
 import { createOutcomeRecorder } from './outcome-recorder.js';
-import type { HandOff } from './hand-off.js';
+import type { HandOff } from '../jobs/hand-off.js';
 import { attemptOutcome, type Metrics } from '../metrics/metrics.js';
 
 export interface WorkerOptions {

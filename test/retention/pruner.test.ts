@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import pg from 'pg';
 import { createPruner } from '../../src/retention/pruner.js';
 import { withNode } from '../support/fixture.js';
 import { createHookJob, hookUrl, invocationsOf } from '../support/hooks.js';
 import { createJob, waitForExecution } from '../support/jobs.js';
 import { reply } from '../support/receiver.js';
 import { executionsOf, ticksOf } from '../support/schedules.js';
-import { STORE_KINDS } from '../support/stores.js';
+import { sideStatements } from '../support/side-database.js';
+import { STORE_KINDS, type TestDatabase } from '../support/stores.js';
 import { waitUntil } from '../support/wait.js';
 
 const START = Date.parse('2026-06-01T12:00:00Z');
@@ -71,6 +73,30 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test('where the database does not reuse freed space by itself, the pruned tables are vacuumed', async () => {
+      await withNode(kind, { startAt: START, config: { retention: '30d' } }, async ({ db, node, clock, receiver }) => {
+        const hookId = await createHookJob(node, { id: 'hooked', webhook: { url: receiver.url } });
+        const called = await node.api('POST', hookUrl('default', 'hooked'), {});
+        await waitForExecution(node, 'hooked', called.body.id);
+        await node.app.pruner.stop();
+        if (kind.name === 'sqlite') {
+          assert.equal(await node.app.store.reclaim('executions'), false, 'SQLite reuses the pages a delete frees');
+          return;
+        }
+        // autovacuum off for this store's executions table, whatever the server's setting.
+        await sideStatements(db, ['ALTER TABLE executions SET (autovacuum_enabled = false)']);
+        clock.set(START + 31 * DAY);
+        const pruned = await node.app.pruner.pruneNow();
+        assert.deepEqual([pruned.executions, pruned.invocations], [1, 1]);
+        assert.equal((await invocationsOf(node, hookId)).length, 0);
+        const vacuumed = await vacuumedTables(db);
+        for (const table of ['executions', 'runs', 'attempts', 'invocations']) assert.ok(vacuumed.includes(table), `${table} vacuumed: ${vacuumed}`);
+        await sideStatements(db, ['ALTER TABLE executions RESET (autovacuum_enabled)']);
+        const serverAutovacuum = await sideQuery(db, `SELECT current_setting('autovacuum') AS on`);
+        assert.equal(await node.app.store.reclaim('executions'), serverAutovacuum[0].on === 'off', 'left to autovacuum when it is on');
+      });
+    });
+
     test('retention: off keeps everything', async () => {
       await withNode(kind, { startAt: START, config: { retention: 'off' } }, async ({ node, clock, receiver }) => {
         const hookId = await createHookJob(node, { id: 'kept', webhook: { url: receiver.url } });
@@ -83,4 +109,25 @@ for (const kind of STORE_KINDS) {
       });
     });
   });
+}
+
+/** The store's tables PostgreSQL's statistics show vacuumed by hand, once they show any (they are written within a second or so). */
+async function vacuumedTables(db: TestDatabase): Promise<string[]> {
+  let tables: string[] = [];
+  await waitUntil(async () => {
+    const rows = await sideQuery(db, `SELECT relname FROM pg_stat_user_tables WHERE schemaname = '${db.schema}' AND vacuum_count > 0`);
+    tables = rows.map((r) => String(r.relname));
+    return tables.length >= 4;
+  }, 10_000, 'the statistics to show the vacuums');
+  return tables.sort();
+}
+
+async function sideQuery(db: TestDatabase, sql: string): Promise<Array<Record<string, unknown>>> {
+  const client = new pg.Client(db.database);
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
 }

@@ -86,6 +86,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     setInvocationStatus: forward('setInvocationStatus'),
     listInvocations: forward('listInvocations'),
     prune: forward('prune'),
+    reclaim: forward('reclaim'),
     listRuns: forward('listRuns'),
     backlog: forward('backlog'),
     overview: forward('overview'),
