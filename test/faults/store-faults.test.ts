@@ -11,6 +11,7 @@ import { KEY, hookUrl } from '../support/hooks.js';
 import { createJob, waitForExecution } from '../support/jobs.js';
 import { startReceiver } from '../support/receiver.js';
 import { POSTGRES_URL, STORE_KINDS, type TestDatabase } from '../support/stores.js';
+import { openStore } from '../../src/store/open-store.js';
 import { openPostgresDriver } from '../../src/store/postgres/postgres-driver.js';
 import { isStoreUnavailable } from '../../src/store/store-unavailable.js';
 
@@ -40,6 +41,18 @@ describe('store faults', () => {
       assert.equal(isStoreUnavailable(lost), true, 'a connection ended by the server is the store unavailable');
     } finally {
       await driver.close();
+    }
+  });
+
+  test('SQLite: calls sent while the store thread starts wait for it, and are not refused as if they had waited behind a lock', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookline-start-'));
+    // A busy timeout far shorter than the thread takes to start (it loads its modules first).
+    const store = await openStore({ database: join(dir, 'hookline.db'), busyTimeoutMs: 10 });
+    try {
+      assert.deepEqual(await store.listJobs(1), []);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -15,6 +15,8 @@ import { StoreUnavailableError } from '../store-unavailable.js';
 const options = workerData as SqliteOptions;
 let store: Store | undefined = createSqlStore(openSqliteDriver(options), SQLITE);
 const port = parentPort!;
+/** Calls sent while the thread was starting waited for it, not behind another call or a lock. */
+const readyAt = Date.now();
 
 /**
  * Calls are served one at a time, in order. While another process holds the database locked, each
@@ -25,7 +27,7 @@ const port = parentPort!;
 let line: Promise<void> = Promise.resolve();
 port.on('message', ({ id, method, args, sentAt }: StoreCall) => {
   line = line.then(async () => {
-    const waited = Date.now() - sentAt;
+    const waited = Date.now() - Math.max(sentAt, readyAt);
     if (waited > options.busyTimeoutMs) {
       const err = new StoreUnavailableError(`the SQLite store is busy: the call waited ${waited} ms for its turn`, 'SQLITE_BUSY');
       port.postMessage({ id, error: encodeError(err) });
