@@ -69,7 +69,11 @@ export function probeSqlite(file: string): LockProbe {
     async stop() {
       Atomics.store(ctl, 0, 1);
       const by = new Map<string, number[]>();
-      for (const [phase, ms] of await waits) by.set(phases[phase], [...(by.get(phases[phase]) ?? []), ms]);
+      for (const [phase, ms] of await waits) {
+        const name = phases[phase];
+        if (!by.has(name)) by.set(name, []);
+        by.get(name)!.push(ms);
+      }
       await worker.terminate();
       return new Map([...by].map(([name, ms]) => [name, summary(ms)]));
     },
@@ -93,7 +97,8 @@ export async function probePostgres(url: string): Promise<LockProbe> {
     while (!stopped) {
       const phase = current;
       const { rows } = await client.query<{ deleting: number; waiting: number }>(ACTIVITY);
-      deleting.set(phase, [...(deleting.get(phase) ?? []), Number(rows[0].deleting)]);
+      if (!deleting.has(phase)) deleting.set(phase, []);
+      deleting.get(phase)!.push(Number(rows[0].deleting));
       waiting.set(phase, Math.max(waiting.get(phase) ?? 0, Number(rows[0].waiting)));
       await new Promise((r) => setTimeout(r, SAMPLE_EVERY_MS));
     }
