@@ -45,8 +45,21 @@ export function createPruner(deps: {
   let stopping = false;
   /** The batch of the next call: learned from the calls before, in this pass and the ones before it. */
   let batch = Math.min(options.batch, FIRST_BATCH);
+  /** Passes running, whether the loop's or called directly: stopping waits for them, and they for the call in hand. */
+  const passes = new Set<Promise<PruneCounts>>();
+
   /** Prunes until nothing old is left, in calls paced to leave the store to the work; returns how much went. */
   async function pruneNow(): Promise<PruneCounts> {
+    const pass = prunePass();
+    passes.add(pass);
+    try {
+      return await pass;
+    } finally {
+      passes.delete(pass);
+    }
+  }
+
+  async function prunePass(): Promise<PruneCounts> {
     const total: PruneCounts = { executions: 0, invocations: 0, ticks: 0, rate_counts: 0, rollups: 0 };
     const now = clock.now();
     const before = options.retentionMs === undefined ? 0 : now - options.retentionMs;
@@ -92,7 +105,12 @@ export function createPruner(deps: {
     start: loop.start,
     async stop(): Promise<void> {
       stopping = true;
-      await loop.stop().finally(() => (stopping = false));
+      try {
+        await loop.stop();
+        await Promise.allSettled([...passes]);
+      } finally {
+        stopping = false;
+      }
     },
   };
 }
