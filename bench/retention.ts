@@ -229,6 +229,7 @@ async function bench(store: string, receiver: Receiver, dir: string) {
     const pruning = pruner.pruneNow().finally(() => (pruned = true));
     const pacedStarted = performance.now();
     const during = await load(app, receiver, LOAD_S, () => pruned);
+    console.log(`${store}: dispatch alone ${alone.toFixed(0)} deliveries/s, while pruning ${during.toFixed(0)}/s (${((during / alone) * 100).toFixed(0)}%); prune calls so far ${timings(pruner.took)}`);
     await pruner.stop();
     const pacedRate = (await pruning).executions / ((performance.now() - pacedStarted) / 1000);
     probe.phase('rest');
