@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import type { Store } from '../store/store.js';
+import { kindOf } from '../value-kind.js';
 import { endpointView, type EndpointCodec } from './endpoint-codec.js';
 import { canonical, dryRunQuery, RESULT_HEADER, type ApplyResult } from '../api/apply-result.js';
 import { pageOnlyQuery, parseQuery } from '../api/query.js';
@@ -16,7 +17,8 @@ function readEndpoint(input: unknown, pathName?: string): Endpoint {
   if (!body) throw badRequest('the body must be a JSON object', 'body');
   const { created_at: _c, updated_at: _u, ...fields } = body;
   if (pathName !== undefined && fields.name !== undefined && fields.name !== pathName) {
-    throw badRequest(`name ${String(fields.name)} does not match the URL's ${pathName}`, 'name');
+    if (typeof fields.name !== 'string') throw badRequest(`name: expected a string, got ${kindOf(fields.name)}`, 'name');
+    throw badRequest(`name ${fields.name} does not match the URL's ${pathName}`, 'name');
   }
   const parsed = endpointSchema.safeParse(pathName === undefined ? fields : { ...fields, name: pathName }, PARSE_OPTIONS);
   if (!parsed.success) throw zodToHttpError(parsed.error);

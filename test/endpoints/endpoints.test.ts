@@ -36,6 +36,9 @@ for (const kind of STORE_KINDS) {
         assert.equal(replaced.status, 200, replaced.text);
         assert.equal(replaced.body.timeout, '5s');
         assert.equal((await node.api('PUT', '/api/v1/endpoints/new-one', { url: receiver.url })).status, 201);
+        // A name in the body that is not a string (even one whose toString is not a function) is a 400 naming it.
+        const odd = await node.api('PUT', '/api/v1/endpoints/slack', { name: { toString: false }, url: receiver.url });
+        assert.deepEqual([odd.status, odd.body.error.field, odd.body.error.message], [400, 'name', 'name: expected a string, got an object']);
         assert.equal((await node.api('DELETE', '/api/v1/endpoints/plain')).status, 204);
         assert.equal((await node.api('GET', '/api/v1/endpoints/plain')).status, 404);
         assert.equal((await node.api('DELETE', '/api/v1/endpoints/plain')).status, 404);
