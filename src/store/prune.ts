@@ -4,22 +4,16 @@ import type { PruneCounts, PruneCutoff, PrunedTable } from './hook-rows.js';
 
 /** One batch of each kind older than the cutoff; executions take their runs and attempts with them, and the counts of them go too. */
 export async function prune(db: Driver, dialect: Dialect, cutoff: PruneCutoff, batch: number): Promise<PruneCounts> {
+  const deleted = new Map<q.Prune, number>();
   if (dialect.writingCtes) {
-    const params = [cutoff.received_before, cutoff.finished_before, cutoff.ticks_before, cutoff.windows_before, cutoff.finished_before, cutoff.finished_before, cutoff.finished_before];
-    const [counts] = await db.query<PruneCounts>(q.PRUNE_ALL, params.flatMap((before) => [before, batch]));
-    return counts;
+    const [row] = await db.query<Record<string, number | string>>(q.pruneAll(dialect), q.PRUNES.flatMap((p) => [cutoff[p.before], batch]));
+    for (const p of q.PRUNES) deleted.set(p, Number(row[p.table]));
+  } else {
+    for (const p of q.PRUNES) deleted.set(p, await db.execute(q.pruneStatement(dialect, p), [cutoff[p.before], batch]));
   }
-  return {
-    invocations: await db.execute(q.PRUNE_INVOCATIONS, [cutoff.received_before, batch]),
-    executions: await db.execute(q.PRUNE_EXECUTIONS, [cutoff.finished_before, batch]),
-    ticks: await db.execute(q.PRUNE_TICKS, [cutoff.ticks_before, batch]),
-    rate_counts: await db.execute(q.PRUNE_RATE_COUNTS, [cutoff.windows_before, batch]),
-    // The overview's counts go with the executions they counted.
-    rollups:
-      (await db.execute(q.PRUNE_ATTEMPT_MINUTES, [cutoff.finished_before, batch])) +
-      (await db.execute(q.PRUNE_FAILURE_MINUTES, [cutoff.finished_before, batch])) +
-      (await db.execute(q.PRUNE_ENDPOINT_MINUTES, [cutoff.finished_before, batch])),
-  };
+  const counts: PruneCounts = { executions: 0, invocations: 0, ticks: 0, rate_counts: 0, rollups: 0 };
+  for (const [p, n] of deleted) counts[p.counts] += n;
+  return counts;
 }
 
 /**
