@@ -163,6 +163,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     openSpec,
     invocations,
     bodyLogLimit: DEFAULTS.invocation_body_limit_bytes,
+    handOff: worker.handOff,
     onStarted: worker.wake,
     onInvocation: metrics.hookInvocation,
     address: (namespace, jobId, key) => hookAddress(sealer, namespace, jobId, key),

@@ -40,6 +40,12 @@ export function createMetrics(deps: { store: Store; clock: Clock }) {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
+  const started = new Counter({
+    name: 'hookline_runs_started_total',
+    help: "Runs this node's worker started, by how it got them: handed over by the trigger, tick or hook call that wrote them, or claimed from the store",
+    labelNames: ['via'],
+    registers: [registry],
+  });
   const invocations = new Counter({ name: 'hookline_hook_invocations_total', help: 'Calls to hook URLs this node took, by result', labelNames: ['result'], registers: [registry] });
   const lateness = new Histogram({
     name: 'hookline_schedule_lateness_seconds',
@@ -86,6 +92,7 @@ export function createMetrics(deps: { store: Store; clock: Clock }) {
       attempts.inc({ outcome });
       delivery.observe(durationMs / 1000);
     },
+    runStarted: (via: 'handed' | 'claimed') => started.inc({ via }),
     hookInvocation: (result: InvocationResult) => invocations.inc({ result }),
     tickFired: (latenessMs: number) => lateness.observe(Math.max(0, latenessMs) / 1000),
     commit: (kind: 'executions' | 'invocations' | 'outcomes', ms: number) => commits.observe({ kind }, ms / 1000),

@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { CallAbort } from '../http/call-abort.js';
-import { configFailure, type Caller } from '../http/caller.js';
-import { resolveRetryPolicy } from '../http/retry-policy.js';
+import type { Caller } from '../http/caller.js';
 import type { ClaimedRun, Ended, RunCompletion, Store } from '../store/store.js';
-import { completionFor } from './attempt-record.js';
-import { completionOf, UnpreparedRun, type PreparedCall, type PrepareRun } from './run-calls.js';
+import { createAttempt, logAttempt, RELEASED } from './attempt.js';
+import type { PrepareRun } from './run-calls.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
 import { createSleeper } from '../sleeper.js';
 import { createOutcomeRecorder } from './outcome-recorder.js';
@@ -22,9 +21,6 @@ export interface WorkerOptions {
 
 /** A floor on idle waits, so runs another node has locked but not yet committed cause no busy loop. */
 const MIN_IDLE_MS = 5;
-
-/** The abort reason of a call cut short by shutdown: its run is released, not recorded as an attempt. */
-const RELEASED = new Error('stopped: the worker is shutting down');
 
 interface InFlight {
   run: ClaimedRun;
@@ -52,7 +48,6 @@ export function createWorker(deps: {
   onFinished?: (executionId: string) => void;
 }) {
   const { store, clock, log, options } = deps;
-  const openSpec = deps.openSpec;
   const inFlight = new Map<string, InFlight>();
   /** Claims wait until this many slots are free, so a busy worker claims in batches, not one run at a time. */
   const claimThreshold = Math.max(1, Math.floor(Math.min(options.concurrency, options.batchSize) / 4));
@@ -63,6 +58,7 @@ export function createWorker(deps: {
   let reserved = 0;
   let loopDone: Promise<void> = Promise.resolve();
   const { wake, sleep } = createSleeper();
+  const attempt = createAttempt({ ...deps, leaseMarginMs: options.leaseMarginMs });
 
   async function loop(): Promise<void> {
     while (running) {
@@ -80,7 +76,7 @@ export function createWorker(deps: {
         await sleep(options.pollIntervalMs);
         continue;
       }
-      for (const run of claimed) start(run);
+      for (const run of claimed) start(run, 'claimed');
       if (claimed.length < limit) await sleep(await idleMs());
     }
   }
@@ -92,51 +88,18 @@ export function createWorker(deps: {
     return Math.max(MIN_IDLE_MS, Math.min(options.pollIntervalMs, at - clock.now()));
   }
 
-  function start(run: ClaimedRun): void {
+  function start(run: ClaimedRun, via: 'handed' | 'claimed'): void {
+    deps.metrics?.runStarted(via);
     const abort = new CallAbort();
     const entry: InFlight = { run, abort, done: Promise.resolve() };
     inFlight.set(run.id, entry);
-    entry.done = execute(run, abort)
+    entry.done = attempt(run, abort)
+      .then((completion) => completion && record(run, completion))
       .catch((err) => log.error({ run: run.id, err: (err as Error).message }, 'run failed unexpectedly'))
       .finally(() => {
         inFlight.delete(run.id);
         wake();
       });
-  }
-
-  async function execute(run: ClaimedRun, abort: CallAbort): Promise<void> {
-    const { spec, plan } = openSpec(run.spec);
-    let call: PreparedCall;
-    try {
-      call = await deps.prepare(run);
-    } catch (err) {
-      if (!(err instanceof UnpreparedRun)) throw err;
-      // It fails as it stands, unretried: its settings matter no more.
-      const settings = { policy: resolveRetryPolicy(undefined), maxAttempts: run.max_attempts, timeoutMs: run.timeout_ms };
-      record(run, completionFor(run, configFailure({}, err.message, clock.now()), { settings, completion: completionOf(run, plan), keepOutput: false }, clock.now()));
-      return;
-    }
-    const { settings } = call;
-    if (settings.timeoutMs !== run.timeout_ms || settings.maxAttempts !== run.max_attempts) {
-      // Its endpoint changed the run's settings: its lease must cover the call it makes now.
-      await store.adjustRun(run.id, run.lease_owner, clock.now() + settings.timeoutMs + options.leaseMarginMs, settings.timeoutMs, settings.maxAttempts);
-    }
-    const outcome = await deps.caller(
-      call.webhook,
-      {
-        jobId: run.job_id,
-        jobName: spec.name,
-        executionId: run.execution_id,
-        attempt: run.attempt,
-        scheduledTime: run.scheduled_time,
-        messageId: run.message_id,
-        data: call.data,
-      },
-      settings.timeoutMs,
-      abort,
-    );
-    if (abort.reason === RELEASED) return; // the next holder makes this attempt again
-    record(run, completionFor(run, outcome, call, clock.now()));
   }
 
   /**
@@ -146,19 +109,13 @@ export function createWorker(deps: {
   const record = outcomes.record;
 
   function committed(run: ClaimedRun, completion: RunCompletion, ended: Ended | undefined): void {
-    logAttempt(run, completion);
+    logAttempt(log, run, completion);
     deps.metrics?.attempt(attemptOutcome(completion.attempt, completion.outcome === 'succeeded'), completion.attempt.duration_ms);
     if (ended) deps.metrics?.executionEnded(ended);
     if (completion.outcome === 'retry') return;
     deps.onFinished?.(completion.execution_id);
     // Its end may have made runs due: the tasks after it, and notifications.
     if (completion.graph || completion.notify.length > 0) wake();
-  }
-
-  function logAttempt(run: ClaimedRun, c: RunCompletion): void {
-    const fields = { job: run.job_id, execution: run.execution_id, attempt: run.attempt, status_code: c.attempt.status_code, outcome: c.outcome };
-    if (c.outcome === 'succeeded') log.debug(fields, 'attempt succeeded');
-    else log.warn({ ...fields, error: c.error, next_at: c.due_at && new Date(c.due_at).toISOString() }, 'attempt failed');
   }
 
   const offJump = clock.onJump(wake);
@@ -173,7 +130,7 @@ export function createWorker(deps: {
     },
     adopt(run) {
       reserved--;
-      start(run);
+      start(run, 'handed');
     },
     release(n) {
       reserved -= n;

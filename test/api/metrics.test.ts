@@ -57,7 +57,34 @@ for (const kind of STORE_KINDS) {
         assert.ok((m.get('hookline_store_commit_duration_seconds_count{kind="executions"}') ?? 0) >= 2);
         assert.ok((m.get('hookline_store_commit_duration_seconds_count{kind="outcomes"}') ?? 0) >= 1);
         assert.equal(m.get('hookline_runs_due'), 0);
+        // Triggers, the tick and the hook call each wrote their run leased to this node's worker.
+        assert.equal(m.get('hookline_runs_started_total{via="handed"}'), 4);
+        assert.equal(m.get('hookline_runs_started_total{via="claimed"}') ?? 0, 0);
         assert.ok(m.has('process_cpu_user_seconds_total'), 'Node process metrics');
+      });
+    });
+
+    test('a run the worker has no free slot for when it is written waits in the store, and the worker claims it once a slot frees', async () => {
+      await withNode(kind, { config: { worker: { concurrency: 1 } } }, async ({ node, receiver }) => {
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        receiver.respond(async (req, res) => {
+          if (req.path === '/held') await held;
+          res.writeHead(200).end();
+        });
+        await createJob(node, { id: 'held', webhook: { url: `${receiver.url}/held` } });
+        await createJob(node, { id: 'hooked', webhook: { url: `${receiver.url}/ok` }, triggers: [{ type: 'webhook', key: KEY }] });
+        const first = await trigger(node, 'held');
+        await waitUntil(async () => receiver.requests.some((r) => r.path === '/held'), 10_000, 'the first call to be in flight');
+        const call = await node.api('POST', hookUrl('default', 'hooked'), { n: 1 });
+        assert.equal(call.status, 200);
+        assert.equal((await node.api('GET', `/api/v1/jobs/hooked/executions/${call.body.id}`)).body.status, 'pending', 'no slot: it waits');
+        release();
+        await waitForExecution(node, 'held', first);
+        await waitForExecution(node, 'hooked', call.body.id);
+        const m = await scrape(node);
+        assert.equal(m.get('hookline_runs_started_total{via="handed"}'), 1);
+        assert.equal(m.get('hookline_runs_started_total{via="claimed"}'), 1);
       });
     });
 
