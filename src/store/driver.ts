@@ -15,6 +15,11 @@ export interface Dialect {
   /** Several nodes may share this database. */
   multiNode: boolean;
   /**
+   * Writes wait for one another (SQLite's one write lock): a prune holds up every writer while it
+   * runs. Where rows are locked one by one (PostgreSQL), a prune of old rows holds up no one.
+   */
+  oneWriter: boolean;
+  /**
    * Writes in WITH clauses: a claim takes its runs, marks their executions running and reads what
    * the calls need in one statement — one round trip where every statement is one.
    */

@@ -135,3 +135,17 @@ export interface PruneCounts {
   /** Rows of the overview's counts (attempt and failure minutes). */
   rollups: number;
 }
+
+/** Per table, an age: where a prune's scan of that table starts, or how far a prune reached. */
+export type PruneMarks = Partial<Record<PrunedTable, number>>;
+
+/** What one prune call did. */
+export interface Pruned {
+  counts: PruneCounts;
+  /**
+   * Per table, the newest age the call deleted, where the database keeps deleted rows in its indexes
+   * until they are vacuumed (PostgreSQL): the pass's next call starts its scan there rather than
+   * walk past every row deleted since the last vacuum. Empty where deleted rows leave at once (SQLite).
+   */
+  reached: PruneMarks;
+}

@@ -47,15 +47,16 @@ const ADDRESSED: Record<Dialect['name'], (select: string) => string> = {
   postgres: (select) => `ctid = ANY(ARRAY(SELECT ctid ${select}))`,
 };
 
-/** Deletes at most a batch, oldest first; parameters: the cutoff, the batch. */
+/** Deletes at most a batch, oldest first, from an age on; parameters: the age to start at, the cutoff, the batch. */
 export const pruneStatement = (dialect: Dialect, { table, age }: Prune) =>
-  `DELETE FROM ${table} WHERE ${ADDRESSED[dialect.name](`FROM ${table} WHERE ${age} IS NOT NULL AND ${age} < ? ORDER BY ${age} LIMIT ?`)}`;
+  `DELETE FROM ${table} WHERE ${ADDRESSED[dialect.name](`FROM ${table} WHERE ${age} >= ? AND ${age} < ? ORDER BY ${age} LIMIT ?`)}`;
 
 /**
  * Every prune of a call in one statement, where writes may sit in WITH clauses (PostgreSQL): one
  * round trip instead of seven. Its locks are held for the statement, as each statement's were.
- * Parameters: each prune's two, in PRUNES' order. Returns one count per prune, named by its table.
+ * Parameters: each prune's three, in PRUNES' order. Returns, named by each prune's table, how many
+ * rows went and (`<table>_reached`) the newest age among them.
  */
 export const pruneAll = (dialect: Dialect) => `
-WITH ${PRUNES.map((p) => `pruned_${p.table} AS (${pruneStatement(dialect, p)} RETURNING 1)`).join(',\n  ')}
-SELECT ${PRUNES.map((p) => `(SELECT COUNT(*) FROM pruned_${p.table}) AS ${p.table}`).join(', ')}`;
+WITH ${PRUNES.map((p) => `pruned_${p.table} AS (${pruneStatement(dialect, p)} RETURNING ${p.age} AS age)`).join(',\n  ')}
+SELECT ${PRUNES.map((p) => `(SELECT COUNT(*) FROM pruned_${p.table}) AS ${p.table}, (SELECT MAX(age) FROM pruned_${p.table}) AS ${p.table}_reached`).join(',\n  ')}`;

@@ -1,19 +1,23 @@
 import type { Dialect, Driver } from './driver.js';
 import * as q from './prune-queries.js';
-import type { PruneCounts, PruneCutoff, PrunedTable } from './hook-rows.js';
+import type { PruneCutoff, PruneMarks, Pruned, PrunedTable } from './hook-rows.js';
 
 /** One batch of each kind older than the cutoff; executions take their runs and attempts with them, and the counts of them go too. */
-export async function prune(db: Driver, dialect: Dialect, cutoff: PruneCutoff, batch: number): Promise<PruneCounts> {
-  const deleted = new Map<q.Prune, number>();
+export async function prune(db: Driver, dialect: Dialect, cutoff: PruneCutoff, batch: number, from: PruneMarks = {}): Promise<Pruned> {
+  const params = (p: q.Prune) => [from[p.table] ?? 0, cutoff[p.before], batch];
+  const pruned: Pruned = { counts: { executions: 0, invocations: 0, ticks: 0, rate_counts: 0, rollups: 0 }, reached: {} };
   if (dialect.writingCtes) {
-    const [row] = await db.query<Record<string, number | string>>(q.pruneAll(dialect), q.PRUNES.flatMap((p) => [cutoff[p.before], batch]));
-    for (const p of q.PRUNES) deleted.set(p, Number(row[p.table]));
+    const [row] = await db.query<Record<string, number | string | null>>(q.pruneAll(dialect), q.PRUNES.flatMap(params));
+    for (const p of q.PRUNES) {
+      pruned.counts[p.counts] += Number(row[p.table]);
+      const reached = row[`${p.table}_reached`];
+      if (reached !== null) pruned.reached[p.table] = Number(reached);
+    }
   } else {
-    for (const p of q.PRUNES) deleted.set(p, await db.execute(q.pruneStatement(dialect, p), [cutoff[p.before], batch]));
+    // SQLite takes deleted rows out of its indexes at once: each scan may start at the front.
+    for (const p of q.PRUNES) pruned.counts[p.counts] += await db.execute(q.pruneStatement(dialect, p), params(p));
   }
-  const counts: PruneCounts = { executions: 0, invocations: 0, ticks: 0, rate_counts: 0, rollups: 0 };
-  for (const [p, n] of deleted) counts[p.counts] += n;
-  return counts;
+  return pruned;
 }
 
 /**

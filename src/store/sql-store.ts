@@ -152,7 +152,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     recordInvocations: (items, windowMs) => db.transaction((tx) => recordInvocations(tx, items, windowMs)),
     setInvocationStatus: (id, statusCode) => hooks.setInvocationStatus(db, id, statusCode),
     listInvocations: (hookId, limit, before, result) => hooks.listInvocations(db, hookId, limit, before, result),
-    prune: (cutoff, batch) => prune(db, dialect, cutoff, batch),
+    prune: (cutoff, batch, from) => prune(db, dialect, cutoff, batch, from),
     reclaim: (table) => reclaim(db, dialect, table),
 
     listRuns: (executionId) => db.query<RunRow>(r.LIST_RUNS, [executionId]),

@@ -9,8 +9,9 @@ import type {
   InvocationResult,
   InvocationRow,
   NewInvocation,
-  PruneCounts,
   PruneCutoff,
+  PruneMarks,
+  Pruned,
   PrunedTable,
   UnaddressedHook,
 } from './hook-rows.js';
@@ -121,8 +122,11 @@ export interface Store {
   setInvocationStatus(id: string, statusCode: number): Promise<void>;
   /** A hook's invocations, newest first; `result` keeps only those with that outcome. */
   listInvocations(hookId: string, limit: number, before?: InvocationCursor, result?: InvocationResult): Promise<InvocationRow[]>;
-  /** Deletes up to `batch` rows of each kind older than the cutoff; returns how many went. */
-  prune(cutoff: PruneCutoff, batch: number): Promise<PruneCounts>;
+  /**
+   * Deletes up to `batch` rows of each kind older than the cutoff, oldest first, each kind's scan
+   * starting at its age in `from` (what an earlier call of the pass reached); returns how many went.
+   */
+  prune(cutoff: PruneCutoff, batch: number, from?: PruneMarks): Promise<Pruned>;
   /** After pruning, makes the space of a table's deleted rows reusable if the database will not by itself; whether it did. */
   reclaim(table: PrunedTable): Promise<boolean>;
   /** The database's own clock, in epoch milliseconds. */

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import pg from 'pg';
 import { DIALECTS } from '../../src/store/dialects.js';
 import { pruneAll, pruneStatement, PRUNES } from '../../src/store/prune-queries.js';
+import type { PruneMarks } from '../../src/store/store.js';
 import { openSideDatabase, sideStatements } from '../support/side-database.js';
 import { STORE_KINDS, storePerTest, type TestDatabase } from '../support/stores.js';
 
@@ -20,10 +21,33 @@ for (const kind of STORE_KINDS) {
       const scanned = await tablesReadWhole(t.db);
       assert.deepEqual(scanned, [], `tables read whole by a prune of ${BATCH} of ${EXECUTIONS} executions`);
 
-      const counts = await t.store.prune(CUTOFF, BATCH);
+      const { counts } = await t.store.prune(CUTOFF, BATCH);
       assert.equal(counts.executions, BATCH);
       const left = EXECUTIONS - BATCH;
-      assert.deepEqual(await countRows(t.db), { executions: left, runs: left, attempts: left, oldest_left: 0 }, 'the oldest went, with their runs and attempts');
+      assert.deepEqual(await countRows(t.db), { executions: left, runs: left, attempts: left, oldest_left: 0, oldest_3000: 3900 }, 'the oldest went, with their runs and attempts');
+    });
+
+    test("a pass's calls start their scans where the calls before reached, not at rows deleted and not yet vacuumed", async () => {
+      const vacuumOff = ['executions', 'runs', 'attempts'].map((table) => `ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
+      await sideStatements(t.db, [...oldExecutions(kind.name), 'ANALYZE', ...(kind.name === 'postgres' ? vacuumOff : [])]);
+      let from: PruneMarks = {};
+      for (let call = 1; call <= 30; call++) {
+        const { counts, reached } = await t.store.prune(CUTOFF, BATCH, from);
+        assert.equal(counts.executions, BATCH);
+        from = { ...from, ...reached };
+      }
+      // A call starting at an age leaves older rows alone: there, only rows already deleted.
+      const { counts } = await t.store.prune(CUTOFF, BATCH, { executions: OLD + 4001 });
+      assert.equal(counts.executions, BATCH);
+      assert.equal((await countRows(t.db)).oldest_3000, 1000, 'executions 3001–4000 are left to a later pass');
+      if (kind.name === 'sqlite') {
+        assert.deepEqual(from, {}, 'SQLite takes deleted rows out of the index at once: every scan starts at the front');
+        return;
+      }
+      assert.equal(from.executions, OLD + 30 * BATCH, 'the newest age deleted');
+      const marked = await blocksOfOldestScan(t.db, from);
+      const unmarked = await blocksOfOldestScan(t.db, {});
+      assert.ok(marked * 2 < unmarked, `pages read finding the next batch: ${marked} from the mark, ${unmarked} from the front`);
     });
   });
 }
@@ -50,7 +74,7 @@ async function tablesReadWhole(db: TestDatabase): Promise<string[]> {
   if (db.file) {
     const side = openSideDatabase(db.file);
     try {
-      const plan = side.prepare(`EXPLAIN QUERY PLAN ${pruneStatement(DIALECTS.sqlite, executions)}`).all(CUTOFF.finished_before, BATCH) as Array<{ detail: string }>;
+      const plan = side.prepare(`EXPLAIN QUERY PLAN ${pruneStatement(DIALECTS.sqlite, executions)}`).all(0, CUTOFF.finished_before, BATCH) as Array<{ detail: string }>;
       return plan.map((step) => /^SCAN (\w+)$/.exec(step.detail)?.[1]).filter((table): table is string => table !== undefined);
     } finally {
       side.close();
@@ -62,11 +86,11 @@ async function tablesReadWhole(db: TestDatabase): Promise<string[]> {
     await client.query(`SET search_path TO ${db.schema}`);
     let n = 0;
     const sql = pruneAll(DIALECTS.postgres).replace(/\?/g, () => `$${++n}`);
-    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, PRUNES.flatMap((p) => [CUTOFF[p.before], BATCH]));
+    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, PRUNES.flatMap((p) => [0, CUTOFF[p.before], BATCH]));
     const scans: string[] = [];
-    const walk = (node: { 'Node Type': string; 'Relation Name'?: string; Plans?: unknown[] }) => {
+    const walk = (node: PlanNode) => {
       if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'executions') scans.push('executions');
-      for (const child of node.Plans ?? []) walk(child as typeof node);
+      for (const child of node.Plans ?? []) walk(child);
     };
     walk(rows[0]['QUERY PLAN'][0].Plan);
     return scans;
@@ -75,9 +99,43 @@ async function tablesReadWhole(db: TestDatabase): Promise<string[]> {
   }
 }
 
+/** PostgreSQL: the pages a prune call reads finding its batch of old executions, starting at `from` (in a transaction rolled back). */
+async function blocksOfOldestScan(db: TestDatabase, from: PruneMarks): Promise<number> {
+  const client = new pg.Client(db.database);
+  await client.connect();
+  try {
+    await client.query(`SET search_path TO ${db.schema}`);
+    await client.query('BEGIN');
+    let n = 0;
+    const sql = pruneAll(DIALECTS.postgres).replace(/\?/g, () => `$${++n}`);
+    const params = PRUNES.flatMap((p) => [from[p.table] ?? 0, CUTOFF[p.before], BATCH]);
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params);
+    await client.query('ROLLBACK');
+    let blocks = 0;
+    const walk = (node: PlanNode) => {
+      if (node['Index Name'] === 'executions_finished') blocks += node['Shared Hit Blocks'] + node['Shared Read Blocks'];
+      for (const child of node.Plans ?? []) walk(child);
+    };
+    walk(rows[0]['QUERY PLAN'][0].Plan);
+    return blocks;
+  } finally {
+    await client.end();
+  }
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Shared Hit Blocks': number;
+  'Shared Read Blocks': number;
+  Plans?: PlanNode[];
+}
+
 async function countRows(db: TestDatabase): Promise<Record<string, number>> {
   const counts = {
     executions: 'executions', runs: 'runs', attempts: 'attempts', oldest_left: `executions WHERE finished_at <= ${OLD + BATCH}`,
+    oldest_3000: `executions WHERE finished_at <= ${OLD + 4000}`,
   };
   const sql = `SELECT ${Object.entries(counts).map(([name, from]) => `(SELECT COUNT(*) FROM ${from}) AS ${name}`).join(', ')}`;
   if (db.file) {

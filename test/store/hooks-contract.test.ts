@@ -142,9 +142,9 @@ for (const kind of STORE_KINDS) {
       const attempt = { id: uuidv7(), run_id: run.id, execution_id: run.execution_id, attempt: 1, started_at: T0, duration_ms: 1, status_code: 200, error_code: null, error: null, request: '{}', response_headers: null, response_body: null, response_truncated: 0, endpoint: null };
       await t.store.completeRuns([{ kind: 'task', task_name: run.name, notify: [], run_id: run.id, execution_id: run.execution_id, job_id: run.job_id, owner: 'w', outcome: 'succeeded', error: null, request: '{}', response: '{}', now: T0 + 1, hook_id: null, attempt }]);
       const cutoff = { finished_before: T0 + DAY, received_before: T0 + DAY, ticks_before: T0 + DAY, windows_before: T0 + DAY };
-      assert.deepEqual(await t.store.prune(cutoff, 1), { invocations: 1, executions: 1, ticks: 0, rate_counts: 1, rollups: 1 });
-      assert.deepEqual(await t.store.prune(cutoff, 1), { invocations: 1, executions: 0, ticks: 0, rate_counts: 0, rollups: 0 });
-      assert.deepEqual(await t.store.prune(cutoff, 1), { invocations: 0, executions: 0, ticks: 0, rate_counts: 0, rollups: 0 });
+      assert.deepEqual((await t.store.prune(cutoff, 1)).counts, { invocations: 1, executions: 1, ticks: 0, rate_counts: 1, rollups: 1 });
+      assert.deepEqual((await t.store.prune(cutoff, 1)).counts, { invocations: 1, executions: 0, ticks: 0, rate_counts: 0, rollups: 0 });
+      assert.deepEqual((await t.store.prune(cutoff, 1)).counts, { invocations: 0, executions: 0, ticks: 0, rate_counts: 0, rollups: 0 });
       assert.deepEqual((await t.store.listExecutions('old', 10)).map((e) => e.id), [run.execution_id === finished.id ? unfinished.id : finished.id]);
       assert.deepEqual((await t.store.listInvocations(hook.id, 10)).map((i) => i.received_at), [T0 + 10 * DAY]);
       assert.deepEqual(await t.store.listAttempts(run.execution_id), []);
