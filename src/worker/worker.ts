@@ -54,7 +54,7 @@ export function createWorker(deps: {
   const outcomes = createOutcomeRecorder({ store, log, onCommitted: committed, onCommit: (ms) => deps.metrics?.commit('outcomes', ms) });
   let running = false;
   let stopping = false;
-  /** Slots promised to runs the scheduler is writing leased to this worker. */
+  /** Slots promised to runs being written leased to this worker (by a trigger, a tick or a hook call). */
   let reserved = 0;
   let loopDone: Promise<void> = Promise.resolve();
   const { wake, sleep } = createSleeper();
