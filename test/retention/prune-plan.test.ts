@@ -24,7 +24,7 @@ for (const kind of STORE_KINDS) {
       const { counts } = await t.store.prune(CUTOFF, BATCH);
       assert.equal(counts.executions, BATCH);
       const left = EXECUTIONS - BATCH;
-      assert.deepEqual(await countRows(t.db), { executions: left, runs: left, attempts: left, oldest_left: 0, oldest_3000: 3900 }, 'the oldest went, with their runs and attempts');
+      assert.deepEqual(await countRows(t.db), { executions: left, runs: left, attempts: left, oldest_left: 0, up_to_4000: 3900 }, 'the oldest went, with their runs and attempts');
     });
 
     test("a pass's calls start their scans where the calls before reached, not at rows deleted and not yet vacuumed", async () => {
@@ -39,7 +39,7 @@ for (const kind of STORE_KINDS) {
       // A call starting at an age leaves older rows alone: there, only rows already deleted.
       const { counts } = await t.store.prune(CUTOFF, BATCH, { executions: OLD + 4001 });
       assert.equal(counts.executions, BATCH);
-      assert.equal((await countRows(t.db)).oldest_3000, 1000, 'executions 3001–4000 are left to a later pass');
+      assert.equal((await countRows(t.db)).up_to_4000, 1000, 'executions 3001–4000 are left to a later pass');
       if (kind.name === 'sqlite') {
         assert.deepEqual(from, {}, 'SQLite takes deleted rows out of the index at once: every scan starts at the front');
         return;
@@ -80,44 +80,46 @@ async function tablesReadWhole(db: TestDatabase): Promise<string[]> {
       side.close();
     }
   }
-  const client = new pg.Client(db.database);
-  await client.connect();
-  try {
-    await client.query(`SET search_path TO ${db.schema}`);
-    let n = 0;
-    const sql = pruneAll(DIALECTS.postgres).replace(/\?/g, () => `$${++n}`);
-    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${sql}`, PRUNES.flatMap((p) => [0, CUTOFF[p.before], BATCH]));
-    const scans: string[] = [];
-    const walk = (node: PlanNode) => {
-      if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'executions') scans.push('executions');
-      for (const child of node.Plans ?? []) walk(child);
-    };
-    walk(rows[0]['QUERY PLAN'][0].Plan);
-    return scans;
-  } finally {
-    await client.end();
-  }
+  const scans: string[] = [];
+  visit(await explainPrune(db, {}, 'FORMAT JSON'), (node) => {
+    if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'executions') scans.push('executions');
+  });
+  return scans;
 }
 
-/** PostgreSQL: the pages a prune call reads finding its batch of old executions, starting at `from` (in a transaction rolled back). */
+/** PostgreSQL: the pages a prune call reads finding its batch of old executions, starting at `from`. */
 async function blocksOfOldestScan(db: TestDatabase, from: PruneMarks): Promise<number> {
+  let blocks = 0;
+  visit(await explainPrune(db, from, 'ANALYZE, BUFFERS, FORMAT JSON'), (node) => {
+    if (node['Index Name'] === 'executions_finished') blocks += node['Shared Hit Blocks'] + node['Shared Read Blocks'];
+  });
+  return blocks;
+}
+
+/** PostgreSQL: the plan of one prune call starting at `from`, explained with `options` (run, with ANALYZE, in a transaction rolled back). */
+async function explainPrune(db: TestDatabase, from: PruneMarks, options: string): Promise<PlanNode> {
+  let n = 0;
+  const sql = pruneAll(DIALECTS.postgres).replace(/\?/g, () => `$${++n}`);
+  const params = PRUNES.flatMap((p) => [from[p.table] ?? 0, CUTOFF[p.before], BATCH]);
+  return withPostgres(db, async (client) => {
+    await client.query('BEGIN');
+    const { rows } = await client.query(`EXPLAIN (${options}) ${sql}`, params);
+    await client.query('ROLLBACK');
+    return rows[0]['QUERY PLAN'][0].Plan;
+  });
+}
+
+const visit = (node: PlanNode, fn: (node: PlanNode) => void): void => {
+  fn(node);
+  for (const child of node.Plans ?? []) visit(child, fn);
+};
+
+async function withPostgres<T>(db: TestDatabase, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(db.database);
   await client.connect();
   try {
     await client.query(`SET search_path TO ${db.schema}`);
-    await client.query('BEGIN');
-    let n = 0;
-    const sql = pruneAll(DIALECTS.postgres).replace(/\?/g, () => `$${++n}`);
-    const params = PRUNES.flatMap((p) => [from[p.table] ?? 0, CUTOFF[p.before], BATCH]);
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params);
-    await client.query('ROLLBACK');
-    let blocks = 0;
-    const walk = (node: PlanNode) => {
-      if (node['Index Name'] === 'executions_finished') blocks += node['Shared Hit Blocks'] + node['Shared Read Blocks'];
-      for (const child of node.Plans ?? []) walk(child);
-    };
-    walk(rows[0]['QUERY PLAN'][0].Plan);
-    return blocks;
+    return await fn(client);
   } finally {
     await client.end();
   }
@@ -135,7 +137,7 @@ interface PlanNode {
 async function countRows(db: TestDatabase): Promise<Record<string, number>> {
   const counts = {
     executions: 'executions', runs: 'runs', attempts: 'attempts', oldest_left: `executions WHERE finished_at <= ${OLD + BATCH}`,
-    oldest_3000: `executions WHERE finished_at <= ${OLD + 4000}`,
+    up_to_4000: `executions WHERE finished_at <= ${OLD + 4000}`,
   };
   const sql = `SELECT ${Object.entries(counts).map(([name, from]) => `(SELECT COUNT(*) FROM ${from}) AS ${name}`).join(', ')}`;
   if (db.file) {
@@ -146,13 +148,6 @@ async function countRows(db: TestDatabase): Promise<Record<string, number>> {
       side.close();
     }
   }
-  const client = new pg.Client(db.database);
-  await client.connect();
-  try {
-    await client.query(`SET search_path TO ${db.schema}`);
-    const [row] = (await client.query(sql)).rows;
-    return Object.fromEntries(Object.keys(counts).map((name) => [name, Number(row[name])]));
-  } finally {
-    await client.end();
-  }
+  const [row] = await withPostgres(db, async (client) => (await client.query(sql)).rows);
+  return Object.fromEntries(Object.keys(counts).map((name) => [name, Number(row[name])]));
 }
