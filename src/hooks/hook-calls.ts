@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { HttpError, notFound, unavailable } from '../errors.js';
 import type { JobSpec } from '../jobs/job-schema.js';
 import type { JobPlan } from '../jobs/job-plan.js';
-import { handOver, leaseFirstTasks, type HandOff, type Leased } from '../jobs/hand-off.js';
+import { writeHandedOff, type HandOff } from '../jobs/hand-off.js';
 import { newExecution } from '../jobs/new-execution.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
 import { everyForm, redactText } from '../secrets/redact.js';
@@ -177,22 +177,21 @@ export function createHookCalls(deps: {
   async function commit(target: HookTarget, call: HookCall, verdict: Verdict, limits: RateLimit[]): Promise<InvocationOutcome> {
     const headersJson = JSON.stringify(call.headers);
     const item = record(target, call, verdict, headersJson, limits);
-    let leased: Leased | undefined;
-    if (verdict.result === 'accepted') {
-      item.execution = executionFor(target, call, headersJson);
-      leased = deps.handOff && leaseFirstTasks(deps.handOff, [item.execution], item.execution.created_at);
-    } else item.judged_spec = target.job.spec;
-    const outcome = await deps.invocations.add(item).catch((err) => {
-      if (leased) deps.handOff!.release(leased.count);
-      if (err instanceof JobGoneError) throw notFound(`job ${target.job.id}`);
-      if (err instanceof HttpError) throw err;
-      throw storeDown(err);
-    });
+    if (verdict.result === 'accepted') item.execution = executionFor(target, call, headersJson);
+    else item.judged_spec = target.job.spec;
+    const add = () =>
+      deps.invocations.add(item).catch((err) => {
+        if (err instanceof JobGoneError) throw notFound(`job ${target.job.id}`);
+        if (err instanceof HttpError) throw err;
+        throw storeDown(err);
+      });
+    // Only an execution this call wrote has the runs leased for it: not one reused, limited or stale.
+    const wrote = (outcome: InvocationOutcome) => (outcome.execution && !outcome.execution.reused ? outcome.execution.id : undefined);
+    const { result: outcome, handedAll } = item.execution
+      ? await writeHandedOff(deps.handOff, item.execution, add, wrote)
+      : { result: await add(), handedAll: false };
     if (outcome.result !== 'stale') deps.onInvocation?.(outcome.result);
-    // Only an execution this call wrote has the runs leased here: not one reused, limited or stale.
-    const started = outcome.execution && !outcome.execution.reused ? outcome.execution : undefined;
-    if (leased) handOver(deps.handOff!, leased, started ? [started.id] : []);
-    if (started && !leased?.all) deps.onStarted();
+    if (wrote(outcome) !== undefined && !handedAll) deps.onStarted();
     return outcome;
   }
 

@@ -50,6 +50,32 @@ export function handOver(handOff: HandOff, leased: Leased, written: Iterable<str
   handOff.release(leased.count - adopted);
 }
 
+/**
+ * Writes one new execution with its first tasks leased to the local worker as far as it has room
+ * (`handOff` absent: none): `write` runs the write and returns the id of the execution it wrote,
+ * if it wrote this one (not one reused, limited or judged stale). The runs of a written execution
+ * are handed over; the slots of the rest, or of a failed write, are given back. Says whether every
+ * first task went to the worker, so none waits to be claimed.
+ */
+export async function writeHandedOff<T>(
+  handOff: HandOff | undefined,
+  execution: NewExecution,
+  write: () => Promise<T>,
+  written: (result: T) => string | undefined,
+): Promise<{ result: T; handedAll: boolean }> {
+  const leased = handOff && leaseFirstTasks(handOff, [execution], execution.created_at);
+  let result: T;
+  try {
+    result = await write();
+  } catch (err) {
+    if (leased) handOff!.release(leased.count);
+    throw err;
+  }
+  const id = written(result);
+  if (leased) handOver(handOff!, leased, id === undefined ? [] : [id]);
+  return { result, handedAll: leased?.all ?? false };
+}
+
 /** A run written leased, as the worker would have claimed it. */
 function claimedRun(execution: NewExecution, run: NewRun): ClaimedRun {
   return {

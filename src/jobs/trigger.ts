@@ -6,7 +6,7 @@ import type { CreatedExecution, JobRow, NewExecution, Store } from '../store/sto
 import { JobGoneError } from '../store/insert-execution.js';
 import { parseSpec } from './job-codec.js';
 import { newExecution } from './new-execution.js';
-import { handOver, leaseFirstTasks, type HandOff } from './hand-off.js';
+import { writeHandedOff, type HandOff } from './hand-off.js';
 
 export interface TriggerInput {
   type: 'manual' | 'webhook';
@@ -41,16 +41,19 @@ export function createTrigger(deps: {
     if (!job) throw notFound(`job ${jobId}`);
     const now = deps.clock.now();
     const execution = newExecution(job, parseSpec(job.spec), input, now, now);
-    const leased = deps.handOff && leaseFirstTasks(deps.handOff, [execution], now);
-    const created = await deps.commit.add(execution).catch((err) => {
-      if (leased) deps.handOff!.release(leased.count);
-      if (err instanceof JobGoneError) throw notFound(`job ${jobId}`);
-      if (err instanceof HttpError) throw err;
-      throw unavailable(`the execution could not be stored: ${(err as Error).message}`);
-    });
-    // A reused execution is the one written before: the runs leased here were never written.
-    if (leased) handOver(deps.handOff!, leased, created.reused ? [] : [created.id]);
-    if (!created.reused && !leased?.all) deps.onCommitted();
+    const { result: created, handedAll } = await writeHandedOff(
+      deps.handOff,
+      execution,
+      () =>
+        deps.commit.add(execution).catch((err) => {
+          if (err instanceof JobGoneError) throw notFound(`job ${jobId}`);
+          if (err instanceof HttpError) throw err;
+          throw unavailable(`the execution could not be stored: ${(err as Error).message}`);
+        }),
+      // A reused execution is the one written before: the runs leased here were never written.
+      (written) => (written.reused ? undefined : written.id),
+    );
+    if (!created.reused && !handedAll) deps.onCommitted();
     return { ...created, job_id: job.id, namespace: job.namespace };
   };
 }
