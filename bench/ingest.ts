@@ -1,10 +1,11 @@
 /**
  * bench:ingest — autocannon against a hook URL (a JSON body of ~1 KiB, no conditions), served by a
  * real `hookline serve` process on SQLite and on PostgreSQL, and in the same run against a bare
- * Fastify route that answers 200 (bench/bare-server.ts), and the same route committing one execution
- * row per request through Hookline's store: the floor of any durable ingest on the machine. Prints
- * req/s and latency p50/p99 for each, and checks that every accepted call (200) was committed: its
- * execution and invocation are rows.
+ * Fastify route that answers 200 (bench/bare-server.ts) and the same route committing, before it
+ * answers, through Hookline's own store: one execution row (the least any durable ingest does), and
+ * a hook call's whole record as Hookline keeps it (on the store's thread, and on the main thread) —
+ * the floor of Hookline's ingest, whatever its judging costs. Prints req/s and latency p50/p99 for
+ * each, and checks that every accepted call (200) was committed: its execution and invocation are rows.
  * The ingesting node runs the api role only, so the figure is ingest alone; BENCH_ROLES=api,worker
  * (with a receiver on 127.0.0.1) measures it while the same node also makes the calls.
  * SQLite and the bare route run in alternating rounds; the ratio is the median of the rounds'.
@@ -54,9 +55,20 @@ async function load(url: string): Promise<Figures> {
 const show = (name: string, f: Figures) =>
   `${name} ${f.rate.toFixed(0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms (${f.ok} answered 2xx, ${f.other} not)`;
 
-/** The bare route (bench/bare-server.ts); with `commitTo`, the bare route that commits one execution there. */
-async function bare(commitTo?: string): Promise<Figures> {
-  const env = { ...process.env, ...(commitTo ? { BARE_COMMIT: commitTo } : {}) };
+/** What the bare route commits before it answers, and where (see bench/bare-server.ts). */
+interface BareWrite {
+  store: string;
+  write: 'row' | 'record';
+  inline?: boolean;
+  schema?: string;
+}
+
+/** The bare route (bench/bare-server.ts), committing `writes` when given. */
+async function bare(writes?: BareWrite): Promise<Figures> {
+  const env = {
+    ...process.env,
+    ...(writes && { BARE_STORE: writes.store, BARE_WRITE: writes.write, BARE_INLINE: writes.inline ? '1' : '', BARE_SCHEMA: writes.schema ?? '' }),
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./bare-server.ts', import.meta.url).pathname], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const address = await new Promise<string>((resolve) => child.stdout!.once('data', (c) => resolve(String(c).trim())));
   try {
@@ -120,31 +132,46 @@ async function main() {
     console.log(`autocannon: ${CONNECTIONS} connections, ${SECONDS} s per run, ${Buffer.byteLength(BODY)}-byte JSON body; hookline roles: ${ROLES}`);
     await bare(); // warm-up
     const ratios: number[] = [];
+    const floorRatios: number[] = [];
     const sqliteRates: number[] = [];
+    const recordRates: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const base = await bare();
-      const floor = await bare(join(dir, `bare-commit-${round}.db`));
+      const row = await bare({ store: join(dir, `bare-row-${round}.db`), write: 'row' });
+      const record = await bare({ store: join(dir, `bare-record-${round}.db`), write: 'record' });
+      const inline = await bare({ store: join(dir, `bare-inline-${round}.db`), write: 'record', inline: true });
       const sqlite = await hookline(dir, `round-${round}`, receiver.url);
+      const of = (f: Figures) => `(${(f.rate / base.rate).toFixed(2)})`;
       ratios.push(sqlite.rate / base.rate);
+      floorRatios.push(Math.max(record.rate, inline.rate) / base.rate);
       sqliteRates.push(sqlite.rate);
+      recordRates.push(record.rate);
       console.log(
-        `round ${round}: ${show('bare fastify', base)}; ${show('bare + one committed row', floor)} (${(floor.rate / base.rate).toFixed(2)}); ` +
+        `round ${round}: ${show('bare fastify', base)}; ${show('bare + one committed row', row)} ${of(row)}; ` +
+          `${show("bare + a call's record", record)} ${of(record)}; ${show("bare + a call's record on the main thread", inline)} ${of(inline)}; ` +
           `${show('hookline sqlite', sqlite)}; ratio ${(sqlite.rate / base.rate).toFixed(2)}`,
       );
     }
-    let postgresRate: number | undefined;
+    let postgres: { rate: number; record: number } | undefined;
     if (STORES.includes('postgres')) {
       const base = await bare();
-      const postgres = await hookline(dir, 'postgres', receiver.url, schema);
-      console.log(`postgres: ${show('bare fastify', base)}; ${show('hookline postgres', postgres)}; ratio ${(postgres.rate / base.rate).toFixed(2)}`);
-      postgresRate = postgres.rate;
+      const record = await bare({ store: POSTGRES_URL, schema: `${schema}_bare`, write: 'record' });
+      const hook = await hookline(dir, 'postgres', receiver.url, schema);
+      console.log(`postgres: ${show('bare fastify', base)}; ${show("bare + a call's record", record)}; ${show('hookline postgres', hook)}; ratio ${(hook.rate / base.rate).toFixed(2)}`);
+      postgres = { rate: hook.rate, record: record.rate };
     }
     console.log(`ingest/bare ratio: ${median(ratios).toFixed(2)}`);
-    // PostgreSQL's hook calls/s over the median SQLite round's, in this run.
-    if (postgresRate !== undefined) console.log(`pg/sqlite ingest ratio: ${(postgresRate / median(sqliteRates)).toFixed(2)}`);
+    // The most any ingest that keeps Hookline's record of a call could reach on this machine and store.
+    console.log(`record/bare ratio: ${median(floorRatios).toFixed(2)}`);
+    // PostgreSQL's hook calls/s over the median SQLite round's, in this run; and the same of the bare route's record alone.
+    if (postgres) {
+      console.log(`pg/sqlite ingest ratio: ${(postgres.rate / median(sqliteRates)).toFixed(2)}`);
+      console.log(`pg/sqlite record ratio: ${(postgres.record / median(recordRates)).toFixed(2)}`);
+    }
   } finally {
     await receiver.close();
     await cleanUp(dir, schema);
+    await cleanUp(dir, `${schema}_bare`);
   }
 }
 

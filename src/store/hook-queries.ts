@@ -56,15 +56,16 @@ WHERE id = ? AND enabled = 1 AND stop_after LIKE ?`;
  * one order first, so two nodes' batches cannot each hold one the other waits for; it decides its
  * calls against them and writes each counter back once.
  */
-export const LOCK_RATE_COUNT = `
-INSERT INTO rate_counts (scope, window_start, count) VALUES (?, ?, 0)
+/** `count` counters, made if new, each locked (rows are taken in the order listed) and read. */
+export const lockRateCounts = (count: number) => `
+INSERT INTO rate_counts (scope, window_start, count) VALUES ${repeat(count, '(?, ?, 0)')}
 ON CONFLICT (scope, window_start) DO UPDATE SET count = rate_counts.count
-RETURNING count`;
+RETURNING scope, window_start, count`;
 
 export const SET_RATE_COUNT = `UPDATE rate_counts SET count = ? WHERE scope = ? AND window_start = ?`;
 
-/** A hook's state and its job's spec, to see whether calls were judged on them as they stand. */
-export const HOOK_AND_SPEC = `SELECT h.enabled, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id WHERE h.id = ?`;
+/** Hooks' states and their jobs' specs, to see whether calls were judged on them as they stand. */
+export const hooksAndSpecs = (count: number) => `SELECT h.id, h.enabled, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id WHERE h.id IN (${marks(count)})`;
 
 /** `count` invocations in one statement. */
 export const insertInvocations = (count: number) => `

@@ -1,6 +1,7 @@
 import type { Driver } from './driver.js';
 import * as q from './queries.js';
 import type { CreatedExecution, NewExecution, NewRun } from './store.js';
+import type { Write } from './write-together.js';
 
 /**
  * Writes an execution with its runs. An idempotency key seen within `windowMs` returns the first
@@ -20,25 +21,39 @@ export async function insertExecution(tx: Driver, item: NewExecution, windowMs: 
 
 /**
  * Writes many executions in a few statements: every job checked in one query (unless `jobsKnown`),
- * the executions and their runs each in multi-row inserts. Executions with an idempotency key are
- * written one by one, in order, since an earlier one in the batch may be the one a later one reuses.
+ * then insertKeyedExecutions, and the writes it leaves.
  */
 export async function insertExecutions(tx: Driver, items: NewExecution[], windowMs: number, jobsKnown = false): Promise<CreatedExecution[]> {
-  const step = q.ROWS_PER_STATEMENT;
   if (!jobsKnown) await checkJobs(tx, items);
-  const plain = items.filter((i) => i.idempotency_key === undefined);
-  for (let at = 0; at < plain.length; at += step) {
-    const chunk = plain.slice(at, at + step);
-    await tx.execute(q.insertExecutions(chunk.length), chunk.flatMap(executionParams));
+  const { created, writes } = await insertKeyedExecutions(tx, items, windowMs);
+  for (const w of writes) await tx.execute(w.sql, w.params);
+  return created;
+}
+
+/**
+ * Writes the executions with an idempotency key one by one, in order, since an earlier one may be
+ * the one a later one reuses; returns what each item became and the writes of the rest (executions
+ * and their runs in multi-row inserts), for the caller to send, alone or with writes of its own.
+ */
+export async function insertKeyedExecutions(tx: Driver, items: NewExecution[], windowMs: number): Promise<{ created: CreatedExecution[]; writes: Write[] }> {
+  const created: CreatedExecution[] = [];
+  for (const item of items) created.push(item.idempotency_key === undefined ? { id: item.id, reused: false } : await insertExecution(tx, item, windowMs, true));
+  return { created, writes: plainExecutionWrites(items.filter((i) => i.idempotency_key === undefined)) };
+}
+
+function plainExecutionWrites(items: NewExecution[]): Write[] {
+  const step = q.ROWS_PER_STATEMENT;
+  const writes: Write[] = [];
+  for (let at = 0; at < items.length; at += step) {
+    const chunk = items.slice(at, at + step);
+    writes.push({ sql: q.insertExecutions(chunk.length), params: chunk.flatMap(executionParams) });
     const runs = chunk.flatMap((item) => item.runs.map((run) => runParams(item.id, run, item.created_at)));
     for (let r = 0; r < runs.length; r += step) {
       const some = runs.slice(r, r + step);
-      await tx.execute(q.insertRuns(some.length), some.flat());
+      writes.push({ sql: q.insertRuns(some.length), params: some.flat() });
     }
   }
-  const out: CreatedExecution[] = [];
-  for (const item of items) out.push(item.idempotency_key === undefined ? { id: item.id, reused: false } : await insertExecution(tx, item, windowMs, true));
-  return out;
+  return writes;
 }
 
 /** Throws JobGoneError when the job of an item no longer exists. */

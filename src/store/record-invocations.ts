@@ -1,15 +1,16 @@
 /**
  * A batch of hook calls written in one transaction: calls judged on a spec or hook that has since
  * changed are stale; the rest are counted against their rate limits in order (every counter the
- * batch uses locked first, in one order); the executions of the calls accepted are written together
- * (insertExecutions), then every call's invocation in multi-row inserts, then the counters and each
- * hook's last call.
+ * batch uses locked first, in one order, by one statement); then the executions of the calls
+ * accepted, every call's invocation and the counters are written together (one statement where the
+ * store allows, see writeTogether), and each hook's last call.
  */
-import type { Driver } from './driver.js';
+import type { Dialect, Driver } from './driver.js';
 import * as q from './hook-queries.js';
-import { insertExecutions } from './insert-execution.js';
+import { insertKeyedExecutions } from './insert-execution.js';
 import { ROWS_PER_STATEMENT } from './queries.js';
 import { RATE_LIMITED_STATUS, type InvocationOutcome, type NewInvocation, type RateLimit } from './hook-rows.js';
+import { writeTogether, type Write } from './write-together.js';
 
 /** A call that is not stale, with its outcome. */
 interface Taken {
@@ -25,7 +26,7 @@ interface Counter {
 }
 
 /** Writes a batch of hook calls; see Store.recordInvocations. */
-export async function recordInvocations(tx: Driver, items: NewInvocation[], windowMs: number): Promise<InvocationOutcome[]> {
+export async function recordInvocations(tx: Driver, dialect: Dialect, items: NewInvocation[], windowMs: number): Promise<InvocationOutcome[]> {
   const stale = await staleCalls(tx, items);
   const counters = await lockCounters(tx, items.filter((i) => !stale.has(i)));
   const outcomes = items.map((item): InvocationOutcome => {
@@ -35,18 +36,20 @@ export async function recordInvocations(tx: Driver, items: NewInvocation[], wind
     return { id: item.id, result: item.result, status_code: item.status_code };
   });
   const taken = items.flatMap((item, i): Taken[] => (stale.has(item) ? [] : [{ item, outcome: outcomes[i] }]));
-  await startExecutions(tx, taken, windowMs);
-  await insertInvocations(tx, taken);
-  for (const c of counters.values()) if (c.taken > 0) await tx.execute(q.SET_RATE_COUNT, [c.count, c.scope, c.window_start]);
+  const executionWrites = await startExecutions(tx, taken, windowMs);
+  const counts = [...counters.values()].filter((c) => c.taken > 0).map((c): Write => ({ sql: q.SET_RATE_COUNT, params: [c.count, c.scope, c.window_start] }));
+  await writeTogether(tx, dialect, [...executionWrites, ...invocationWrites(taken), ...counts]);
   await touchHooks(tx, taken.map((t) => t.item));
   return outcomes;
 }
 
 /** Calls judged on a job spec that has changed since, or on a hook now disabled or gone. */
 async function staleCalls(tx: Driver, items: NewInvocation[]): Promise<Set<NewInvocation>> {
-  const current = new Map<string, { enabled: number; spec: string } | undefined>();
-  for (const { hook_id } of items) {
-    if (!current.has(hook_id)) current.set(hook_id, (await tx.query<{ enabled: number; spec: string }>(q.HOOK_AND_SPEC, [hook_id]))[0]);
+  const ids = [...new Set(items.map((i) => i.hook_id))];
+  const current = new Map<string, { enabled: number; spec: string }>();
+  for (let at = 0; at < ids.length; at += ROWS_PER_STATEMENT) {
+    const some = ids.slice(at, at + ROWS_PER_STATEMENT);
+    for (const row of await tx.query<{ id: string; enabled: number; spec: string }>(q.hooksAndSpecs(some.length), some)) current.set(row.id, row);
   }
   const stale = new Set<NewInvocation>();
   for (const item of items) {
@@ -61,16 +64,20 @@ async function staleCalls(tx: Driver, items: NewInvocation[]): Promise<Set<NewIn
 async function lockCounters(tx: Driver, items: NewInvocation[]): Promise<Map<string, Counter>> {
   const wanted = new Map<string, RateLimit>();
   for (const item of items) for (const l of item.limits) wanted.set(counterKey(l), l);
+  const keys = [...wanted.keys()].sort();
   const counters = new Map<string, Counter>();
-  for (const key of [...wanted.keys()].sort()) {
-    const { scope, window_start } = wanted.get(key)!;
-    const [row] = await tx.query<{ count: number }>(q.LOCK_RATE_COUNT, [scope, window_start]);
-    counters.set(key, { scope, window_start, count: Number(row.count), taken: 0 });
+  for (let at = 0; at < keys.length; at += ROWS_PER_STATEMENT) {
+    const some = keys.slice(at, at + ROWS_PER_STATEMENT).map((key) => wanted.get(key)!);
+    const rows = await tx.query<{ scope: string; window_start: number; count: number }>(q.lockRateCounts(some.length), some.flatMap((l) => [l.scope, l.window_start]));
+    for (const row of rows) {
+      const counter = { scope: row.scope, window_start: Number(row.window_start), count: Number(row.count), taken: 0 };
+      counters.set(counterKey(counter), counter);
+    }
   }
   return counters;
 }
 
-const counterKey = (l: RateLimit) => `${l.scope}@${l.window_start}`;
+const counterKey = (l: { scope: string; window_start: number }) => `${l.scope}@${l.window_start}`;
 
 /** Counts the call against every limit when each has room; otherwise returns the first one full. */
 function takeLimits(limits: RateLimit[], counters: Map<string, Counter>): RateLimit | undefined {
@@ -84,17 +91,20 @@ function takeLimits(limits: RateLimit[], counters: Map<string, Counter>): RateLi
   return undefined;
 }
 
-/** Writes the executions of the calls accepted, and tells each outcome its execution. */
-async function startExecutions(tx: Driver, taken: Taken[], windowMs: number): Promise<void> {
+/**
+ * Tells each outcome of a call accepted its execution: those with an idempotency key are written
+ * now (insertKeyedExecutions); returns the writes of the rest.
+ */
+async function startExecutions(tx: Driver, taken: Taken[], windowMs: number): Promise<Write[]> {
   const starting = taken.flatMap(({ item, outcome }) => (outcome.result === 'accepted' && item.execution ? [{ outcome, execution: item.execution }] : []));
-  if (starting.length === 0) return;
   // The hooks were just read, so their jobs exist.
-  const created = await insertExecutions(tx, starting.map((s) => s.execution), windowMs, true);
+  const { created, writes } = await insertKeyedExecutions(tx, starting.map((s) => s.execution), windowMs);
   starting.forEach((s, i) => (s.outcome.execution = created[i]));
+  return writes;
 }
 
 /** Every call's invocation; a call that started an execution has its headers and body kept there, not twice. */
-async function insertInvocations(tx: Driver, taken: Taken[]): Promise<void> {
+function invocationWrites(taken: Taken[]): Write[] {
   const rows = taken.map(({ item, outcome }) => {
     const started = outcome.execution !== undefined && !outcome.execution.reused;
     const reason = outcome.limited?.reason ?? (outcome.execution?.reused ? 'a repeated delivery: the first execution stands for it' : item.reason);
@@ -104,10 +114,12 @@ async function insertInvocations(tx: Driver, taken: Taken[]): Promise<void> {
       outcome.execution?.id ?? null, item.test ? 1 : 0,
     ];
   });
+  const writes: Write[] = [];
   for (let at = 0; at < rows.length; at += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(at, at + ROWS_PER_STATEMENT);
-    await tx.execute(q.insertInvocations(chunk.length), chunk.flat());
+    writes.push({ sql: q.insertInvocations(chunk.length), params: chunk.flat() });
   }
+  return writes;
 }
 
 /** Each hook's last call, written in hook order so that concurrent batches lock hooks alike. */

@@ -149,7 +149,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     hooksOfJobs: (jobIds) => hooks.hooksOfJobs(db, jobIds),
     lastStatuses: (jobIds) => (jobIds.length === 0 ? Promise.resolve([]) : db.query(lastExecutionsQuery(jobIds.length), jobIds)),
     setHookEnabled: (id, enabled, now) => db.transaction((tx) => hooks.setHookEnabled(tx, id, enabled, now)),
-    recordInvocations: (items, windowMs) => db.transaction((tx) => recordInvocations(tx, items, windowMs)),
+    recordInvocations: (items, windowMs) => db.transaction((tx) => recordInvocations(tx, dialect, items, windowMs)),
     setInvocationStatus: (id, statusCode) => hooks.setInvocationStatus(db, id, statusCode),
     listInvocations: (hookId, limit, before, result) => hooks.listInvocations(db, hookId, limit, before, result),
     prune: (cutoff, batch, from) => prune(db, dialect, cutoff, batch, from),

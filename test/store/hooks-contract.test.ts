@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
 import type { HookDeclaration, JobRow, NewExecution, NewInvocation, RateLimit, Store } from '../../src/store/store.js';
+import { POSTGRES } from '../../src/store/dialects.js';
+import type { Driver } from '../../src/store/driver.js';
+import { openPostgresDriver } from '../../src/store/postgres/postgres-driver.js';
+import { createSqlStore } from '../../src/store/sql-store.js';
 import { STORE_KINDS, storePerTest } from '../support/stores.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -33,6 +37,17 @@ function invocation(hookId: string, at: number, options: { limits?: RateLimit[];
     id: uuidv7(), hook_id: hookId, received_at: at, source_ip: '127.0.0.1', method: 'POST', query: null, headers: '{}', body: '{}', body_size: 2,
     body_truncated: 0, result: options.result ?? 'accepted', reason: null, status_code: 200, test: false,
     limits: options.limits ?? [], execution: options.execution,
+  };
+}
+
+/** The driver as it is, noting the text of every statement sent through it, inside transactions too. */
+function noting(driver: Driver, sent: string[]): Driver {
+  return {
+    query: (sql, params) => (sent.push(sql), driver.query(sql, params)),
+    execute: (sql, params) => (sent.push(sql), driver.execute(sql, params)),
+    script: (sql) => (sent.push(sql), driver.script(sql)),
+    transaction: (fn) => driver.transaction((tx) => fn(noting(tx, sent))),
+    close: () => driver.close(),
   };
 }
 
@@ -128,6 +143,39 @@ for (const kind of STORE_KINDS) {
       const stopped = (await t.store.getHook(hook.id))!;
       assert.deepEqual([stopped.enabled, stopped.disabled_reason], [0, `stopAfter: execution ${e.id} failed`]);
     });
+
+    if (kind.name === 'postgres') {
+      test("a batch of hook calls on PostgreSQL is three statements whatever its size (hooks read, counters locked, rows written) and one for each hook's last call", async () => {
+        await t.store.insertJob(jobWithHooks('a', [{ trigger_id: 'h' }]));
+        await t.store.insertJob(jobWithHooks('b', [{ trigger_id: 'h' }]));
+        const [ha, hb] = [await hookOf(t.store, 'a', 'h'), await hookOf(t.store, 'b', 'h')];
+        const sent: string[] = [];
+        const store = createSqlStore(noting(openPostgresDriver({ url: t.db.database, schema: t.db.schema }), sent), POSTGRES);
+        try {
+          const call = (hook: typeof ha, job: string, i: number) =>
+            invocation(hook.id, T0 + i, { limits: [limit(`hook-${job}`, 9), limit('namespace', 15)], execution: execution(job, hook.id, T0 + i) });
+          const keyed = call(ha, 'a', 0);
+          keyed.execution!.idempotency_key = 'k1';
+          const batch = [keyed, ...Array.from({ length: 19 }, (_, i) => (i % 2 === 0 ? call(ha, 'a', i + 1) : call(hb, 'b', i + 1)))];
+          const outcomes = await store.recordInvocations(batch, DAY);
+          // Three, one for each of the two hooks' last call, and three for the execution with an
+          // idempotency key: its key looked up, then it and its run.
+          assert.equal(sent.length, 8);
+          // The namespace's limit of 15 is reached before hook a's 9 (its calls are 0, 1, 3, 5, ...).
+          assert.deepEqual(outcomes.map((o) => o.result), batch.map((_, i) => (i < 15 ? 'accepted' : 'rate_limited')));
+          sent.length = 0;
+          await store.recordInvocations([call(hb, 'b', 30)], DAY);
+          assert.equal(sent.length, 4);
+        } finally {
+          await store.close();
+        }
+        const logged = [...(await t.store.listInvocations(ha.id, 50)), ...(await t.store.listInvocations(hb.id, 50))];
+        assert.equal(logged.length, 21);
+        assert.equal(logged.filter((i) => i.result === 'accepted' && i.execution_status === 'pending').length, 15);
+        assert.equal((await t.store.listExecutions('a', 50)).length + (await t.store.listExecutions('b', 50)).length, 15);
+        assert.equal((await t.store.getHook(hb.id))!.last_triggered_at, T0 + 30);
+      });
+    }
 
     test('pruning deletes, in batches, what is older than the cutoff and nothing newer or unfinished', async () => {
       await t.store.insertJob(jobWithHooks('old', [{ trigger_id: 'h' }]));
