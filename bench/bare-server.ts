@@ -43,6 +43,8 @@ if (store) {
   await store.insertJob({ id: 'bare', namespace: 'default', name: 'bare', spec: '{}', enabled: 1, next_run_at: null, created_at: now, updated_at: now, hooks });
 }
 const executions = store && createGroupCommit<NewExecution, CreatedExecution>((items) => store.createExecutions(items, 0));
+/** What SIGTERM closes: the store, or the driver that took its place. */
+let close = () => store?.close() ?? Promise.resolve();
 const invocations = store && createGroupCommit<NewInvocation, InvocationOutcome>(await recordWriter(store), { inFlight: process.env.BARE_INLINE ? 1 : 2 });
 
 /** How a batch of calls is written: Hookline's recordInvocations, or (`rows`) its three rows with the driver directly. */
@@ -51,6 +53,7 @@ async function recordWriter(opened: Store): Promise<(items: NewInvocation[]) => 
   await opened.close();
   const postgres = isPostgresUrl(database!);
   const db = postgres ? openPostgresDriver({ url: database!, schema: process.env.BARE_SCHEMA }) : openSqliteDriver({ path: database!, durability: 'normal', busyTimeoutMs: 5_000 });
+  close = () => db.close();
   return async (items) => {
     const executions = items.map((i) => i.execution!);
     const params = [
@@ -101,4 +104,4 @@ app.post('/hook', async (request) => {
 });
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(address);
-process.once('SIGTERM', () => void app.close().then(() => store?.close()).then(() => process.exit(0)));
+process.once('SIGTERM', () => void app.close().then(() => close()).then(() => process.exit(0)));

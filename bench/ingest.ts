@@ -4,7 +4,9 @@
  * Fastify route that answers 200 (bench/bare-server.ts) and the same route committing, before it
  * answers, through Hookline's own store: one execution row (the least any durable ingest does), and
  * a hook call's whole record as Hookline keeps it (on the store's thread, and on the main thread) —
- * the floor of Hookline's ingest, whatever its judging costs. Prints req/s and latency p50/p99 for
+ * the floor of Hookline's ingest, whatever its judging costs — and the three rows of that record
+ * alone written with the driver directly (on PostgreSQL one statement a batch): the least the
+ * record could cost in each store. Prints req/s and latency p50/p99 for
  * each, and checks that every accepted call (200) was committed: its execution and invocation are rows.
  * The ingesting node runs the api role only, so the figure is ingest alone; BENCH_ROLES=api,worker
  * (with a receiver on 127.0.0.1) measures it while the same node also makes the calls.
@@ -58,7 +60,7 @@ const show = (name: string, f: Figures) =>
 /** What the bare route commits before it answers, and where (see bench/bare-server.ts). */
 interface BareWrite {
   store: string;
-  write: 'row' | 'record';
+  write: 'row' | 'record' | 'rows';
   inline?: boolean;
   schema?: string;
 }
@@ -135,30 +137,38 @@ async function main() {
     const floorRatios: number[] = [];
     const sqliteRates: number[] = [];
     const recordRates: number[] = [];
+    const rowsRates: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const base = await bare();
       const row = await bare({ store: join(dir, `bare-row-${round}.db`), write: 'row' });
       const record = await bare({ store: join(dir, `bare-record-${round}.db`), write: 'record' });
       const inline = await bare({ store: join(dir, `bare-inline-${round}.db`), write: 'record', inline: true });
+      const rows = await bare({ store: join(dir, `bare-rows-${round}.db`), write: 'rows' });
       const sqlite = await hookline(dir, `round-${round}`, receiver.url);
       const of = (f: Figures) => `(${(f.rate / base.rate).toFixed(2)})`;
       ratios.push(sqlite.rate / base.rate);
       floorRatios.push(Math.max(record.rate, inline.rate) / base.rate);
       sqliteRates.push(sqlite.rate);
       recordRates.push(record.rate);
+      rowsRates.push(rows.rate);
       console.log(
         `round ${round}: ${show('bare fastify', base)}; ${show('bare + one committed row', row)} ${of(row)}; ` +
           `${show("bare + a call's record", record)} ${of(record)}; ${show("bare + a call's record on the main thread", inline)} ${of(inline)}; ` +
+          `${show("bare + the record's three rows alone", rows)} ${of(rows)}; ` +
           `${show('hookline sqlite', sqlite)}; ratio ${(sqlite.rate / base.rate).toFixed(2)}`,
       );
     }
-    let postgres: { rate: number; record: number } | undefined;
+    let postgres: { rate: number; record: number; rows: number } | undefined;
     if (STORES.includes('postgres')) {
       const base = await bare();
       const record = await bare({ store: POSTGRES_URL, schema: `${schema}_bare`, write: 'record' });
+      const rows = await bare({ store: POSTGRES_URL, schema: `${schema}_rows`, write: 'rows' });
       const hook = await hookline(dir, 'postgres', receiver.url, schema);
-      console.log(`postgres: ${show('bare fastify', base)}; ${show("bare + a call's record", record)}; ${show('hookline postgres', hook)}; ratio ${(hook.rate / base.rate).toFixed(2)}`);
-      postgres = { rate: hook.rate, record: record.rate };
+      console.log(
+        `postgres: ${show('bare fastify', base)}; ${show("bare + a call's record", record)}; ${show("bare + the record's three rows alone", rows)}; ` +
+          `${show('hookline postgres', hook)}; ratio ${(hook.rate / base.rate).toFixed(2)}`,
+      );
+      postgres = { rate: hook.rate, record: record.rate, rows: rows.rate };
     }
     console.log(`ingest/bare ratio: ${median(ratios).toFixed(2)}`);
     // The most any ingest that keeps Hookline's record of a call could reach on this machine and store.
@@ -167,11 +177,13 @@ async function main() {
     if (postgres) {
       console.log(`pg/sqlite ingest ratio: ${(postgres.rate / median(sqliteRates)).toFixed(2)}`);
       console.log(`pg/sqlite record ratio: ${(postgres.record / median(recordRates)).toFixed(2)}`);
+      console.log(`pg/sqlite rows ratio: ${(postgres.rows / median(rowsRates)).toFixed(2)}`);
     }
   } finally {
     await receiver.close();
     await cleanUp(dir, schema);
     await cleanUp(dir, `${schema}_bare`);
+    await cleanUp(dir, `${schema}_rows`);
   }
 }
 

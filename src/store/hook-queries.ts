@@ -64,8 +64,10 @@ RETURNING scope, window_start, count`;
 
 export const SET_RATE_COUNT = `UPDATE rate_counts SET count = ? WHERE scope = ? AND window_start = ?`;
 
-/** Hooks' states and their jobs' specs, to see whether calls were judged on them as they stand. */
-export const hooksAndSpecs = (count: number) => `SELECT h.id, h.enabled, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id WHERE h.id IN (${marks(count)})`;
+/** Hooks' states and their jobs' specs, to see whether calls were judged on them as they stand; `lock`: the hooks locked in id order. */
+export const hooksAndSpecs = (count: number, lock: boolean) => `
+SELECT h.id, h.enabled, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id WHERE h.id IN (${marks(count)})
+ORDER BY h.id${lock ? ' FOR UPDATE OF h' : ''}`;
 
 /** `count` invocations in one statement. */
 export const insertInvocations = (count: number) => `

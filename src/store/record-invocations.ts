@@ -2,8 +2,8 @@
  * A batch of hook calls written in one transaction: calls judged on a spec or hook that has since
  * changed are stale; the rest are counted against their rate limits in order (every counter the
  * batch uses locked first, in one order, by one statement); then the executions of the calls
- * accepted, every call's invocation and the counters are written together (one statement where the
- * store allows, see writeTogether), and each hook's last call.
+ * accepted, every call's invocation, the counters and each hook's last call are written together
+ * (one statement where the store allows, see writeTogether).
  */
 import type { Dialect, Driver } from './driver.js';
 import * as q from './hook-queries.js';
@@ -27,7 +27,7 @@ interface Counter {
 
 /** Writes a batch of hook calls; see Store.recordInvocations. */
 export async function recordInvocations(tx: Driver, dialect: Dialect, items: NewInvocation[], windowMs: number): Promise<InvocationOutcome[]> {
-  const stale = await staleCalls(tx, items);
+  const stale = await staleCalls(tx, dialect, items);
   const counters = await lockCounters(tx, items.filter((i) => !stale.has(i)));
   const outcomes = items.map((item): InvocationOutcome => {
     if (stale.has(item)) return { id: item.id, result: 'stale', status_code: 0 };
@@ -38,18 +38,21 @@ export async function recordInvocations(tx: Driver, dialect: Dialect, items: New
   const taken = items.flatMap((item, i): Taken[] => (stale.has(item) ? [] : [{ item, outcome: outcomes[i] }]));
   const executionWrites = await startExecutions(tx, taken, windowMs);
   const counts = [...counters.values()].filter((c) => c.taken > 0).map((c): Write => ({ sql: q.SET_RATE_COUNT, params: [c.count, c.scope, c.window_start] }));
-  await writeTogether(tx, dialect, [...executionWrites, ...invocationWrites(taken), ...counts]);
-  await touchHooks(tx, taken.map((t) => t.item));
+  await writeTogether(tx, dialect, [...executionWrites, ...invocationWrites(taken), ...counts, ...lastCalls(taken.map((t) => t.item))]);
   return outcomes;
 }
 
-/** Calls judged on a job spec that has changed since, or on a hook now disabled or gone. */
-async function staleCalls(tx: Driver, items: NewInvocation[]): Promise<Set<NewInvocation>> {
-  const ids = [...new Set(items.map((i) => i.hook_id))];
+/**
+ * Calls judged on a job spec that has changed since, or on a hook now disabled or gone. Where rows
+ * are locked one by one, the hooks read are locked too, in id order (so two nodes' batches take them
+ * alike), and stay so until the batch writes their last calls.
+ */
+async function staleCalls(tx: Driver, dialect: Dialect, items: NewInvocation[]): Promise<Set<NewInvocation>> {
+  const ids = [...new Set(items.map((i) => i.hook_id))].sort();
   const current = new Map<string, { enabled: number; spec: string }>();
   for (let at = 0; at < ids.length; at += ROWS_PER_STATEMENT) {
     const some = ids.slice(at, at + ROWS_PER_STATEMENT);
-    for (const row of await tx.query<{ id: string; enabled: number; spec: string }>(q.hooksAndSpecs(some.length), some)) current.set(row.id, row);
+    for (const row of await tx.query<{ id: string; enabled: number; spec: string }>(q.hooksAndSpecs(some.length, !dialect.oneWriter), some)) current.set(row.id, row);
   }
   const stale = new Set<NewInvocation>();
   for (const item of items) {
@@ -122,9 +125,9 @@ function invocationWrites(taken: Taken[]): Write[] {
   return writes;
 }
 
-/** Each hook's last call, written in hook order so that concurrent batches lock hooks alike. */
-async function touchHooks(tx: Driver, items: NewInvocation[]): Promise<void> {
+/** Each hook's last call (the hooks were locked when read: see staleCalls). */
+function lastCalls(items: NewInvocation[]): Write[] {
   const lastCall = new Map<string, number>();
   for (const item of items) lastCall.set(item.hook_id, Math.max(lastCall.get(item.hook_id) ?? 0, item.received_at));
-  for (const [hookId, at] of [...lastCall].sort(([a], [b]) => (a < b ? -1 : 1))) await tx.execute(q.TOUCH_HOOK, [at, hookId, at]);
+  return [...lastCall].map(([hookId, at]) => ({ sql: q.TOUCH_HOOK, params: [at, hookId, at] }));
 }
