@@ -60,13 +60,33 @@ WHERE id = ? AND enabled = 1 AND stop_after LIKE ?`;
 export const lockRateCounts = (count: number) => `
 INSERT INTO rate_counts (scope, window_start, count) VALUES ${repeat(count, '(?, ?, 0)')}
 ON CONFLICT (scope, window_start) DO UPDATE SET count = rate_counts.count
-RETURNING scope, window_start, count`;
+RETURNING scope AS key, window_start, count`;
 
 export const SET_RATE_COUNT = `UPDATE rate_counts SET count = ? WHERE scope = ? AND window_start = ?`;
 
+/**
+ * PostgreSQL: `hooks` hooks with their jobs' specs, locked in id order, then `counters` counters
+ * made if new and locked in the order listed — only once the hooks are, since the count of hooks
+ * gates them (an InitPlan, run before the first counter). One round trip for both.
+ */
+export const lockHooksAndCounts = (hooks: number, counters: number) => `
+WITH h AS (
+  SELECT h.id, h.enabled, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id WHERE h.id IN (${marks(hooks)})
+  ORDER BY h.id FOR UPDATE OF h
+), c AS (
+  INSERT INTO rate_counts (scope, window_start, count)
+  SELECT v.scope, v.window_start, 0 FROM (VALUES ${repeat(counters, '(CAST(? AS TEXT), CAST(? AS BIGINT))')}) AS v (scope, window_start)
+  WHERE (SELECT COUNT(*) FROM h) > 0
+  ON CONFLICT (scope, window_start) DO UPDATE SET count = rate_counts.count
+  RETURNING scope, window_start, count
+)
+SELECT 'hook' AS kind, id AS key, enabled, spec, NULL AS window_start, NULL AS count FROM h
+UNION ALL
+SELECT 'counter', scope, NULL, NULL, window_start, count FROM c`;
+
 /** Hooks' states and their jobs' specs, to see whether calls were judged on them as they stand; `lock`: the hooks locked in id order. */
 export const hooksAndSpecs = (count: number, lock: boolean) => `
-SELECT h.id, h.enabled, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id WHERE h.id IN (${marks(count)})
+SELECT h.id AS key, h.enabled, j.spec FROM hooks h JOIN jobs j ON j.id = h.job_id WHERE h.id IN (${marks(count)})
 ORDER BY h.id${lock ? ' FOR UPDATE OF h' : ''}`;
 
 /** `count` invocations in one statement. */

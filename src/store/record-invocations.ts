@@ -1,7 +1,7 @@
 /**
  * A batch of hook calls written in one transaction: calls judged on a spec or hook that has since
- * changed are stale; the rest are counted against their rate limits in order (every counter the
- * batch uses locked first, in one order, by one statement); then the executions of the calls
+ * changed are stale; the rest are counted against their rate limits in order (the hooks and every
+ * counter the batch uses locked first, see lockBatch); then the executions of the calls
  * accepted, every call's invocation, the counters and each hook's last call are written together
  * (one statement where the store allows, see writeTogether).
  */
@@ -27,8 +27,8 @@ interface Counter {
 
 /** Writes a batch of hook calls; see Store.recordInvocations. */
 export async function recordInvocations(tx: Driver, dialect: Dialect, items: NewInvocation[], windowMs: number): Promise<InvocationOutcome[]> {
-  const stale = await staleCalls(tx, dialect, items);
-  const counters = await lockCounters(tx, items.filter((i) => !stale.has(i)));
+  const { hooks, counters } = await lockBatch(tx, dialect, items);
+  const stale = staleCalls(items, hooks);
   const outcomes = items.map((item): InvocationOutcome => {
     if (stale.has(item)) return { id: item.id, result: 'stale', status_code: 0 };
     const limited = takeLimits(item.limits, counters);
@@ -42,42 +42,69 @@ export async function recordInvocations(tx: Driver, dialect: Dialect, items: New
   return outcomes;
 }
 
+type HookNow = { enabled: number; spec: string };
+
 /**
- * Calls judged on a job spec that has changed since, or on a hook now disabled or gone. Where rows
- * are locked one by one, the hooks read are locked too, in id order (so two nodes' batches take them
- * alike), and stay so until the batch writes their last calls.
+ * The batch's hooks with their jobs' specs, and every counter its calls use (made if new): read and
+ * locked before any call is counted, the hooks first, then the counters, each kind in one order, so
+ * that two nodes' batches take them alike. Where rows are locked one by one the hooks are locked
+ * too, and stay so until the batch writes their last calls. One statement where the store takes
+ * writes in WITH clauses; otherwise, or for very large batches, one for each kind.
  */
-async function staleCalls(tx: Driver, dialect: Dialect, items: NewInvocation[]): Promise<Set<NewInvocation>> {
-  const ids = [...new Set(items.map((i) => i.hook_id))].sort();
-  const current = new Map<string, { enabled: number; spec: string }>();
-  for (let at = 0; at < ids.length; at += ROWS_PER_STATEMENT) {
-    const some = ids.slice(at, at + ROWS_PER_STATEMENT);
-    for (const row of await tx.query<{ id: string; enabled: number; spec: string }>(q.hooksAndSpecs(some.length, !dialect.oneWriter), some)) current.set(row.id, row);
+async function lockBatch(tx: Driver, dialect: Dialect, items: NewInvocation[]): Promise<{ hooks: Map<string, HookNow>; counters: Map<string, Counter> }> {
+  const hookIds = [...new Set(items.map((i) => i.hook_id))].sort();
+  const wanted = new Map<string, RateLimit>();
+  for (const item of items) for (const l of item.limits) wanted.set(counterKey(l), l);
+  const limits = [...wanted.keys()].sort().map((key) => wanted.get(key)!);
+  const counterParams = (some: RateLimit[]) => some.flatMap((l) => [l.scope, l.window_start]);
+  const oneStatement = dialect.writingCtes && limits.length > 0 && hookIds.length <= ROWS_PER_STATEMENT && limits.length <= ROWS_PER_STATEMENT;
+  if (oneStatement) {
+    const rows = await tx.query<HookOrCounter>(q.lockHooksAndCounts(hookIds.length, limits.length), [...hookIds, ...counterParams(limits)]);
+    return { hooks: hooksOf(rows.filter((r) => r.kind === 'hook')), counters: countersOf(rows.filter((r) => r.kind === 'counter')) };
   }
+  const hookRows: HookOrCounter[] = [];
+  for (let at = 0; at < hookIds.length; at += ROWS_PER_STATEMENT) {
+    const some = hookIds.slice(at, at + ROWS_PER_STATEMENT);
+    hookRows.push(...(await tx.query<HookOrCounter>(q.hooksAndSpecs(some.length, !dialect.oneWriter), some)));
+  }
+  const counterRows: HookOrCounter[] = [];
+  for (let at = 0; at < limits.length; at += ROWS_PER_STATEMENT) {
+    const some = limits.slice(at, at + ROWS_PER_STATEMENT);
+    counterRows.push(...(await tx.query<HookOrCounter>(q.lockRateCounts(some.length), counterParams(some))));
+  }
+  return { hooks: hooksOf(hookRows), counters: countersOf(counterRows) };
+}
+
+/** A row of q.lockHooksAndCounts: a hook (key: its id) or a counter (key: its scope). */
+interface HookOrCounter {
+  kind?: 'hook' | 'counter';
+  key: string;
+  enabled: number;
+  spec: string;
+  window_start: number;
+  count: number;
+}
+
+const hooksOf = (rows: HookOrCounter[]) => new Map(rows.map((r): [string, HookNow] => [r.key, { enabled: Number(r.enabled), spec: r.spec }]));
+
+function countersOf(rows: HookOrCounter[]): Map<string, Counter> {
+  const counters = new Map<string, Counter>();
+  for (const row of rows) {
+    const counter = { scope: row.key, window_start: Number(row.window_start), count: Number(row.count), taken: 0 };
+    counters.set(counterKey(counter), counter);
+  }
+  return counters;
+}
+
+/** Calls judged on a job spec that has changed since, or on a hook now disabled or gone. */
+function staleCalls(items: NewInvocation[], hooks: Map<string, HookNow>): Set<NewInvocation> {
   const stale = new Set<NewInvocation>();
   for (const item of items) {
-    const now = current.get(item.hook_id);
+    const now = hooks.get(item.hook_id);
     const judgedOn = item.judged_spec ?? item.execution?.spec;
     if (!now || (judgedOn !== undefined && (now.spec !== judgedOn || (now.enabled !== 1 && !item.test)))) stale.add(item);
   }
   return stale;
-}
-
-/** Every counter the batch uses, read and locked in one order before any call is counted. */
-async function lockCounters(tx: Driver, items: NewInvocation[]): Promise<Map<string, Counter>> {
-  const wanted = new Map<string, RateLimit>();
-  for (const item of items) for (const l of item.limits) wanted.set(counterKey(l), l);
-  const keys = [...wanted.keys()].sort();
-  const counters = new Map<string, Counter>();
-  for (let at = 0; at < keys.length; at += ROWS_PER_STATEMENT) {
-    const some = keys.slice(at, at + ROWS_PER_STATEMENT).map((key) => wanted.get(key)!);
-    const rows = await tx.query<{ scope: string; window_start: number; count: number }>(q.lockRateCounts(some.length), some.flatMap((l) => [l.scope, l.window_start]));
-    for (const row of rows) {
-      const counter = { scope: row.scope, window_start: Number(row.window_start), count: Number(row.count), taken: 0 };
-      counters.set(counterKey(counter), counter);
-    }
-  }
-  return counters;
 }
 
 const counterKey = (l: { scope: string; window_start: number }) => `${l.scope}@${l.window_start}`;

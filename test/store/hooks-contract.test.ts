@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { HookDeclaration, JobRow, NewExecution, NewInvocation, RateLimit, Store } from '../../src/store/store.js';
 import { POSTGRES } from '../../src/store/dialects.js';
@@ -145,7 +146,7 @@ for (const kind of STORE_KINDS) {
     });
 
     if (kind.name === 'postgres') {
-      test('a batch of hook calls on PostgreSQL is three statements whatever its size and its hooks: hooks read, counters locked, rows written', async () => {
+      test('a batch of hook calls on PostgreSQL is two statements whatever its size and its hooks: hooks and counters locked, rows written', async () => {
         await t.store.insertJob(jobWithHooks('a', [{ trigger_id: 'h' }]));
         await t.store.insertJob(jobWithHooks('b', [{ trigger_id: 'h' }]));
         const [ha, hb] = [await hookOf(t.store, 'a', 'h'), await hookOf(t.store, 'b', 'h')];
@@ -158,21 +159,54 @@ for (const kind of STORE_KINDS) {
           keyed.execution!.idempotency_key = 'k1';
           const batch = [keyed, ...Array.from({ length: 19 }, (_, i) => (i % 2 === 0 ? call(ha, 'a', i + 1) : call(hb, 'b', i + 1)))];
           const outcomes = await store.recordInvocations(batch, DAY);
-          // Three, and three for the execution with an idempotency key: its key looked up, then it and its run.
-          assert.equal(sent.length, 6);
+          // Two, and three for the execution with an idempotency key: its key looked up, then it and its run.
+          assert.equal(sent.length, 5);
           // The namespace's limit of 15 is reached before hook a's 9 (its calls are 0, 1, 3, 5, ...).
           assert.deepEqual(outcomes.map((o) => o.result), batch.map((_, i) => (i < 15 ? 'accepted' : 'rate_limited')));
           sent.length = 0;
           await store.recordInvocations([call(hb, 'b', 30)], DAY);
-          assert.equal(sent.length, 3);
+          assert.equal(sent.length, 2);
+          sent.length = 0;
+          const [unlimited] = await store.recordInvocations([invocation(ha.id, T0 + 31, { execution: execution('a', ha.id, T0 + 31) })], DAY);
+          assert.deepEqual([unlimited.result, sent.length], ['accepted', 2]);
         } finally {
           await store.close();
         }
         const logged = [...(await t.store.listInvocations(ha.id, 50)), ...(await t.store.listInvocations(hb.id, 50))];
-        assert.equal(logged.length, 21);
-        assert.equal(logged.filter((i) => i.result === 'accepted' && i.execution_status === 'pending').length, 15);
-        assert.equal((await t.store.listExecutions('a', 50)).length + (await t.store.listExecutions('b', 50)).length, 15);
+        assert.equal(logged.length, 22);
+        assert.equal(logged.filter((i) => i.result === 'accepted' && i.execution_status === 'pending').length, 16);
+        assert.equal((await t.store.listExecutions('a', 50)).length + (await t.store.listExecutions('b', 50)).length, 16);
         assert.equal((await t.store.getHook(hb.id))!.last_triggered_at, T0 + 30);
+      });
+    }
+
+    if (kind.name === 'postgres') {
+      test('a batch on PostgreSQL locks its hooks before its counters, as every batch does, so two cannot wait on each other', async () => {
+        await t.store.insertJob(jobWithHooks('a', [{ trigger_id: 'h' }]));
+        const hook = await hookOf(t.store, 'a', 'h');
+        const side = async () => {
+          const client = new pg.Client({ connectionString: t.db.database, options: `-c search_path=${t.db.schema}` });
+          await client.connect();
+          return client;
+        };
+        const [holder, prober] = [await side(), await side()];
+        try {
+          const counter = limit('namespace', 10);
+          await holder.query(`INSERT INTO rate_counts (scope, window_start, count) VALUES ($1, $2, 0)`, [counter.scope, counter.window_start]);
+          await holder.query('BEGIN');
+          await holder.query(`SELECT 1 FROM rate_counts WHERE scope = $1 FOR UPDATE`, [counter.scope]);
+          const batch = t.store.recordInvocations([invocation(hook.id, T0, { limits: [counter], execution: execution('a', hook.id, T0) })], DAY);
+          // While the batch waits for the counter, it already holds the hook.
+          const probe = async () => prober.query(`SELECT 1 FROM hooks WHERE id = $1 FOR UPDATE NOWAIT`, [hook.id]).then(() => 'free', (err: Error) => err.message);
+          let seen = await probe();
+          for (let i = 0; i < 50 && seen === 'free'; i++) seen = await new Promise((r) => setTimeout(r, 20)).then(probe);
+          assert.match(seen, /could not obtain lock on row in relation "hooks"/);
+          await holder.query('COMMIT');
+          assert.equal((await batch)[0].result, 'accepted');
+        } finally {
+          await holder.end();
+          await prober.end();
+        }
       });
     }
 
