@@ -21,27 +21,66 @@ export async function insertExecution(tx: Driver, item: NewExecution, windowMs: 
 
 /**
  * Writes many executions in a few statements: every job checked in one query (unless `jobsKnown`),
- * then insertKeyedExecutions, and the writes it leaves.
+ * then prepareExecutions, and the writes it leaves.
  */
 export async function insertExecutions(tx: Driver, items: NewExecution[], windowMs: number, jobsKnown = false): Promise<CreatedExecution[]> {
   if (!jobsKnown) await checkJobs(tx, items);
-  const { created, writes } = await insertKeyedExecutions(tx, items, windowMs);
+  const { created, writes } = await prepareExecutions(tx, items, windowMs);
   for (const w of writes) await tx.execute(w.sql, w.params);
   return created;
 }
 
 /**
- * Writes the executions with an idempotency key one by one, in order, since an earlier one may be
- * the one a later one reuses; returns what each item became and the writes of the rest (executions
- * and their runs in multi-row inserts), for the caller to send, alone or with writes of its own.
+ * Works out what each item becomes: a new execution, or, for an idempotency key seen within
+ * `windowMs` — in the store or earlier in the batch — the execution that first had it. Every key is
+ * looked up in one query. A key last seen longer ago is taken from the execution that had it, at
+ * once, since the index of keys must see it gone before the new one is written. Returns the outcomes
+ * and the writes of the new executions and their runs (multi-row inserts), for the caller to send,
+ * alone or with writes of its own.
  */
-export async function insertKeyedExecutions(tx: Driver, items: NewExecution[], windowMs: number): Promise<{ created: CreatedExecution[]; writes: Write[] }> {
+export async function prepareExecutions(tx: Driver, items: NewExecution[], windowMs: number): Promise<{ created: CreatedExecution[]; writes: Write[] }> {
+  const firsts = await keysSeen(tx, items);
   const created: CreatedExecution[] = [];
-  for (const item of items) created.push(item.idempotency_key === undefined ? { id: item.id, reused: false } : await insertExecution(tx, item, windowMs, true));
-  return { created, writes: plainExecutionWrites(items.filter((i) => i.idempotency_key === undefined)) };
+  const fresh = new Map<string, NewExecution>();
+  const forget: string[] = [];
+  for (const item of items) {
+    const key = item.idempotency_key === undefined ? undefined : keyOf(item.job_id, item.idempotency_key);
+    const first = key === undefined ? undefined : firsts.get(key);
+    if (first && first.created_at >= item.created_at - windowMs) {
+      created.push({ id: first.id, reused: true });
+      continue;
+    }
+    // Past the window: a stored execution gives its key up now; one of this batch is written without it.
+    if (first && fresh.has(first.id)) fresh.set(first.id, { ...fresh.get(first.id)!, idempotency_key: undefined });
+    else if (first) forget.push(first.id);
+    if (key !== undefined) firsts.set(key, { id: item.id, created_at: item.created_at });
+    fresh.set(item.id, item);
+    created.push({ id: item.id, reused: false });
+  }
+  for (let at = 0; at < forget.length; at += q.ROWS_PER_STATEMENT) {
+    const some = forget.slice(at, at + q.ROWS_PER_STATEMENT);
+    await tx.execute(q.forgetIdempotencyKeys(some.length), some);
+  }
+  return { created, writes: executionWrites([...fresh.values()]) };
 }
 
-function plainExecutionWrites(items: NewExecution[]): Write[] {
+const keyOf = (jobId: string, key: string) => JSON.stringify([jobId, key]);
+
+/** The execution that holds each idempotency key the items carry, by job and key. */
+async function keysSeen(tx: Driver, items: NewExecution[]): Promise<Map<string, { id: string; created_at: number }>> {
+  const pairs = new Map<string, [string, string]>();
+  for (const i of items) if (i.idempotency_key !== undefined) pairs.set(keyOf(i.job_id, i.idempotency_key), [i.job_id, i.idempotency_key]);
+  const wanted = [...pairs.values()];
+  const seen = new Map<string, { id: string; created_at: number }>();
+  for (let at = 0; at < wanted.length; at += q.ROWS_PER_STATEMENT) {
+    const some = wanted.slice(at, at + q.ROWS_PER_STATEMENT);
+    const rows = await tx.query<{ id: string; job_id: string; idempotency_key: string; created_at: number }>(q.findIdempotent(some.length), some.flat());
+    for (const row of rows) seen.set(keyOf(row.job_id, row.idempotency_key), { id: row.id, created_at: Number(row.created_at) });
+  }
+  return seen;
+}
+
+function executionWrites(items: NewExecution[]): Write[] {
   const step = q.ROWS_PER_STATEMENT;
   const writes: Write[] = [];
   for (let at = 0; at < items.length; at += step) {

@@ -52,6 +52,11 @@ export const INIT_META = `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLIC
 
 export const FIND_IDEMPOTENT = `SELECT id, created_at FROM executions WHERE job_id = ? AND idempotency_key = ?`;
 export const FORGET_IDEMPOTENCY_KEY = `UPDATE executions SET idempotency_key = NULL WHERE id = ?`;
+/** The executions holding these `count` (job, idempotency key) pairs. */
+export const findIdempotent = (count: number) => `
+SELECT id, job_id, idempotency_key, created_at FROM executions
+WHERE idempotency_key IS NOT NULL AND (job_id, idempotency_key) IN (VALUES ${repeat(count, '(?, ?)')})`;
+export const forgetIdempotencyKeys = (count: number) => `UPDATE executions SET idempotency_key = NULL WHERE id IN (${marks(count)})`;
 
 const EXECUTION_INSERT = `INSERT INTO executions (id, job_id, namespace, status, trigger_type, trigger, spec, scheduled_time,
   idempotency_key, created_at, started_at, hook_id)`;

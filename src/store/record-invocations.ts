@@ -7,7 +7,7 @@
  */
 import type { Dialect, Driver } from './driver.js';
 import * as q from './hook-queries.js';
-import { insertKeyedExecutions } from './insert-execution.js';
+import { prepareExecutions } from './insert-execution.js';
 import { ROWS_PER_STATEMENT } from './queries.js';
 import { RATE_LIMITED_STATUS, type InvocationOutcome, type NewInvocation, type RateLimit } from './hook-rows.js';
 import { writeTogether, type Write } from './write-together.js';
@@ -121,14 +121,11 @@ function takeLimits(limits: RateLimit[], counters: Map<string, Counter>): RateLi
   return undefined;
 }
 
-/**
- * Tells each outcome of a call accepted its execution: those with an idempotency key are written
- * now (insertKeyedExecutions); returns the writes of the rest.
- */
+/** Tells each outcome of a call accepted its execution (see prepareExecutions); returns the executions' writes. */
 async function startExecutions(tx: Driver, taken: Taken[], windowMs: number): Promise<Write[]> {
   const starting = taken.flatMap(({ item, outcome }) => (outcome.result === 'accepted' && item.execution ? [{ outcome, execution: item.execution }] : []));
   // The hooks were just read, so their jobs exist.
-  const { created, writes } = await insertKeyedExecutions(tx, starting.map((s) => s.execution), windowMs);
+  const { created, writes } = await prepareExecutions(tx, starting.map((s) => s.execution), windowMs);
   starting.forEach((s, i) => (s.outcome.execution = created[i]));
   return writes;
 }

@@ -159,8 +159,8 @@ for (const kind of STORE_KINDS) {
           keyed.execution!.idempotency_key = 'k1';
           const batch = [keyed, ...Array.from({ length: 19 }, (_, i) => (i % 2 === 0 ? call(ha, 'a', i + 1) : call(hb, 'b', i + 1)))];
           const outcomes = await store.recordInvocations(batch, DAY);
-          // Two, and three for the execution with an idempotency key: its key looked up, then it and its run.
-          assert.equal(sent.length, 5);
+          // Two, and one more since a call carries an idempotency key: the batch's keys looked up.
+          assert.equal(sent.length, 3);
           // The namespace's limit of 15 is reached before hook a's 9 (its calls are 0, 1, 3, 5, ...).
           assert.deepEqual(outcomes.map((o) => o.result), batch.map((_, i) => (i < 15 ? 'accepted' : 'rate_limited')));
           sent.length = 0;

@@ -103,6 +103,16 @@ for (const kind of STORE_KINDS) {
       const listed = await t.store.listExecutions('idem', 10);
       assert.deepEqual(listed.map((e) => e.id), [late.id, first.id]);
       assert.equal(listed[0].status, 'pending');
+      // In one batch: a key repeated within the window, one repeated past it, and a call with none.
+      const batch = await t.store.createExecutions(
+        [execution('idem', { key: 'k2', at: T0 }), execution('idem', { key: 'k2', at: T0 + 5 }), execution('idem'), execution('idem', { key: 'k2', at: T0 + DAY + 9 })],
+        DAY,
+      );
+      assert.deepEqual(batch.map((c) => c.reused), [false, true, false, false]);
+      assert.equal(batch[1].id, batch[0].id);
+      const [k2] = await t.store.createExecutions([execution('idem', { key: 'k2', at: T0 + DAY + 10 })], DAY);
+      assert.deepEqual(k2, { id: batch[3].id, reused: true });
+      assert.equal((await t.store.listExecutions('idem', 10)).length, 5);
     });
 
     test('a batch naming a deleted job fails whole, leaving nothing half-written', async () => {
