@@ -10,6 +10,8 @@
  * each, and checks that every accepted call (200) was committed: its execution and invocation are rows.
  * The ingesting node runs the api role only, so the figure is ingest alone; BENCH_ROLES=api,worker
  * (with a receiver on 127.0.0.1) measures it while the same node also makes the calls.
+ * BENCH_KEYED=1: every call carries a delivery id of its own (`webhook-id`), as GitHub's and Standard
+ * Webhooks' senders do, so each execution is written with an idempotency key.
  * SQLite and the bare route run in alternating rounds; the ratio is the median of the rounds'.
  * Loopback only; each run lasts BENCH_SECONDS.
  *
@@ -31,6 +33,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const ROLES = process.env.BENCH_ROLES ?? 'api';
+const KEYED = process.env.BENCH_KEYED === '1';
 const KEY = 'bench-ingest-key-0123456789abcdef';
 const BODY = JSON.stringify({ event: 'push', ref: 'refs/heads/main', commits: Array.from({ length: 8 }, (_, i) => ({ id: `c${i}`.padEnd(40, '0'), message: 'x'.repeat(60) })) });
 
@@ -42,6 +45,8 @@ interface Figures {
   other: number;
 }
 
+let deliveries = 0;
+
 async function load(url: string): Promise<Figures> {
   const result = await autocannon({
     url,
@@ -50,6 +55,7 @@ async function load(url: string): Promise<Figures> {
     duration: SECONDS,
     headers: { 'content-type': 'application/json' },
     body: BODY,
+    ...(KEYED && { requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'webhook-id': `msg_${++deliveries}` } }) }] }),
   });
   return { rate: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, ok: result['2xx'], other: result.non2xx + result.errors + result.timeouts };
 }
