@@ -52,11 +52,10 @@ UPDATE hooks SET enabled = 0, disabled_reason = ?, updated_at = ?
 WHERE id = ? AND enabled = 1 AND stop_after LIKE ?`;
 
 /**
- * Reads a rate counter, taking its row lock (made at zero if new). A batch reads its counters in
- * one order first, so two nodes' batches cannot each hold one the other waits for; it decides its
- * calls against them and writes each counter back once.
+ * Reads `count` rate counters, taking their row locks (each made at zero if new; rows are taken in
+ * the order listed). A batch reads its counters in one order first, so two nodes' batches cannot
+ * each hold one the other waits for; it decides its calls against them and writes each counter back once.
  */
-/** `count` counters, made if new, each locked (rows are taken in the order listed) and read. */
 export const lockRateCounts = (count: number) => `
 INSERT INTO rate_counts (scope, window_start, count) VALUES ${repeat(count, '(?, ?, 0)')}
 ON CONFLICT (scope, window_start) DO UPDATE SET count = rate_counts.count

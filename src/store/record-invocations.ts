@@ -149,7 +149,7 @@ function invocationWrites(taken: Taken[]): Write[] {
   return writes;
 }
 
-/** Each hook's last call (the hooks were locked when read: see staleCalls). */
+/** Each hook's last call (the hooks were locked when read: see lockBatch). */
 function lastCalls(items: NewInvocation[]): Write[] {
   const lastCall = new Map<string, number>();
   for (const item of items) lastCall.set(item.hook_id, Math.max(lastCall.get(item.hook_id) ?? 0, item.received_at));

@@ -5,7 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { HookDeclaration, JobRow, NewExecution, NewInvocation, RateLimit, Store } from '../../src/store/store.js';
 import { POSTGRES } from '../../src/store/dialects.js';
 import type { Driver } from '../../src/store/driver.js';
-import { openPostgresDriver } from '../../src/store/postgres/postgres-driver.js';
+import { MAX_PREPARED_LENGTH, openPostgresDriver } from '../../src/store/postgres/postgres-driver.js';
 import { createSqlStore } from '../../src/store/sql-store.js';
 import { STORE_KINDS, storePerTest } from '../support/stores.js';
 
@@ -181,6 +181,25 @@ for (const kind of STORE_KINDS) {
     }
 
     if (kind.name === 'postgres') {
+      test('batches of every size on PostgreSQL leave no long statement prepared on the connection', async () => {
+        await t.store.insertJob(jobWithHooks('a', [{ trigger_id: 'h' }]));
+        const hook = await hookOf(t.store, 'a', 'h');
+        const driver = openPostgresDriver({ url: t.db.database, schema: t.db.schema, poolSize: 1 });
+        const store = createSqlStore(driver, POSTGRES);
+        try {
+          for (let size = 1; size <= 80; size += 13) {
+            const batch = Array.from({ length: size }, (_, i) => invocation(hook.id, T0 + i, { limits: [limit('hook', 1000)], execution: execution('a', hook.id, T0 + i) }));
+            assert.ok((await store.recordInvocations(batch, DAY)).every((o) => o.result === 'accepted'));
+          }
+          const prepared = await driver.query<{ length: number }>('SELECT length(statement) AS length FROM pg_prepared_statements');
+          assert.ok(prepared.length > 0, 'the short statements are prepared');
+          assert.ok(prepared.every((p) => p.length <= MAX_PREPARED_LENGTH), `prepared: ${prepared.map((p) => p.length).join(', ')}`);
+        } finally {
+          await store.close();
+        }
+        assert.equal((await t.store.listExecutions('a', 500)).length, 1 + 14 + 27 + 40 + 53 + 66 + 79);
+      });
+
       test('a batch on PostgreSQL locks its hooks before its counters, as every batch does, so two cannot wait on each other', async () => {
         await t.store.insertJob(jobWithHooks('a', [{ trigger_id: 'h' }]));
         const hook = await hookOf(t.store, 'a', 'h');

@@ -21,8 +21,15 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/** At most how many statements are prepared: past it (statements built for many sizes of list), the rest are sent as text. */
+/**
+ * How much is prepared: at most this many statements, none longer than this. A connection keeps
+ * every statement it prepared, and the multi-row writes built for each size of batch are long:
+ * prepared whatever their length, those of 300 sizes of a batch of hook calls made one server process
+ * hold ~300 MiB (about 40 bytes for each character of text; ~20 MiB with this bound). Longer
+ * statements are sent as text and parsed at each call, which costs little beside their rows.
+ */
 const MAX_PREPARED = 1000;
+export const MAX_PREPARED_LENGTH = 8_000;
 
 /**
  * Each statement is prepared, under a name of its own, the first time a connection runs it, and
@@ -30,11 +37,13 @@ const MAX_PREPARED = 1000;
  * every call.
  */
 function preparedStatements() {
-  const known = new Map<string, { name?: string; text: string }>();
+  const known = new Map<string, { name: string; text: string }>();
   return (sql: string, params: readonly unknown[]): pg.QueryConfig => {
     let statement = known.get(sql);
     if (statement === undefined) {
-      statement = { name: known.size < MAX_PREPARED ? `hookline_${known.size}` : undefined, text: numberPlaceholders(sql) };
+      const text = numberPlaceholders(sql);
+      if (known.size >= MAX_PREPARED || text.length > MAX_PREPARED_LENGTH) return { text, values: params as unknown[] };
+      statement = { name: `hookline_${known.size}`, text };
       known.set(sql, statement);
     }
     return { ...statement, values: params as unknown[] };
