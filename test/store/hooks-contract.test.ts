@@ -181,6 +181,22 @@ for (const kind of STORE_KINDS) {
     }
 
     if (kind.name === 'postgres') {
+      test('a batch on PostgreSQL too large for one statement is written in several', async () => {
+        await t.store.insertJob(jobWithHooks('a', [{ trigger_id: 'h' }]));
+        const hook = await hookOf(t.store, 'a', 'h');
+        // 200 calls of 30 tasks each: 6,000 runs, 102,000 parameters — PostgreSQL takes 65,535 in one statement.
+        const wide = (i: number) => {
+          const e = execution('a', hook.id, T0 + i);
+          e.runs = Array.from({ length: 30 }, (_, r) => ({ ...e.runs[0], id: uuidv7(), name: `t${r}`, message_id: `msg_${e.id}_${r}` }));
+          return invocation(hook.id, T0 + i, { execution: e });
+        };
+        const outcomes = await t.store.recordInvocations(Array.from({ length: 200 }, (_, i) => wide(i)), DAY);
+        assert.ok(outcomes.every((o) => o.result === 'accepted'));
+        const executions = await t.store.listExecutions('a', 500);
+        assert.equal(executions.length, 200);
+        assert.equal((await t.store.listRuns(executions[0].id)).length, 30);
+      });
+
       test('batches of every size on PostgreSQL leave no long statement prepared on the connection', async () => {
         await t.store.insertJob(jobWithHooks('a', [{ trigger_id: 'h' }]));
         const hook = await hookOf(t.store, 'a', 'h');
