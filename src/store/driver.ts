@@ -12,6 +12,13 @@ export interface Dialect {
   name: 'sqlite' | 'postgres';
   /** Appended to the claim sub-select: row locks that let several nodes claim side by side. */
   claimLock: string;
+  /**
+   * Run before a claim, in its transaction: planner settings that make it walk the due runs in index
+   * order, taking only what it claims. Without them PostgreSQL, reckoning from statistics that
+   * predate a backlog (never gathered, or gathered when few runs were waiting), reads every due run
+   * and sorts them all for each claim: a drain of 20,000 runs spent half its claims' time there.
+   */
+  claimPlan: string;
   /** Several nodes may share this database. */
   multiNode: boolean;
   /**

@@ -101,9 +101,12 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     },
 
     claimRuns: (owner, now, limit, leaseMarginMs) =>
-      dialect.writingCtes
-        ? db.query<ClaimedRun>(claimInOneSql, [now, limit, now, limit, owner, now, leaseMarginMs, now, now, limit, now])
-        : db.transaction((tx) => claim(tx, claimSql, owner, now, limit, leaseMarginMs)),
+      db.transaction(async (tx) => {
+        if (dialect.claimPlan) await tx.script(dialect.claimPlan);
+        return dialect.writingCtes
+          ? tx.query<ClaimedRun>(claimInOneSql, [now, limit, now, limit, owner, now, leaseMarginMs, now, now, limit, now])
+          : claim(tx, claimSql, owner, now, limit, leaseMarginMs);
+      }),
     completeRuns: (items) => db.transaction((tx) => completeRuns(tx, items)),
     releaseRuns: (owner, runIds, now) =>
       runIds.length === 0 ? Promise.resolve() : db.transaction((tx) => release(tx, owner, runIds, now)),
