@@ -9,7 +9,9 @@
  *   returns) — `hookline-pg/graphile-worker ratio`;
  * - drain: N jobs already queued before the worker starts (graphile-worker: added in batches;
  *   Hookline: executions committed while its worker is stopped), until every one is delivered —
- *   `hookline-pg/graphile-worker drain ratio`.
+ *   `hookline-pg/graphile-worker drain ratio`; and the same backlog drained with Hookline's record
+ *   written by its store and nothing of its worker (bench/store-drain.ts) — the drain's floor,
+ *   `hookline-pg record floor/graphile-worker drain ratio`.
  *
  * Loopback only; bounded by N.
  *
@@ -24,6 +26,7 @@ import { parseConfig } from '../src/config/config.js';
 import { createLogger } from '../src/log.js';
 import { newSecretKey } from '../src/secrets/sealer.js';
 import { POSTGRES_URL, startReceiver as startLoopbackReceiver } from './bench-support.js';
+import { drainThroughStore } from './store-drain.js';
 
 const N = Number(process.env.BENCH_N ?? 5000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -129,7 +132,7 @@ async function hooklineApp(receiver: Receiver, schema: string): Promise<App> {
   return app;
 }
 
-async function hookline(receiver: Receiver, schema: string) {
+async function hookline(receiver: Receiver, schema: string, floorSchema: string) {
   // End to end: the node serves while executions are triggered one call each.
   let app = await hooklineApp(receiver, schema);
   await app.listen();
@@ -146,7 +149,15 @@ async function hookline(receiver: Receiver, schema: string) {
   await app.worker.start();
   const drain = N / (((await receiver.until(N)) - started) / 1000);
   await app.close();
-  return { endToEnd, drain };
+  // The drain's floor: the same backlog, the same record, written by the store without the worker.
+  app = await hooklineApp(receiver, floorSchema);
+  await inParallel(N, ADD_CONCURRENCY, () => app.trigger('bench', { type: 'manual', body: null }));
+  receiver.reset();
+  started = performance.now();
+  await drainThroughStore(app.store, receiver.url, JSON.stringify(BODY), N, CONCURRENCY);
+  const floor = N / (((await receiver.until(N)) - started) / 1000);
+  await app.close();
+  return { endToEnd, drain, floor };
 }
 
 const quietLogger = new Logger(() => () => {});
@@ -162,21 +173,24 @@ async function main() {
   try {
     console.log(`N=${N}; ${ADD_CONCURRENCY} adds in flight; ${CONCURRENCY} calls in flight; PostgreSQL for both`);
     await graphile(receiver, schema('gw_warm')); // warm-up
-    await hookline(receiver, schema('hl_warm'));
+    await hookline(receiver, schema('hl_warm'), schema('hl_warm_floor'));
     const ratios: number[] = [];
     const drains: number[] = [];
+    const floors: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const g = await graphile(receiver, schema('gw'));
-      const h = await hookline(receiver, schema('hl'));
+      const h = await hookline(receiver, schema('hl'), schema('hl_floor'));
       ratios.push(h.endToEnd / g.endToEnd);
       drains.push(h.drain / g.drain);
+      floors.push(h.floor / g.drain);
       console.log(
         `round ${round}: end to end graphile-worker ${g.endToEnd.toFixed(0)}/s, hookline ${h.endToEnd.toFixed(0)}/s; ` +
-          `drain graphile-worker ${g.drain.toFixed(0)}/s, hookline ${h.drain.toFixed(0)}/s`,
+          `drain graphile-worker ${g.drain.toFixed(0)}/s, hookline ${h.drain.toFixed(0)}/s, its record alone ${h.floor.toFixed(0)}/s`,
       );
     }
     console.log(`hookline-pg/graphile-worker ratio: ${median(ratios).toFixed(2)}`);
     console.log(`hookline-pg/graphile-worker drain ratio: ${median(drains).toFixed(2)}`);
+    console.log(`hookline-pg record floor/graphile-worker drain ratio: ${median(floors).toFixed(2)}`);
   } finally {
     await receiver.close();
     for (const s of schemas) await dropSchema(s);
