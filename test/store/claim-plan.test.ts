@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { POSTGRES } from '../../src/store/dialects.js';
 import type { Driver } from '../../src/store/driver.js';
@@ -8,6 +7,7 @@ import { openPostgresDriver } from '../../src/store/postgres/postgres-driver.js'
 import * as q from '../../src/store/queries.js';
 import { createSqlStore } from '../../src/store/sql-store.js';
 import type { NewExecution } from '../../src/store/store.js';
+import { openSideDatabase } from '../support/side-database.js';
 import { STORE_KINDS, storePerTest } from '../support/stores.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -62,7 +62,7 @@ for (const kind of STORE_KINDS) {
       for (let at = 0; at < BACKLOG; at += 2000) await t.store.createExecutions(executions.slice(at, at + 2000), 0);
       const now = T0 + BACKLOG;
       if (kind.name === 'sqlite') {
-        const db = new Database(t.db.file!, { readonly: true });
+        const db = openSideDatabase(t.db.file!, { readonly: true });
         try {
           const plan = db.prepare(`EXPLAIN QUERY PLAN ${q.claimRuns('')}`).all(now, TAKEN, now, TAKEN, 'w', now, 500, now, now, TAKEN) as Array<{ detail: string }>;
           const details = plan.map((p) => p.detail);
