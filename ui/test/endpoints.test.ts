@@ -68,6 +68,8 @@ describe('the console: endpoints', () => {
     await page.getByLabel('Success rate').filter({ hasText: '0.0%' }).waitFor();
     assert.match(await page.getByLabel('Success rate').innerText(), /0 of 2 attempts/);
     const rows = page.getByRole('table', { name: 'Recent attempts' }).getByRole('row').filter({ hasText: 'HTTP 503' });
+    // The attempts are read apart from the success rate: count them once the second is shown.
+    await rows.nth(1).waitFor();
     assert.equal(await rows.count(), 2);
     assert.match(await rows.first().innerText(), /failed\s+503.*ship\s+book/s);
     if (SCREENS) await page.screenshot({ path: join(SCREENS, 'endpoint-deliveries.png'), fullPage: true });
