@@ -2,17 +2,26 @@
  * The floor of a Hookline drain: the executions' runs claimed and their outcomes committed through
  * Hookline's own store, exactly the record its worker keeps (each run claimed and its execution
  * marked running; the attempt with its request, response headers and body; the run ended and the
- * execution moved on), with nothing of the worker around it — no templates, no secrets taken out, no
- * metrics, no logs, no waiters. A bare loop of `concurrency` calls with undici, claiming when a
- * quarter of its slots are free and committing outcomes in group commits, as the worker does.
+ * execution moved on; each completion made by the worker's own completionFor), with nothing of the
+ * worker around it — no templates, no secrets taken out, no metrics, no logs, no waiters. A bare
+ * loop of `concurrency` calls with undici, claiming when a quarter of its slots are free and
+ * committing outcomes in group commits, as the worker does.
  */
 import { Agent, request } from 'undici';
-import { v7 as uuidv7 } from 'uuid';
+import type { CallOutcome } from '../src/http/caller.js';
+import { resolveRetryPolicy } from '../src/http/retry-policy.js';
 import { createGroupCommit } from '../src/store/group-commit.js';
 import type { ClaimedRun, Ended, RunCompletion, Store } from '../src/store/store.js';
+import { completionFor, type AttemptContext } from '../src/worker/attempt-record.js';
 
 const OWNER = 'store-drain';
 const LEASE_MARGIN_MS = 30_000;
+/** One attempt, no retry, nothing notified: the record of a call that succeeded, as the worker writes it. */
+const CONTEXT: AttemptContext = {
+  settings: { maxAttempts: 1, timeoutMs: 30_000, policy: resolveRetryPolicy({ max_attempts: 1 }) },
+  completion: { notify: [] },
+  keepOutput: false,
+};
 
 export async function drainThroughStore(store: Store, url: string, body: string, n: number, concurrency: number): Promise<void> {
   const agent = new Agent({ connections: 256, keepAliveTimeout: 10_000 });
@@ -22,11 +31,16 @@ export async function drainThroughStore(store: Store, url: string, body: string,
   const calls = new Set<Promise<void>>();
   const call = async (run: ClaimedRun) => {
     const headers = { 'content-type': 'application/json', 'webhook-id': run.message_id };
-    const started = Date.now();
+    const startedAt = Date.now();
     const res = await request(url, { method: 'POST', body, headers, dispatcher: agent });
     const answer = await res.body.text();
-    const sent = JSON.stringify({ url, method: 'POST', headers, body });
-    await completions.add(completionOf(run, sent, res.statusCode, JSON.stringify(res.headers), answer, started));
+    const outcome: CallOutcome = {
+      verdict: res.statusCode < 300 ? 'success' : 'fail',
+      request: { url, method: 'POST', headers, body },
+      result: { startedAt, durationMs: Date.now() - startedAt, statusCode: res.statusCode, headers: res.headers as Record<string, string>, body: answer, truncated: false },
+      error: res.statusCode < 300 ? null : `HTTP ${res.statusCode}`,
+    };
+    await completions.add(completionFor(run, outcome, CONTEXT, Date.now()));
     committed++;
   };
   try {
@@ -46,18 +60,4 @@ export async function drainThroughStore(store: Store, url: string, body: string,
     await Promise.all(calls);
     await agent.close();
   }
-}
-
-function completionOf(run: ClaimedRun, sent: string, status: number, headers: string, body: string, started: number): RunCompletion {
-  const now = Date.now();
-  return {
-    kind: run.kind, task_name: run.name, notify: [], run_id: run.id, execution_id: run.execution_id, job_id: run.job_id,
-    owner: run.lease_owner, outcome: status < 300 ? 'succeeded' : 'failed', error: status < 300 ? null : `HTTP ${status}`,
-    request: sent, response: JSON.stringify({ status_code: status, error: null }), now, hook_id: run.hook_id, output: null,
-    attempt: {
-      id: uuidv7(), run_id: run.id, execution_id: run.execution_id, attempt: run.attempt, started_at: started,
-      duration_ms: now - started, status_code: status, error_code: null, error: null, request: sent,
-      response_headers: headers, response_body: body, response_truncated: 0, endpoint: null,
-    },
-  };
 }

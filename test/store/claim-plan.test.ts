@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { v7 as uuidv7 } from 'uuid';
 import { POSTGRES } from '../../src/store/dialects.js';
-import type { Driver } from '../../src/store/driver.js';
 import { openPostgresDriver } from '../../src/store/postgres/postgres-driver.js';
 import * as q from '../../src/store/queries.js';
 import { createSqlStore } from '../../src/store/sql-store.js';
 import type { NewExecution } from '../../src/store/store.js';
+import { recording, type SentStatement } from '../support/recording-driver.js';
 import { openSideDatabase } from '../support/side-database.js';
 import { STORE_KINDS, storePerTest } from '../support/stores.js';
 
@@ -20,23 +20,6 @@ function execution(i: number): NewExecution {
     id, job_id: 'drain', namespace: 'default', trigger_type: 'manual', trigger: '{"type":"manual","body":null}', spec: '{}',
     scheduled_time: T0 + i, created_at: T0 + i,
     runs: [{ id: uuidv7(), kind: 'task', name: 'call', max_attempts: 3, timeout_ms: 1000, message_id: `msg_${id}` }],
-  };
-}
-
-/** A statement a driver was given, in order. */
-interface Sent {
-  sql: string;
-  params?: readonly unknown[];
-  script: boolean;
-}
-
-function capturing(driver: Driver, sent: Sent[]): Driver {
-  return {
-    query: (sql, params) => (sent.push({ sql, params, script: false }), driver.query(sql, params)),
-    execute: (sql, params) => (sent.push({ sql, params, script: false }), driver.execute(sql, params)),
-    script: (sql) => (sent.push({ sql, script: true }), driver.script(sql)),
-    transaction: (fn) => driver.transaction((tx) => fn(capturing(tx, sent))),
-    close: () => driver.close(),
   };
 }
 
@@ -75,8 +58,8 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual(claimed.map((r) => r.execution_id).sort(), executions.slice(0, TAKEN).map((e) => e.id).sort());
         return;
       }
-      const sent: Sent[] = [];
-      const store = createSqlStore(capturing(openPostgresDriver({ url: t.db.database, schema: t.db.schema }), sent), POSTGRES);
+      const sent: SentStatement[] = [];
+      const store = createSqlStore(recording(openPostgresDriver({ url: t.db.database, schema: t.db.schema }), sent), POSTGRES);
       try {
         const claimed = await store.claimRuns('w', now, TAKEN, 500);
         assert.deepEqual(claimed.map((r) => r.execution_id).sort(), executions.slice(0, TAKEN).map((e) => e.id).sort(), 'the oldest due runs');

@@ -4,9 +4,9 @@ import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { HookDeclaration, JobRow, NewExecution, NewInvocation, RateLimit, Store } from '../../src/store/store.js';
 import { POSTGRES } from '../../src/store/dialects.js';
-import type { Driver } from '../../src/store/driver.js';
 import { MAX_PREPARED_LENGTH, openPostgresDriver } from '../../src/store/postgres/postgres-driver.js';
 import { createSqlStore } from '../../src/store/sql-store.js';
+import { recording, type SentStatement } from '../support/recording-driver.js';
 import { STORE_KINDS, storePerTest } from '../support/stores.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -38,17 +38,6 @@ function invocation(hookId: string, at: number, options: { limits?: RateLimit[];
     id: uuidv7(), hook_id: hookId, received_at: at, source_ip: '127.0.0.1', method: 'POST', query: null, headers: '{}', body: '{}', body_size: 2,
     body_truncated: 0, result: options.result ?? 'accepted', reason: null, status_code: 200, test: false,
     limits: options.limits ?? [], execution: options.execution,
-  };
-}
-
-/** The driver as it is, noting the text of every statement sent through it, inside transactions too. */
-function noting(driver: Driver, sent: string[]): Driver {
-  return {
-    query: (sql, params) => (sent.push(sql), driver.query(sql, params)),
-    execute: (sql, params) => (sent.push(sql), driver.execute(sql, params)),
-    script: (sql) => (sent.push(sql), driver.script(sql)),
-    transaction: (fn) => driver.transaction((tx) => fn(noting(tx, sent))),
-    close: () => driver.close(),
   };
 }
 
@@ -150,8 +139,8 @@ for (const kind of STORE_KINDS) {
         await t.store.insertJob(jobWithHooks('a', [{ trigger_id: 'h' }]));
         await t.store.insertJob(jobWithHooks('b', [{ trigger_id: 'h' }]));
         const [ha, hb] = [await hookOf(t.store, 'a', 'h'), await hookOf(t.store, 'b', 'h')];
-        const sent: string[] = [];
-        const store = createSqlStore(noting(openPostgresDriver({ url: t.db.database, schema: t.db.schema }), sent), POSTGRES);
+        const sent: SentStatement[] = [];
+        const store = createSqlStore(recording(openPostgresDriver({ url: t.db.database, schema: t.db.schema }), sent), POSTGRES);
         try {
           const call = (hook: typeof ha, job: string, i: number) =>
             invocation(hook.id, T0 + i, { limits: [limit(`hook-${job}`, 9), limit('namespace', 15)], execution: execution(job, hook.id, T0 + i) });
