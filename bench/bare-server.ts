@@ -57,16 +57,16 @@ async function recordWriter(opened: Store): Promise<(items: NewInvocation[]) => 
   return async (items) => {
     const executions = items.map((i) => i.execution!);
     const params = [
-      ...executions.flatMap((e) => [e.id, e.job_id, e.namespace, 'pending', e.trigger_type, e.trigger, e.spec, e.scheduled_time, null, e.created_at, null, e.hook_id]),
+      ...executions.flatMap((e) => [e.id, e.job_id, e.namespace, 'pending', e.trigger_type, e.trigger, e.spec, e.scheduled_time, null, e.created_at, null, e.hook_id, null]),
       ...executions.flatMap((e) => e.runs.map((r) => [r.id, e.id, r.kind, r.name, 'pending', 0, r.max_attempts, r.timeout_ms, e.created_at, null, null, r.message_id, e.created_at, e.created_at, 0, null, null]).flat()),
       ...items.flatMap((i) => [i.id, i.hook_id, i.received_at, i.source_ip, i.method, i.query, null, null, i.body_size, 0, 'accepted', null, 200, i.execution!.id, 0]),
     ];
     const [e, r, v] = [q.insertExecutions(items.length), q.insertRuns(items.length), hq.insertInvocations(items.length)];
     if (postgres) await db.execute(`WITH e AS (${e}), r AS (${r}) ${v}`, params);
     else await db.transaction(async (tx) => {
-      await tx.execute(e, params.slice(0, items.length * 12));
-      await tx.execute(r, params.slice(items.length * 12, items.length * 29));
-      await tx.execute(v, params.slice(items.length * 29));
+      await tx.execute(e, params.slice(0, items.length * 13));
+      await tx.execute(r, params.slice(items.length * 13, items.length * 30));
+      await tx.execute(v, params.slice(items.length * 30));
     });
     return items.map((i) => ({ id: i.id, result: 'accepted', status_code: 200, execution: { id: i.execution!.id, reused: false } }));
   };

@@ -9,6 +9,8 @@ import { jobRoutes } from './api/jobs-routes.js';
 import { addressStoredHooks, hookAddress } from './hooks/hook-address.js';
 import { createHookCalls } from './hooks/hook-calls.js';
 import { createConditionRunner } from './hooks/condition-runner.js';
+import { eventRoutes } from './events/events-routes.js';
+import { createPublisher } from './events/publisher.js';
 import { hooksRoutes } from './hooks/hooks-routes.js';
 import { inboundRoutes, isHookUrl } from './hooks/inbound-route.js';
 import { createExecutionWaiter } from './jobs/execution-waiter.js';
@@ -196,6 +198,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       }),
       hooksRoutes({ store, clock, calls: hookCalls, conditions, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
       endpointRoutes({ store, codec: endpointCodec, clock }),
+      eventRoutes({ store, publish: createPublisher({ store, endpoints: endpointCodec, conditions, clock, windowMs: DEFAULTS.idempotency_window_ms }), onPublished: worker.wake }),
       endpointAttemptsRoutes({ store, clock }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { documentedShape } from '../schema-docs.js';
 import { VERSION } from '../version.js';
 import { OPERATIONS, type Answer, type Operation } from './operations.js';
+import * as eventViews from './event-view-schemas.js';
 import * as views from './view-schemas.js';
 
 /**
@@ -48,7 +49,7 @@ function namedSchemas() {
     ids.set(schema, id);
     registry.add(schema, { id });
   };
-  for (const view of Object.values(views)) if (view instanceof z.ZodType && z.globalRegistry.get(view)?.id) name(view, z.globalRegistry.get(view)!.id!);
+  for (const view of [...Object.values(views), ...Object.values(eventViews)]) if (view instanceof z.ZodType && z.globalRegistry.get(view)?.id) name(view, z.globalRegistry.get(view)!.id!);
   for (const op of OPERATIONS) {
     if (op.body) name(op.body.schema, op.body.name ?? `${INLINE}${op.id}-body`);
     for (const [status, answer] of Object.entries(op.responses)) if (answer.schema) name(answer.schema, z.globalRegistry.get(answer.schema)?.id ?? `${INLINE}${op.id}-${status}`);
@@ -76,7 +77,8 @@ function namedSchemas() {
 const TAGS = [
   { name: 'Jobs', description: 'What to call, when, and how to retry.' },
   { name: 'Executions', description: 'Each run of a job, its tasks and every attempt.' },
-  { name: 'Endpoints', description: 'Named, reusable call targets.' },
+  { name: 'Endpoints', description: 'Named, reusable call targets, and the events they subscribe to.' },
+  { name: 'Events', description: 'Typed events published to every subscribed endpoint, each delivery signed, retried and recorded.' },
   { name: 'Hooks', description: 'Secret inbound webhook URLs that start jobs.' },
   { name: 'Operations', description: 'Health and metrics.' },
 ];

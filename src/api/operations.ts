@@ -12,6 +12,7 @@ import { webhookTestSchema } from './webhook-test-route.js';
 import { schedulePreviewSchema } from './schedule-preview-route.js';
 import { overviewQuery } from './overview-route.js';
 import * as views from './view-schemas.js';
+import { eventOperations } from './event-operations.js';
 
 /**
  * Every route of the API, as the OpenAPI document shows it: its parameters, the schemas that check
@@ -22,7 +23,7 @@ export interface Operation {
   id: string;
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
-  tag: 'Jobs' | 'Executions' | 'Endpoints' | 'Hooks' | 'Operations';
+  tag: 'Jobs' | 'Executions' | 'Endpoints' | 'Events' | 'Hooks' | 'Operations';
   summary: string;
   description?: string;
   /** Path parameters, each with what it names. */
@@ -192,4 +193,6 @@ const serviceOperations: Operation[] = [
   { id: 'metrics', method: 'get', path: '/metrics', tag: 'Operations', summary: 'Metrics in Prometheus text format', responses: { 200: { description: 'OK', contentType: 'text/plain; version=0.0.4' } } },
 ];
 
-export const OPERATIONS: readonly Operation[] = [...jobOperations, ...executionOperations, ...endpointOperations, ...hookOperations, ...serviceOperations];
+export const OPERATIONS: readonly Operation[] = [
+  ...jobOperations, ...executionOperations, ...endpointOperations, ...eventOperations, ...hookOperations, ...serviceOperations,
+];

@@ -9,9 +9,9 @@ import { ERROR_CODES } from '../http/outcome.js';
  * schemas that check requests, and the test suite checks every answer it gets against them.
  */
 
-const time = z.iso.datetime({ offset: true });
-const timeOrNull = time.nullable();
-const RUN_STATUSES = ['pending', 'blocked', 'running', 'retrying', 'succeeded', 'failed', 'skipped'] as const;
+export const time = z.iso.datetime({ offset: true });
+export const timeOrNull = time.nullable();
+export const RUN_STATUSES = ['pending', 'blocked', 'held', 'running', 'retrying', 'succeeded', 'failed', 'skipped'] as const;
 const EXECUTION_STATUSES = ['pending', 'running', 'retrying', 'succeeded', 'failed'] as const;
 
 export const errorView = z
@@ -48,9 +48,21 @@ export const jobView = jobSchema
   })
   .meta({ id: 'Job', description: 'A job as the API shows it: every secret as ***; it can be sent back as it is.' });
 
+export const endpointHealthView = z
+  .object({
+    state: z.enum(['active', 'paused', 'disabled']).meta({ description: 'active takes deliveries; paused (by hand) and disabled (410 Gone, or failing too long) keep them held.' }),
+    reason: z.string().nullable().meta({ description: 'Why it is paused or disabled.' }),
+    since: timeOrNull.meta({ description: 'When it last changed state.' }),
+    failure_streak: z.number().int().meta({ description: 'Deliveries failed in a row.' }),
+    failing_since: timeOrNull.meta({ description: 'When the streak began.' }),
+    circuit: z.enum(['closed', 'open']).meta({ description: 'open: deliveries wait, one probe at a time tests the endpoint.' }),
+    next_probe_at: timeOrNull,
+  })
+  .meta({ id: 'EndpointHealth', description: 'How an endpoint stands with the events it receives.' });
+
 export const endpointView = endpointSchema.in
-  .extend({ created_at: time, updated_at: time })
-  .meta({ id: 'Endpoint', description: 'A named endpoint, every secret as ***.' });
+  .extend({ health: endpointHealthView, created_at: time, updated_at: time })
+  .meta({ id: 'Endpoint', description: 'A named endpoint, every secret as ***, and its health.' });
 
 const jsonValue = z.unknown().meta({ description: 'Any JSON value.' });
 const headers = z.record(z.string(), z.string());

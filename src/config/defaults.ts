@@ -84,6 +84,16 @@ export const DEFAULTS = {
     catch_up_limit: 10,
     overlap: 'allow' as 'allow' | 'skip',
   },
+  /** How an endpoint that receives events keeps its health, unless it sets its own. */
+  endpoints: {
+    /** Consecutive failed deliveries after which its circuit opens: deliveries wait, one probe at a time tests it. */
+    breaker_failures: 10,
+    /** The first probe's wait once the circuit opens; each failed probe doubles it, up to the most. */
+    probe_interval: '30s',
+    max_probe_interval: '10m',
+    /** An endpoint that has failed every delivery for this long is disabled. */
+    disable_after: '5d',
+  },
   idempotency_window_ms: 24 * 3_600_000,
   response_body_limit_bytes: 64 * 1024,
   template_output_limit_bytes: 1024 * 1024,
@@ -137,4 +147,7 @@ export const DURATION_RANGES = {
   prune_interval: { min: SECOND, max: DAY },
   busy_timeout: { min: 10, max: 10 * SECOND },
   condition_timeout: { min: 10, max: 60 * SECOND },
+  /** An endpoint's probe waits, and how long it may fail before it is disabled. */
+  probe_interval: { min: SECOND, max: DAY },
+  disable_after: { min: 60 * SECOND, max: 365 * DAY },
 } as const;

@@ -12,7 +12,14 @@ export function createEndpointCodec(sealer: Sealer) {
       const kept = keepRedactedSecrets(endpoint, previous && parseEndpoint(previous.spec));
       if (kept.missing.length > 0) throw badRequest(`${kept.missing[0]}: "***" keeps a stored secret, but none is stored`, kept.missing[0]);
       const spec = mapSecrets(kept.webhook, (v) => sealer.seal(v));
-      return { name: endpoint.name, spec: JSON.stringify(spec), created_at: previous?.created_at ?? now, updated_at: now };
+      return {
+        name: endpoint.name,
+        spec: JSON.stringify(spec),
+        namespace: endpoint.namespace ?? 'default',
+        subscriptions: endpoint.subscriptions ?? [],
+        created_at: previous?.created_at ?? now,
+        updated_at: now,
+      };
     },
     open(row: EndpointRow): Endpoint {
       return mapSecrets(parseEndpoint(row.spec), (v) => sealer.open(v));
@@ -24,11 +31,27 @@ export type EndpointCodec = ReturnType<typeof createEndpointCodec>;
 
 const parseEndpoint = (spec: string) => JSON.parse(spec) as Endpoint;
 
-/** An endpoint as the API shows it: every secret as `***`. */
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
+
+/** An endpoint as the API shows it: every secret as `***`, and how it stands. */
 export function endpointView(row: EndpointRow) {
   return {
     ...redactSecrets(parseEndpoint(row.spec)),
-    created_at: new Date(row.created_at).toISOString(),
-    updated_at: new Date(row.updated_at).toISOString(),
+    health: healthView(row),
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
+}
+
+/** Whether it takes deliveries, why not, its failure streak, and its circuit (open while probes test it). */
+export function healthView(row: Pick<EndpointRow, 'state' | 'state_reason' | 'state_at' | 'failure_streak' | 'failing_since' | 'probe_at'>) {
+  return {
+    state: row.state ?? 'active',
+    reason: row.state_reason ?? null,
+    since: iso(row.state_at),
+    failure_streak: Number(row.failure_streak ?? 0),
+    failing_since: iso(row.failing_since),
+    circuit: row.probe_at === null || row.probe_at === undefined ? ('closed' as const) : ('open' as const),
+    next_probe_at: iso(row.probe_at),
   };
 }

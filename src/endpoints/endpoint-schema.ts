@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { retryPolicySchema } from '../jobs/job-schema.js';
 import { ENDPOINT_NAME, endpointFields, type Webhook } from '../jobs/webhook-schema.js';
+import { deliveryFields, type DeliverySettings } from './delivery-settings.js';
 
 /**
  * A reusable endpoint (VergeOS' webhook): where calls go and how — url, method, headers, auth, TLS
- * switch, timeout, retry policy and signing secret — named, so tasks and notifications can use it.
+ * switch, timeout, retry policy and signing secret — named, so tasks and notifications can use it;
+ * and, with subscriptions, the events of its namespace it receives and how.
  */
 export const endpointSchema = z
   .object({
@@ -12,6 +14,7 @@ export const endpointSchema = z
     description: z.string().max(4096).optional(),
     ...endpointFields,
     retry_policy: retryPolicySchema.optional(),
+    ...deliveryFields,
   })
   .strict()
   .superRefine((e, ctx) => {
@@ -22,8 +25,8 @@ export const endpointSchema = z
   })
   .transform(({ verifySSL, ...e }) => (verifySSL === undefined ? e : { ...e, tls_skip_verify: !verifySSL }) as Endpoint);
 
-/** An endpoint as stored and used: a webhook with a name, a description and a retry policy. */
-export type Endpoint = Webhook & {
+/** An endpoint as stored and used: a webhook with a name, a description, a retry policy, and what it takes of events. */
+export type Endpoint = Webhook & DeliverySettings & {
   name: string;
   description?: string;
   retry_policy?: z.output<typeof retryPolicySchema>;

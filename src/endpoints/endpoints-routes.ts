@@ -8,6 +8,7 @@ import { kindOf } from '../value-kind.js';
 import { endpointView, type EndpointCodec } from './endpoint-codec.js';
 import { canonical, dryRunQuery, RESULT_HEADER, type ApplyResult } from '../api/apply-result.js';
 import { pageOnlyQuery, parseQuery } from '../api/query.js';
+import { gateOf } from './delivery-settings.js';
 import { endpointSchema, type Endpoint } from './endpoint-schema.js';
 
 type Params = { name: string };
@@ -46,9 +47,10 @@ export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock
       const [previous] = await store.getEndpoints([endpoint.name]);
       const row = codec.toRow(endpoint, previous, clock.now());
       const change: ApplyResult = !previous ? 'created' : canonical(codec.open(previous)) === canonical(codec.open(row)) ? 'unchanged' : 'configured';
-      if (dryRun || change === 'unchanged') return reply.code(200).header(RESULT_HEADER, change).send(endpointView(change === 'unchanged' ? previous! : row));
+      if (dryRun || change === 'unchanged') return reply.code(200).header(RESULT_HEADER, change).send(endpointView(change === 'unchanged' ? previous! : { ...previous, ...row }));
       const result = await store.upsertEndpoint(row);
-      return reply.code(result === 'created' ? 201 : 200).header(RESULT_HEADER, result === 'created' ? 'created' : 'configured').send(endpointView(row));
+      // Its health is not part of what is written: it stands as it stood.
+      return reply.code(result === 'created' ? 201 : 200).header(RESULT_HEADER, result === 'created' ? 'created' : 'configured').send(endpointView({ ...previous, ...row }));
     });
 
     app.get('/api/v1/endpoints', async (request) => {
@@ -62,6 +64,17 @@ export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock
       if (!row) throw notFound(`endpoint ${request.params.name}`);
       return endpointView(row);
     });
+
+    /** Pause: its deliveries are kept, neither attempted nor failed. Resume (paused or disabled): they go out again. */
+    for (const [verb, state] of [['pause', 'paused'], ['resume', 'active']] as const) {
+      app.post<{ Params: Params }>(`/api/v1/endpoints/:name/${verb}`, async (request) => {
+        const [row] = await store.getEndpoints([request.params.name]);
+        if (!row) throw notFound(`endpoint ${request.params.name}`);
+        const health = await store.setEndpointState(row.name, state, gateOf(codec.open(row)), clock.now());
+        if (!health) throw notFound(`endpoint ${request.params.name}`);
+        return endpointView({ ...row, ...health });
+      });
+    }
 
     app.delete<{ Params: Params }>('/api/v1/endpoints/:name', async (request, reply) => {
       const { deleted, usedBy } = await store.deleteEndpoint(request.params.name);

@@ -17,8 +17,13 @@ export function resolveWebhook(spec: WebhookSpec, endpoint: Endpoint | undefined
   if (!namesEndpoint(spec)) return spec;
   if (!endpoint) throw new EndpointGoneError(spec.endpoint);
   const { endpoint: _name, headers, ...override } = spec;
-  const { name: _n, description: _d, retry_policy: _r, ...base } = endpoint;
-  return { ...base, ...override, headers: mergeHeaders(base.headers, headers ?? {}) };
+  return { ...webhookOf(endpoint), ...override, headers: mergeHeaders(endpoint.headers, headers ?? {}) };
+}
+
+/** An endpoint's webhook: what its calls are made with, without what says which calls it takes. */
+export function webhookOf(endpoint: Endpoint): Webhook {
+  const { name: _n, description: _d, retry_policy: _r, namespace: _ns, subscriptions: _s, filter: _f, rate_limit: _l, ordering: _o, circuit_breaker: _c, disable_after: _a, ...webhook } = endpoint;
+  return webhook;
 }
 
 function mergeHeaders(base: Record<string, string>, over: Record<string, string>): Record<string, string> {

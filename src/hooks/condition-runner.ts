@@ -8,7 +8,8 @@ const STARTUP_GUARD_MS = 10_000;
 interface Pending {
   id: number;
   conditions: string[];
-  trigger: Record<string, unknown>;
+  value: unknown;
+  variable: string;
   resolve: (outcome: ConditionsOutcome) => void;
 }
 
@@ -65,14 +66,15 @@ export function createConditionRunner(options: { timeoutMs: number }) {
     current = { call, timer: undefined as unknown as NodeJS.Timeout };
     // Until the thread says it has begun (a new thread first has to load), a longer guard applies.
     deadline(current, Math.max(STARTUP_GUARD_MS, options.timeoutMs));
-    thread.postMessage({ id: call.id, conditions: call.conditions, trigger: call.trigger });
+    thread.postMessage({ id: call.id, conditions: call.conditions, value: call.value, variable: call.variable });
   };
 
   return {
-    evaluate(conditions: readonly string[], trigger: Record<string, unknown>): Promise<ConditionsOutcome> {
-      if (!conditions.some(isCostly)) return Promise.resolve(evaluateConditions(conditions, trigger));
+    /** Evaluates conditions against `value`, seen as `variable` (`trigger` for a hook call). */
+    evaluate(conditions: readonly string[], value: unknown, variable = 'trigger'): Promise<ConditionsOutcome> {
+      if (!conditions.some(isCostly)) return Promise.resolve(evaluateConditions(conditions, value, variable));
       return new Promise((resolve) => {
-        queue.push({ id: ++nextId, conditions: [...conditions], trigger, resolve });
+        queue.push({ id: ++nextId, conditions: [...conditions], value, variable, resolve });
         next();
       });
     },

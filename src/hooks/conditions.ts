@@ -4,7 +4,7 @@ import { celEnv, isCelError, parse, plan } from '@bufbuild/cel';
  * Hook conditions in CEL, a language that cannot run arbitrary code. Kestra's spelling works as
  * written: `{{ trigger.body.hello == 'world' }}` is the CEL expression inside the braces.
  */
-type Evaluate = (bindings: { trigger: unknown }) => unknown;
+type Evaluate = (bindings: Record<string, unknown>) => unknown;
 
 const BRACES = /^\s*\{\{([\s\S]*)\}\}\s*$/;
 /** Distinct conditions kept planned; the cache starts over when it is full. */
@@ -71,10 +71,13 @@ export function conditionProblem(condition: string): string | undefined {
   }
 }
 
-/** Evaluates every condition against the call; the first that is not true decides. */
-export function evaluateConditions(conditions: readonly string[], trigger: Record<string, unknown>): ConditionsOutcome {
+/**
+ * Evaluates every condition against a value, seen as `variable` (a hook call is `trigger`, an
+ * event's payload `payload`); the first that is not true decides.
+ */
+export function evaluateConditions(conditions: readonly string[], value: unknown, variable = 'trigger'): ConditionsOutcome {
   if (conditions.length === 0) return { met: true };
-  const bindings = { trigger: toCel(trigger) };
+  const bindings = { [variable]: toCel(value) };
   for (const condition of conditions) {
     let result: unknown;
     try {

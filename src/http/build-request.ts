@@ -14,6 +14,8 @@ export interface CallContext {
   /** Stable across every attempt of one run: the Standard Webhooks `webhook-id`. */
   messageId: string;
   data: Record<string, unknown>;
+  /** An event's type, when the call delivers one: its headers name the event rather than a job. */
+  eventType?: string;
 }
 
 export interface OutboundRequest {
@@ -47,14 +49,17 @@ export function templateContext(ctx: CallContext): TemplateContext {
 export function buildRequest(webhook: Webhook, ctx: CallContext, nowMs: number, bodyLimit: number): OutboundRequest {
   const tctx = templateContext(ctx);
   const url = renderUrl(webhook.url, tctx);
-  const body = webhook.body === undefined || webhook.method === 'GET' || webhook.method === 'HEAD'
-    ? undefined
-    : renderBody(webhook.body, tctx, bodyLimit);
+  const body = bodyOf(webhook, tctx, bodyLimit);
   const headers = new HeaderSet();
-  headers.set('X-Hookline-Job-ID', ctx.jobId);
-  headers.set('X-Hookline-Execution-ID', ctx.executionId);
+  if (ctx.eventType === undefined) {
+    headers.set('X-Hookline-Job-ID', ctx.jobId);
+    headers.set('X-Hookline-Execution-ID', ctx.executionId);
+  } else {
+    headers.set('X-Hookline-Event-ID', ctx.messageId);
+    headers.set('X-Hookline-Event-Type', ctx.eventType);
+  }
   headers.set('X-Hookline-Attempt', String(ctx.attempt));
-  if (body !== undefined && isJsonTemplate(webhook.body!)) headers.set('Content-Type', 'application/json');
+  if (body !== undefined && (webhook.payload !== undefined || isJsonTemplate(webhook.body!))) headers.set('Content-Type', 'application/json');
   for (const [name, value] of Object.entries(authHeaders(webhook))) headers.set(name, value);
   if (webhook.signing_secret) {
     const signed = signatureHeaders(webhook.signing_secret, ctx.messageId, Math.floor(nowMs / 1000), body ?? '');
@@ -66,6 +71,13 @@ export function buildRequest(webhook: Webhook, ctx: CallContext, nowMs: number, 
   // Auth values stored before they were checked on saving: unsendable, so a configuration error, not a retry.
   for (const [name, value] of Object.entries(out)) if (!isValidHeaderValue(value)) throw new TemplateError(`header ${name} ${HEADER_VALUE_RULE}`);
   return { url, method: webhook.method, headers: out, body };
+}
+
+/** The body: an event's payload as it is, or the webhook's template rendered; none for GET and HEAD. */
+function bodyOf(webhook: Webhook, tctx: TemplateContext, limit: number): string | undefined {
+  if (webhook.method === 'GET' || webhook.method === 'HEAD') return undefined;
+  if (webhook.payload !== undefined) return webhook.payload;
+  return webhook.body === undefined ? undefined : renderBody(webhook.body, tctx, limit);
 }
 
 export function authHeaders(webhook: Pick<Webhook, 'auth'>): Record<string, string> {

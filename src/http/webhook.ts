@@ -17,6 +17,8 @@ export interface Webhook {
   method: Method;
   headers: Record<string, string>;
   body?: string;
+  /** A body sent as it is, never read as a template: an event's payload. */
+  payload?: string;
   auth?: Auth;
   success_codes?: number[];
   timeout?: string;

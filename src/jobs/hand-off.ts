@@ -95,5 +95,6 @@ function claimedRun(execution: NewExecution, run: NewRun): ClaimedRun {
     trigger: execution.trigger,
     scheduled_time: execution.scheduled_time,
     hook_id: execution.hook_id ?? null,
+    event_type: execution.event_type ?? null,
   };
 }

@@ -7,7 +7,7 @@ import { durationIn } from '../duration-schema.js';
 import { callTimeout, ENDPOINT_NAME, urlTemplate, webhookSpecSchema } from './webhook-schema.js';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const NAMESPACE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+export const NAMESPACE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 export const retryPolicySchema = z
   .object({

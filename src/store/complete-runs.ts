@@ -6,7 +6,10 @@
  * round k, so no statement holds two of one execution.
  */
 import { countAttempts } from './attempt-rollup.js';
-import type { Driver } from './driver.js';
+import type { DeliveryGate } from './delivery-gate.js';
+import { followDeliveries, settleEvents, settleGates } from './delivery-outcomes.js';
+import type { Dialect, Driver } from './driver.js';
+import { lockGates, type GateRow } from './endpoint-gate.js';
 import { stopHookAfter } from './hook-store.js';
 import { notify } from './notify-runs.js';
 import * as q from './queries.js';
@@ -20,9 +23,13 @@ interface Finished {
 }
 
 /** Writes a batch of completions; says of each, in order, how its execution ended if it did. */
-export async function completeRuns(tx: Driver, items: RunCompletion[]): Promise<Array<Ended | undefined>> {
+export async function completeRuns(tx: Driver, dialect: Dialect, items: RunCompletion[]): Promise<Array<Ended | undefined>> {
   const results = new Map<RunCompletion, Finished>();
-  for (const round of rounds(items)) (await completeRound(tx, round)).forEach((result, i) => results.set(round[i], result));
+  // Endpoints whose deliveries ended are locked first, in one order: their health changes below.
+  const deliveries = items.filter((item) => item.delivery);
+  const gates: Gates = { rows: deliveries.length > 0 ? await lockGates(tx, dialect, deliveries.map((item) => item.task_name)) : new Map(), touched: new Map() };
+  for (const round of rounds(items)) (await completeRound(tx, round, gates)).forEach((result, i) => results.set(round[i], result));
+  if (gates.touched.size > 0) await settleGates(tx, gates.touched, items[0].now);
   const written = items.filter((item) => results.get(item)!.written);
   // What the completions wrote is read by none of them: their attempts and counts go last.
   await insertAttempts(tx, written.map((item) => item.attempt));
@@ -43,8 +50,10 @@ function rounds(items: RunCompletion[]): RunCompletion[][] {
 }
 
 /** Completions of distinct executions; says of each whether it was written and how its execution ended. */
-async function completeRound(tx: Driver, items: RunCompletion[]): Promise<Finished[]> {
+async function completeRound(tx: Driver, items: RunCompletion[], gates: Gates): Promise<Finished[]> {
   const started = await endRuns(tx, items);
+  const delivered = items.filter((item) => started.has(item.run_id) && item.kind === 'delivery');
+  if (delivered.length > 0) await followRound(tx, delivered, gates);
   const tasks = items.filter((item) => started.has(item.run_id) && item.kind === 'task');
   const ended = await endedExecutions(tx, tasks);
   await moveExecutions(tx, tasks, ended);
@@ -54,6 +63,22 @@ async function completeRound(tx: Driver, items: RunCompletion[]): Promise<Finish
     if (item.outcome !== 'retry') await notify(tx, item, item.outcome, started.get(item.run_id) ?? null, end);
   }
   return items.map((item) => (started.has(item.run_id) ? { written: true, ended: ended.get(item) } : { written: false }));
+}
+
+/** The endpoints' gate rows of a batch's deliveries, and those its outcomes changed. */
+interface Gates {
+  rows: Map<string, GateRow>;
+  touched: Map<string, { row: GateRow; gate: DeliveryGate }>;
+}
+
+/** Deliveries' outcomes move their endpoints' health; events whose deliveries all ended end. */
+async function followRound(tx: Driver, delivered: RunCompletion[], gates: Gates): Promise<void> {
+  await followDeliveries(tx, delivered, gates.rows);
+  for (const item of delivered) {
+    const row = gates.rows.get(item.task_name);
+    if (row && item.delivery) gates.touched.set(row.name, { row, gate: item.delivery });
+  }
+  await settleEvents(tx, delivered.filter((item) => item.outcome !== 'retry').map((item) => item.execution_id), delivered[0].now);
 }
 
 /** How each task's execution ended, if this task ended it: at once without a graph, else when its graph is done. */

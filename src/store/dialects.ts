@@ -3,6 +3,7 @@ import type { Dialect } from './driver.js';
 export const SQLITE: Dialect = {
   name: 'sqlite',
   claimLock: '',
+  rowLock: '',
   claimPlan: '',
   multiNode: false,
   oneWriter: true,
@@ -14,6 +15,7 @@ export const SQLITE: Dialect = {
 export const POSTGRES: Dialect = {
   name: 'postgres',
   claimLock: 'FOR UPDATE SKIP LOCKED',
+  rowLock: 'FOR UPDATE',
   // A claim never needs a scan of the whole table nor a bitmap of every due run: both mean a sort.
   claimPlan: 'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off',
   multiNode: true,

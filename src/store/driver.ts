@@ -13,6 +13,11 @@ export interface Dialect {
   /** Appended to the claim sub-select: row locks that let several nodes claim side by side. */
   claimLock: string;
   /**
+   * Appended to a read of rows a transaction goes on to change (an endpoint's health), so that two
+   * nodes change them one after the other. SQLite has one writer: it needs none.
+   */
+  rowLock: string;
+  /**
    * Run before a claim, in its transaction: planner settings that make it walk the due runs in index
    * order, taking only what it claims. Without them PostgreSQL, reckoning from statistics that
    * predate a backlog (never gathered, or gathered when few runs were waiting), reads every due run

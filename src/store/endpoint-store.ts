@@ -10,16 +10,25 @@ export class UnknownEndpointError extends Error {
   }
 }
 
-const params = (row: EndpointRow) => [row.name, row.spec, row.created_at, row.updated_at];
+const params = (row: EndpointRow) => [row.name, row.spec, row.namespace, row.created_at, row.updated_at];
 
-export async function insertEndpoint(db: Driver, row: EndpointRow): Promise<boolean> {
-  return (await db.execute(q.INSERT_ENDPOINT, params(row))) === 1;
+export async function insertEndpoint(tx: Driver, row: EndpointRow): Promise<boolean> {
+  if ((await tx.execute(q.INSERT_ENDPOINT, params(row))) !== 1) return false;
+  await subscribe(tx, row);
+  return true;
 }
 
 export async function upsertEndpoint(tx: Driver, row: EndpointRow): Promise<'created' | 'updated'> {
   const existed = (await tx.query(q.ENDPOINT_EXISTS, [row.name])).length > 0;
   await tx.execute(q.UPSERT_ENDPOINT, params(row));
+  await subscribe(tx, row);
   return existed ? 'updated' : 'created';
+}
+
+/** The endpoint's subscriptions become the ones its row lists, in its namespace. */
+async function subscribe(tx: Driver, row: EndpointRow): Promise<void> {
+  await tx.execute(q.FORGET_SUBSCRIPTIONS, [row.name]);
+  for (const pattern of row.subscriptions ?? []) await tx.execute(q.SUBSCRIBE, [row.namespace, pattern, row.name]);
 }
 
 export function getEndpoints(db: Driver, names: string[]): Promise<EndpointRow[]> {

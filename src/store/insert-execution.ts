@@ -112,6 +112,7 @@ function executionParams(item: NewExecution): unknown[] {
   return [
     item.id, item.job_id, item.namespace, leased ? 'running' : 'pending', item.trigger_type, item.trigger, item.spec,
     item.scheduled_time, item.idempotency_key ?? null, item.created_at, leased ? item.created_at : null, item.hook_id ?? null,
+    item.event_type ?? null,
   ];
 }
 
@@ -128,7 +129,7 @@ export async function insertRun(tx: Driver, executionId: string, run: NewRun, no
 }
 
 function runParams(executionId: string, run: NewRun, now: number): unknown[] {
-  const status = run.lease ? 'running' : (run.blockers ?? 0) > 0 ? 'blocked' : 'pending';
+  const status = run.lease ? 'running' : run.held ? 'held' : (run.blockers ?? 0) > 0 ? 'blocked' : 'pending';
   return [
     run.id, executionId, run.kind, run.name, status, run.lease ? 1 : 0, run.max_attempts, run.timeout_ms, now,
     run.lease?.owner ?? null, run.lease?.until ?? null, run.message_id, now, now, run.blockers ?? 0, run.input ?? null,

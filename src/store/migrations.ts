@@ -280,6 +280,37 @@ SELECT endpoint, CAST(started_at / 60000 AS BIGINT) * 60000, 'migration', COUNT(
   MAX(started_at), MAX(CASE WHEN error IS NULL THEN started_at END)
 FROM attempts WHERE endpoint IS NOT NULL GROUP BY 1, 2;
 `,
+  `
+-- Events: each is an execution of its namespace's events job (events:<namespace>, made on first use and
+-- never listed), its payload kept once as the trigger; each delivery is a run of kind 'delivery' named
+-- after its endpoint. A delivery waits 'held' while its endpoint is paused or disabled, its circuit is
+-- open, or its turn (FIFO) has not come.
+ALTER TABLE executions ADD COLUMN event_type TEXT;
+CREATE INDEX executions_events ON executions (job_id, created_at, id) WHERE event_type IS NOT NULL;
+CREATE INDEX runs_held ON runs (name, created_at, id) WHERE status = 'held';
+CREATE INDEX runs_deliveries ON runs (name, status, created_at) WHERE kind = 'delivery';
+
+-- An endpoint's subscriptions, by namespace and pattern (an exact type, or a prefix and '*').
+ALTER TABLE endpoints ADD COLUMN namespace TEXT NOT NULL DEFAULT 'default';
+CREATE TABLE subscriptions (
+  namespace TEXT NOT NULL,
+  pattern TEXT NOT NULL,
+  endpoint TEXT NOT NULL REFERENCES endpoints (name) ON DELETE CASCADE,
+  PRIMARY KEY (namespace, pattern, endpoint)
+);
+CREATE INDEX subscriptions_endpoint ON subscriptions (endpoint);
+
+-- An endpoint's health: paused by hand or disabled (410 Gone, or failing too long), its failure
+-- streak, its circuit (open until the next probe is due), and the next free slot of its rate limit.
+ALTER TABLE endpoints ADD COLUMN state TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE endpoints ADD COLUMN state_reason TEXT;
+ALTER TABLE endpoints ADD COLUMN state_at BIGINT;
+ALTER TABLE endpoints ADD COLUMN failure_streak INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE endpoints ADD COLUMN failing_since BIGINT;
+ALTER TABLE endpoints ADD COLUMN probe_at BIGINT;
+ALTER TABLE endpoints ADD COLUMN probes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE endpoints ADD COLUMN next_slot_at BIGINT;
+`,
 ];
 
 /**

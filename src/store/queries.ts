@@ -11,12 +11,14 @@ INSERT INTO jobs (id, namespace, name, spec, enabled, next_run_at, created_at, u
 ON CONFLICT (id) DO UPDATE SET namespace = excluded.namespace, name = excluded.name,
   spec = excluded.spec, enabled = excluded.enabled, next_run_at = excluded.next_run_at, updated_at = excluded.updated_at`;
 
-export const GET_JOB = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`;
-export const getJobs = (count: number) => `SELECT ${JOB_COLUMNS} FROM jobs WHERE id IN (${marks(count)})`;
-export const LIST_JOBS = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id > ? ORDER BY id LIMIT ?`;
+/** Namespaces' events jobs (events:<namespace>, see event-rows.ts) hold events, and are never shown as jobs. */
+const USER_JOB = `id NOT LIKE 'events:%'`;
+export const GET_JOB = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ? AND ${USER_JOB}`;
+export const getJobs = (count: number) => `SELECT ${JOB_COLUMNS} FROM jobs WHERE id IN (${marks(count)}) AND ${USER_JOB}`;
+export const LIST_JOBS = `SELECT ${JOB_COLUMNS} FROM jobs WHERE id > ? AND ${USER_JOB} ORDER BY id LIMIT ?`;
 export const LIST_JOBS_ENABLED = `SELECT ${JOB_COLUMNS} FROM jobs WHERE enabled = 1 AND id > ? ORDER BY id LIMIT ?`;
 /** Written apart from the one above so that it can use the partial index of paused jobs. */
-export const LIST_JOBS_PAUSED = `SELECT ${JOB_COLUMNS} FROM jobs WHERE enabled = 0 AND id > ? ORDER BY id LIMIT ?`;
+export const LIST_JOBS_PAUSED = `SELECT ${JOB_COLUMNS} FROM jobs WHERE enabled = 0 AND id > ? AND ${USER_JOB} ORDER BY id LIMIT ?`;
 export const SET_JOB_ENABLED = `UPDATE jobs SET enabled = ?, next_run_at = ?, updated_at = ? WHERE id = ?`;
 
 /** Enabled jobs whose next tick has come, soonest first. */
@@ -59,10 +61,10 @@ WHERE idempotency_key IS NOT NULL AND (job_id, idempotency_key) IN (VALUES ${rep
 export const forgetIdempotencyKeys = (count: number) => `UPDATE executions SET idempotency_key = NULL WHERE id IN (${marks(count)})`;
 
 const EXECUTION_INSERT = `INSERT INTO executions (id, job_id, namespace, status, trigger_type, trigger, spec, scheduled_time,
-  idempotency_key, created_at, started_at, hook_id)`;
-export const INSERT_EXECUTION = `${EXECUTION_INSERT} VALUES (${marks(12)})`;
+  idempotency_key, created_at, started_at, hook_id, event_type)`;
+export const INSERT_EXECUTION = `${EXECUTION_INSERT} VALUES (${marks(13)})`;
 /** `count` executions in one statement. */
-export const insertExecutions = (count: number) => `${EXECUTION_INSERT} VALUES ${rows(count, 12)}`;
+export const insertExecutions = (count: number) => `${EXECUTION_INSERT} VALUES ${rows(count, 13)}`;
 
 /**
  * A run is born pending, blocked on the tasks it depends on, or already running under a lease when
@@ -131,11 +133,11 @@ WITH ${claimable(lock)}, claimed AS (${CLAIM}
   WHERE id IN (SELECT execution_id FROM claimed WHERE kind = 'task') AND finished_at IS NULL
 )
 SELECT c.id, c.execution_id, c.kind, c.name, c.input, c.attempt, c.max_attempts, c.timeout_ms, c.message_id, c.lease_owner,
-  e.job_id, e.namespace, e.spec, e.trigger, e.scheduled_time, e.hook_id
+  e.job_id, e.namespace, e.spec, e.trigger, e.scheduled_time, e.hook_id, e.event_type
 FROM claimed c JOIN executions e ON e.id = c.execution_id`;
 
 export const claimedExecutions = (count: number) => `
-SELECT id, job_id, namespace, spec, trigger, scheduled_time, hook_id FROM executions WHERE id IN (${marks(count)})`;
+SELECT id, job_id, namespace, spec, trigger, scheduled_time, hook_id, event_type FROM executions WHERE id IN (${marks(count)})`;
 
 /** Executions whose tasks were claimed are running; one that has ended (and sends notifications) stays as it ended. */
 export const markExecutionsRunning = (count: number) => `

@@ -1,16 +1,21 @@
 /** The rows the store reads and writes: jobs, executions, runs, attempts, ticks and endpoints. */
+import type { DeliveryGate } from './delivery-gate.js';
 
 /**
  * Status of an execution or of one of its runs. A run is `blocked` until the tasks it depends on
- * succeeded, and `skipped` when one of them failed for good.
+ * succeeded, and `skipped` when one of them failed for good. A delivery is `held` while its endpoint
+ * does not take it (paused, disabled, its circuit open, or not its turn).
  */
-export type RunStatus = 'pending' | 'blocked' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped';
+export type RunStatus = 'pending' | 'blocked' | 'held' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped';
 /** How a run or an execution ended. */
 export type Ended = 'succeeded' | 'failed';
 export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'skipped'];
 
-/** A run makes one of the job's calls (a task) or tells someone how one ended (a notification). */
-export type RunKind = 'task' | 'notification';
+/**
+ * A run makes one of the job's calls (a task), tells someone how one ended (a notification), or takes
+ * an event to one endpoint (a delivery).
+ */
+export type RunKind = 'task' | 'notification' | 'delivery';
 
 export type NotifyEvent = 'task.succeeded' | 'task.failed' | 'execution.succeeded' | 'execution.failed';
 
@@ -122,6 +127,8 @@ export interface NewRun {
   input?: string;
   /** Set when the run is handed straight to a worker of this node: it is born running under this lease. */
   lease?: { owner: string; until: number };
+  /** A delivery born held: its endpoint does not take it yet. */
+  held?: boolean;
 }
 
 export interface NewExecution {
@@ -135,6 +142,8 @@ export interface NewExecution {
   idempotency_key?: string;
   /** The hook that started it, if one did. */
   hook_id?: string;
+  /** An event's type: the execution is the event, its runs its deliveries. */
+  event_type?: string;
   created_at: number;
   runs: NewRun[];
 }
@@ -200,6 +209,8 @@ export interface ClaimedRun {
   scheduled_time: number;
   /** The hook that started the execution, if one did. */
   hook_id: string | null;
+  /** For a delivery: its event's type. */
+  event_type: string | null;
 }
 
 /** What a worker writes when an attempt ends: the attempt row and where the run goes next. */
@@ -228,6 +239,8 @@ export interface RunCompletion {
    * success its `dependents` lose a blocker; on failure its `downstream` tasks are skipped.
    */
   graph?: { dependents: string[]; downstream: string[] };
+  /** A delivery's endpoint gate: its outcome moves the endpoint's health, and may let its next deliveries through. */
+  delivery?: DeliveryGate;
   /** The job's notify entries: each event of this completion becomes a notification run per entry that wants it. */
   notify: NotifyRule[];
 }
@@ -261,9 +274,27 @@ export type RetryResult = 'retried' | 'not_found' | 'unfinished' | 'nothing_to_r
 export interface EndpointRow {
   name: string;
   spec: string;
+  /** The namespace whose events it receives. */
+  namespace: string;
   created_at: number;
   updated_at: number;
+  /** On writes: the event types (and patterns) it subscribes to. */
+  subscriptions?: string[];
+  /** On reads: how it stands (see EndpointHealth). */
+  state?: EndpointState;
+  state_reason?: string | null;
+  state_at?: number | null;
+  failure_streak?: number;
+  failing_since?: number | null;
+  probe_at?: number | null;
+  probes?: number;
 }
+
+/**
+ * An endpoint takes deliveries while `active`; `paused` by hand or `disabled` (it answered 410 Gone,
+ * or failed every delivery too long) it keeps them held until resumed.
+ */
+export type EndpointState = 'active' | 'paused' | 'disabled';
 
 /** What a listing of executions keeps: every filter given must hold. */
 export interface ExecutionFilter {

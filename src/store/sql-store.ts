@@ -6,6 +6,9 @@ import * as q from './queries.js';
 import { findExecutionsQuery, lastExecutionsQuery } from './execution-queries.js';
 import { insertExecution, insertExecutions } from './insert-execution.js';
 import * as endpoints from './endpoint-store.js';
+import { subscribedEndpoints } from './endpoint-queries.js';
+import { DELIVERIES_OF } from './event-queries.js';
+import * as events from './event-store.js';
 import * as hooks from './hook-store.js';
 import { prune, reclaim } from './prune.js';
 import { recordInvocations } from './record-invocations.js';
@@ -15,6 +18,7 @@ import * as r from './run-queries.js';
 import type {
   AttemptRow,
   ClaimedRun,
+  DeliveryRow,
   DueJob,
   FireResult,
   TickFiring,
@@ -107,7 +111,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
           ? tx.query<ClaimedRun>(claimInOneSql, [now, limit, now, limit, owner, now, leaseMarginMs, now, now, limit, now])
           : claim(tx, claimSql, owner, now, limit, leaseMarginMs);
       }),
-    completeRuns: (items) => db.transaction((tx) => completeRuns(tx, items)),
+    completeRuns: (items) => db.transaction((tx) => completeRuns(tx, dialect, items)),
     releaseRuns: (owner, runIds, now) =>
       runIds.length === 0 ? Promise.resolve() : db.transaction((tx) => release(tx, owner, runIds, now)),
     async nextWakeAt() {
@@ -172,12 +176,19 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     },
     retryExecution: (jobId, id, tasks, now) => db.transaction((tx) => retryExecution(tx, jobId, id, tasks, now)),
 
-    insertEndpoint: (row) => endpoints.insertEndpoint(db, row),
+    insertEndpoint: (row) => db.transaction((tx) => endpoints.insertEndpoint(tx, row)),
     upsertEndpoint: (row) => db.transaction((tx) => endpoints.upsertEndpoint(tx, row)),
     getEndpoints: (names) => endpoints.getEndpoints(db, names),
     listEndpoints: (limit, afterName) => endpoints.listEndpoints(db, limit, afterName),
     deleteEndpoint: (name) => db.transaction((tx) => endpoints.deleteEndpoint(tx, name)),
     listEndpointAttempts: (name, limit, before) => listEndpointAttempts(db, name, limit, before),
+
+    subscribedEndpoints: (namespace, patterns) => db.query(subscribedEndpoints(patterns.length), [namespace, ...patterns]),
+    publishEvents: (items, windowMs) => db.transaction((tx) => events.publishEvents(tx, dialect, items, windowMs)),
+    getEvent: (namespace, id) => events.getEvent(db, namespace, id),
+    listEvents: (filter, limit, before) => events.listEvents(db, filter, limit, before),
+    listDeliveries: (executionId) => db.query<DeliveryRow>(DELIVERIES_OF, [executionId]),
+    setEndpointState: (name, state, gate, now) => db.transaction((tx) => events.setEndpointState(tx, dialect, name, state, gate, now)),
     endpointAttemptStats: (name, since) => endpointAttemptStats(db, name, since),
   };
 }
@@ -216,11 +227,11 @@ async function claim(
   limit: number,
   leaseMarginMs: number,
 ): Promise<ClaimedRun[]> {
-  type Claimed = Omit<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time' | 'hook_id'>;
+  type Claimed = Omit<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time' | 'hook_id' | 'event_type'>;
   const runs = await tx.query<Claimed>(sql, [now, limit, now, limit, owner, now, leaseMarginMs, now, now, limit]);
   if (runs.length === 0) return [];
   const ids = [...new Set(runs.map((r) => r.execution_id))];
-  type ExecutionPart = Pick<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time' | 'hook_id'> & { id: string };
+  type ExecutionPart = Pick<ClaimedRun, 'job_id' | 'namespace' | 'spec' | 'trigger' | 'scheduled_time' | 'hook_id' | 'event_type'> & { id: string };
   const executions = await tx.query<ExecutionPart>(q.claimedExecutions(ids.length), ids);
   const working = [...new Set(runs.filter((r) => r.kind === 'task').map((r) => r.execution_id))];
   if (working.length > 0) await tx.execute(q.markExecutionsRunning(working.length), [now, ...working]);

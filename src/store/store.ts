@@ -1,6 +1,7 @@
 import type { EndpointAttemptCursor, EndpointAttemptRow, EndpointAttemptStats } from './endpoint-attempts.js';
 import type { OverviewCounts } from './overview.js';
 import type { Dialect } from './driver.js';
+import type { EventStore } from './event-rows.js';
 import type {
   HookFilter,
   HookRow,
@@ -38,11 +39,12 @@ import type {
   TickRow,
 } from './rows.js';
 
+export * from './event-rows.js';
 export * from './hook-rows.js';
 export * from './rows.js';
 
 /** The narrow storage boundary: only the store knows SQL. */
-export interface Store {
+export interface Store extends EventStore {
   readonly dialect: Dialect;
   migrate(): Promise<void>;
   close(): Promise<void>;

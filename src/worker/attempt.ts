@@ -26,7 +26,7 @@ export function createAttempt(deps: {
 }) {
   const { store, clock } = deps;
   return async function attempt(run: ClaimedRun, abort: CallAbort): Promise<RunCompletion | undefined> {
-    const { spec, plan } = deps.openSpec(run.spec);
+    const opened = run.kind === 'delivery' ? undefined : deps.openSpec(run.spec);
     let call;
     try {
       call = await deps.prepare(run);
@@ -35,7 +35,7 @@ export function createAttempt(deps: {
       // It fails as it stands, unretried: its settings matter no more.
       const settings = { policy: resolveRetryPolicy(undefined), maxAttempts: run.max_attempts, timeoutMs: run.timeout_ms };
       const failure = configFailure({}, err.message, clock.now());
-      return completionFor(run, failure, { settings, completion: completionOf(run, plan), keepOutput: false }, clock.now());
+      return completionFor(run, failure, { settings, completion: completionOf(run, opened?.plan), keepOutput: false }, clock.now());
     }
     const { settings } = call;
     if (settings.timeoutMs !== run.timeout_ms || settings.maxAttempts !== run.max_attempts) {
@@ -44,7 +44,8 @@ export function createAttempt(deps: {
     }
     const facts = {
       jobId: run.job_id,
-      jobName: spec.name,
+      jobName: opened?.spec.name ?? '',
+      eventType: call.eventType,
       executionId: run.execution_id,
       attempt: run.attempt,
       scheduledTime: run.scheduled_time,

@@ -1,7 +1,8 @@
 import { createBatchLoader } from '../batch-loader.js';
 import type { EndpointCodec } from '../endpoints/endpoint-codec.js';
 import type { Endpoint } from '../endpoints/endpoint-schema.js';
-import { EndpointGoneError, resolveWebhook } from '../endpoints/resolve-webhook.js';
+import { gateOf } from '../endpoints/delivery-settings.js';
+import { EndpointGoneError, resolveWebhook, webhookOf } from '../endpoints/resolve-webhook.js';
 import { notifySettings, taskSettings, type JobPlan, type RunSettings } from '../jobs/job-plan.js';
 import type { JobSpec } from '../jobs/job-schema.js';
 import type { createSpecCache } from '../jobs/spec-cache.js';
@@ -13,12 +14,14 @@ export interface PreparedCall {
   webhook: Webhook;
   data: Record<string, unknown>;
   settings: RunSettings;
-  /** What the completion adds for a task: where it stands in its graph, and whom to notify. */
-  completion: Pick<RunCompletion, 'graph' | 'notify'>;
+  /** What the completion adds: for a task, where it stands in its graph and whom to notify; for a delivery, its endpoint's gate. */
+  completion: Pick<RunCompletion, 'graph' | 'notify' | 'delivery'>;
   /** The task's result is read by later templates, so it is kept. */
   keepOutput: boolean;
   /** The endpoint the call goes through, when its webhook names one. */
   endpoint?: string;
+  /** The type of the event a delivery takes. */
+  eventType?: string;
 }
 
 /** A run that cannot be called as it stands (its task or endpoint is gone): it fails, unretried. */
@@ -102,7 +105,24 @@ export function createRunCalls(deps: { store: Store; openSpec: ReturnType<typeof
     };
   }
 
+  /** An event to its endpoint: the endpoint as it now is, the payload as it was published. */
+  async function delivery(run: ClaimedRun): Promise<PreparedCall> {
+    const endpoint = await endpointOf(run.name);
+    if (!endpoint) throw new UnpreparedRun(`the endpoint ${run.name} no longer exists`);
+    const event = JSON.parse(run.trigger) as { id: string; body: unknown };
+    return {
+      webhook: { ...webhookOf(endpoint), payload: JSON.stringify(event.body) },
+      data: {},
+      settings: notifySettings(endpoint),
+      completion: { notify: [], delivery: gateOf(endpoint) },
+      keepOutput: false,
+      endpoint: endpoint.name,
+      eventType: run.event_type ?? undefined,
+    };
+  }
+
   return async function prepare(run: ClaimedRun): Promise<PreparedCall> {
+    if (run.kind === 'delivery') return delivery(run);
     const { spec, plan } = deps.openSpec(run.spec);
     const trigger = JSON.parse(run.trigger) as unknown;
     return run.kind === 'notification' ? notification(run, plan, trigger) : task(run, spec, plan, trigger);
@@ -112,8 +132,8 @@ export function createRunCalls(deps: { store: Store; openSpec: ReturnType<typeof
 export type PrepareRun = ReturnType<typeof createRunCalls>;
 
 /** What a run's completion adds: for a task, where it stands in its graph and whom to notify; for a notification, nothing. */
-export function completionOf(run: ClaimedRun, plan: JobPlan): Pick<RunCompletion, 'graph' | 'notify'> {
-  if (run.kind === 'notification') return { notify: [] };
+export function completionOf(run: ClaimedRun, plan: JobPlan | undefined): Pick<RunCompletion, 'graph' | 'notify'> {
+  if (run.kind !== 'task' || !plan) return { notify: [] };
   const place = plan.tasks.get(run.name);
   const graph = plan.single || !place ? undefined : { dependents: place.dependents, downstream: place.downstream };
   return { graph, notify: plan.rules };

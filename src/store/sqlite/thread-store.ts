@@ -100,5 +100,11 @@ export function openThreadStore(options: SqliteOptions): Store {
     deleteEndpoint: forward('deleteEndpoint'),
     listEndpointAttempts: forward('listEndpointAttempts'),
     endpointAttemptStats: forward('endpointAttemptStats'),
+    subscribedEndpoints: forward('subscribedEndpoints'),
+    publishEvents: forward('publishEvents'),
+    getEvent: forward('getEvent'),
+    listEvents: forward('listEvents'),
+    listDeliveries: forward('listDeliveries'),
+    setEndpointState: forward('setEndpointState'),
   };
 }

@@ -1,0 +1,34 @@
+/** The event routes as the OpenAPI document shows them (see operations.ts). */
+import { eventsQuery, oneEventQuery, publishSchema } from '../events/event-schema.js';
+import * as eventViews from './event-view-schemas.js';
+import type { Operation } from './operations.js';
+import * as views from './view-schemas.js';
+
+const refused = (description: string) => ({ description, schema: views.errorView });
+const BAD_INPUT = refused('The input is wrong: the error names the field and what was expected.');
+const endpoint = { name: 'The endpoint name.' };
+
+export const eventOperations: Operation[] = [
+  {
+    id: 'publishEvent', method: 'post', path: '/api/v1/events', tag: 'Events', summary: 'Publish an event to every endpoint subscribed to its type',
+    description: 'Answers 202 once the event and one delivery per subscribed endpoint are stored. The same `id` (or `Idempotency-Key` header) within 24 hours returns the first event and delivers nothing again.',
+    body: { schema: publishSchema, name: 'EventInput', required: true, example: { type: 'invoice.paid', payload: { invoice: 'in_1', amount: 4200 } } },
+    responses: { 202: { description: 'Stored', schema: eventViews.publishedView }, 400: BAD_INPUT },
+  },
+  {
+    id: 'listEvents', method: 'get', path: '/api/v1/events', tag: 'Events', summary: "List a namespace's events, newest first",
+    query: eventsQuery, responses: { 200: { description: 'OK', schema: views.pageOf(eventViews.eventView, 'EventPage') }, 400: BAD_INPUT },
+  },
+  {
+    id: 'getEvent', method: 'get', path: '/api/v1/events/{id}', tag: 'Events', summary: 'Get an event with its deliveries and their attempts',
+    params: { id: "The event's id." }, query: oneEventQuery, responses: { 200: { description: 'OK', schema: eventViews.eventView }, 400: BAD_INPUT, 404: refused('There is no such event.') },
+  },
+  {
+    id: 'pauseEndpoint', method: 'post', path: '/api/v1/endpoints/{name}/pause', tag: 'Endpoints', summary: 'Pause an endpoint: its deliveries are kept, not attempted and not failed',
+    params: endpoint, responses: { 200: { description: 'OK', schema: views.endpointView }, 404: refused('There is no such endpoint.') },
+  },
+  {
+    id: 'resumeEndpoint', method: 'post', path: '/api/v1/endpoints/{name}/resume', tag: 'Endpoints', summary: 'Resume a paused or disabled endpoint: its kept deliveries go out',
+    params: endpoint, responses: { 200: { description: 'OK', schema: views.endpointView }, 404: refused('There is no such endpoint.') },
+  },
+];

@@ -1,0 +1,40 @@
+/** The shapes of events and deliveries as the API answers them (see events/event-view.ts). */
+import { z } from 'zod';
+import { attemptView, RUN_STATUSES, time, timeOrNull } from './view-schemas.js';
+
+export const deliveryView = z
+  .object({
+    id: z.string(),
+    endpoint: z.string(),
+    status: z.enum(RUN_STATUSES).meta({ description: 'held: its endpoint does not take it yet (paused, disabled, circuit open, or not its turn).' }),
+    attempts: z.number().int(),
+    max_attempts: z.number().int(),
+    next_attempt_at: timeOrNull,
+    last_error: z.string().nullable(),
+    created_at: time,
+    finished_at: timeOrNull,
+    attempt_log: z.array(attemptView).optional(),
+  })
+  .meta({ id: 'Delivery', description: 'One event on its way to one endpoint, with its attempts.' });
+
+export const eventView = z
+  .object({
+    id: z.string().meta({ description: "The event's id: each delivery's webhook-id." }),
+    type: z.string(),
+    namespace: z.string(),
+    payload: z.unknown().meta({ description: 'The payload as published.' }),
+    status: z.enum(RUN_STATUSES).meta({ description: 'pending until every delivery ended; then succeeded, or failed when one failed.' }),
+    created_at: time,
+    finished_at: timeOrNull,
+    deliveries: z.array(deliveryView).optional(),
+  })
+  .meta({ id: 'Event', description: 'A published event; read alone, with its deliveries.' });
+
+export const publishedView = z
+  .object({
+    id: z.string(),
+    namespace: z.string(),
+    type: z.string(),
+    duplicate: z.boolean().meta({ description: 'An event of this id was published within 24 hours: that one stands, nothing is delivered again.' }),
+  })
+  .meta({ id: 'PublishedEvent' });

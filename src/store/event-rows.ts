@@ -1,0 +1,105 @@
+/** The rows of events and their deliveries, and what the store needs to know of an endpoint to gate them. */
+import type { DeliveryGate } from './delivery-gate.js';
+import type { EndpointRow, EndpointState, RunStatus } from './rows.js';
+
+export type { DeliveryGate };
+
+/** One event on its way to one endpoint, as it is published. */
+export interface NewDelivery {
+  run_id: string;
+  endpoint: string;
+  max_attempts: number;
+  timeout_ms: number;
+  gate: DeliveryGate;
+}
+
+export interface NewEvent {
+  /** The row's own id (an execution of the namespace's events job). */
+  id: string;
+  /** The event's id as receivers see it (`webhook-id`): the publisher's, or made up. */
+  event_id: string;
+  namespace: string;
+  type: string;
+  /** JSON text, kept once however many endpoints receive it. */
+  payload: string;
+  created_at: number;
+  deliveries: NewDelivery[];
+}
+
+export interface PublishedEvent {
+  id: string;
+  event_id: string;
+  /** An event of this id was published within the idempotency window: this is it, delivered nothing again. */
+  reused: boolean;
+}
+
+export interface EventRow {
+  id: string;
+  namespace: string;
+  type: string;
+  /** `{"type": "event", "id": <event id>, "body": <payload>}` as JSON text (see eventTrigger). */
+  trigger: string;
+  status: RunStatus;
+  /** Attempts of all its deliveries, once it has ended. */
+  attempts: number;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/** An event as its execution keeps it: what its deliveries send, and what the console and the API show. */
+export function eventTrigger(eventId: string, payload: string): string {
+  return `{"type":"event","id":${JSON.stringify(eventId)},"body":${payload}}`;
+}
+
+export interface EventFilter {
+  namespace: string;
+  type?: string;
+  /** Epoch ms, inclusive / exclusive. */
+  since?: number;
+  until?: number;
+}
+
+export interface DeliveryRow {
+  id: string;
+  execution_id: string;
+  endpoint: string;
+  status: RunStatus;
+  attempt: number;
+  max_attempts: number;
+  due_at: number;
+  last_error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/** An endpoint's health as its deliveries leave it. */
+export interface EndpointHealth {
+  state: EndpointState;
+  state_reason: string | null;
+  state_at: number | null;
+  failure_streak: number;
+  failing_since: number | null;
+  /** While its circuit is open: when the next probe is due. */
+  probe_at: number | null;
+  probes: number;
+}
+
+/** The names the events job of a namespace goes by: never a job a user can name (`:` is not allowed there). */
+export const EVENTS_JOB_PREFIX = 'events:';
+export const eventsJobOf = (namespace: string) => `${EVENTS_JOB_PREFIX}${namespace}`;
+
+/** The store's side of events (part of Store). */
+export interface EventStore {
+  /** The endpoints of a namespace subscribed with any of these patterns. */
+  subscribedEndpoints(namespace: string, patterns: string[]): Promise<EndpointRow[]>;
+  /** Writes events with their deliveries in one transaction; an event id seen within `windowMs` returns the first event. */
+  publishEvents(items: NewEvent[], windowMs: number): Promise<PublishedEvent[]>;
+  /** An event by the id receivers see (in its namespace), or by its own. */
+  getEvent(namespace: string, id: string): Promise<EventRow | undefined>;
+  /** A namespace's events, newest first. */
+  listEvents(filter: EventFilter, limit: number, before?: { created_at: number; id: string }): Promise<EventRow[]>;
+  /** An event's deliveries, one per endpoint, by endpoint name. */
+  listDeliveries(executionId: string): Promise<DeliveryRow[]>;
+  /** Pauses an endpoint, or makes it active again; its health as it then stands, or undefined when there is no such endpoint. */
+  setEndpointState(name: string, state: 'active' | 'paused', gate: DeliveryGate, now: number): Promise<EndpointHealth | undefined>;
+}
