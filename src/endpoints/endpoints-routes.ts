@@ -16,7 +16,7 @@ type Params = { name: string };
 function readEndpoint(input: unknown, pathName?: string): Endpoint {
   const body = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : undefined;
   if (!body) throw badRequest('the body must be a JSON object', 'body');
-  const { created_at: _c, updated_at: _u, ...fields } = body;
+  const { created_at: _c, updated_at: _u, health: _h, ...fields } = body;
   if (pathName !== undefined && fields.name !== undefined && fields.name !== pathName) {
     if (typeof fields.name !== 'string') throw badRequest(`name: expected a string, got ${kindOf(fields.name)}`, 'name');
     throw badRequest(`name ${fields.name} does not match the URL's ${pathName}`, 'name');

@@ -114,8 +114,8 @@ export function createWorker(deps: {
     if (ended) deps.metrics?.executionEnded(ended);
     if (completion.outcome === 'retry') return;
     deps.onFinished?.(completion.execution_id);
-    // Its end may have made runs due: the tasks after it, and notifications.
-    if (completion.graph || completion.notify.length > 0) wake();
+    // Its end may have made runs due: the tasks after it, notifications, its endpoint's next deliveries.
+    if (completion.graph || completion.notify.length > 0 || completion.delivery) wake();
   }
 
   const offJump = clock.onJump(wake);
