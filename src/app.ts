@@ -10,6 +10,7 @@ import { addressStoredHooks, hookAddress } from './hooks/hook-address.js';
 import { createHookCalls } from './hooks/hook-calls.js';
 import { createConditionRunner } from './hooks/condition-runner.js';
 import { eventRoutes } from './events/events-routes.js';
+import { createEventRouter } from './events/event-router.js';
 import { createPublisher } from './events/publisher.js';
 import { hooksRoutes } from './hooks/hooks-routes.js';
 import { inboundRoutes, isHookUrl } from './hooks/inbound-route.js';
@@ -108,8 +109,14 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const waiter = createExecutionWaiter({ store, clock, pollIntervalMs: ms(config.worker.poll_interval) });
   const openSpec = createSpecCache(codec);
   const endpointCodec = createEndpointCodec(sealer);
+  const conditions = createConditionRunner({ timeoutMs: ms(config.hooks.condition_timeout) });
+  const publisher = createPublisher({ store, endpoints: endpointCodec, conditions, clock, windowMs: DEFAULTS.idempotency_window_ms });
+  const router = createEventRouter({ store, publisher, clock, log, pollIntervalMs: ms(config.worker.poll_interval), onRouted: () => worker.wake() });
   const worker = createWorker({
-    onFinished: waiter.finished,
+    onFinished: (id) => {
+      waiter.finished(id);
+      router.wake();
+    },
     metrics,
     store,
     caller,
@@ -170,7 +177,6 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     onInvocation: metrics.hookInvocation,
     address: (namespace, jobId, key) => hookAddress(sealer, namespace, jobId, key),
   });
-  const conditions = createConditionRunner({ timeoutMs: ms(config.hooks.condition_timeout) });
   const ready = readiness();
   const server = await buildServer({
     log,
@@ -198,7 +204,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       }),
       hooksRoutes({ store, clock, calls: hookCalls, conditions, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
       endpointRoutes({ store, codec: endpointCodec, clock }),
-      eventRoutes({ store, publish: createPublisher({ store, endpoints: endpointCodec, conditions, clock, windowMs: DEFAULTS.idempotency_window_ms }), onPublished: worker.wake }),
+      eventRoutes({ store, publish: publisher.publish, onPublished: worker.wake }),
       endpointAttemptsRoutes({ store, clock }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
@@ -226,7 +232,10 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       // The port is taken first, so a node that cannot have it starts nothing; health checks answer
       // 503 until the worker and scheduler run, so a node that answers them is one that works.
       const address = await server.listen({ host: config.host, port: config.port });
-      if (runs('worker')) await worker.start();
+      if (runs('worker')) {
+        await worker.start();
+        router.start();
+      }
       if (runs('scheduler')) {
         scheduler.start();
         pruner.start();
@@ -242,6 +251,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       sharedClock?.stop();
       await executions.settle();
       await invocations.settle();
+      await router.stop();
       await worker.stop(ms(config.worker.shutdown_grace));
       await agents.close();
       await conditions.close();

@@ -5,9 +5,9 @@ import type { EndpointCodec } from '../endpoints/endpoint-codec.js';
 import type { ConditionRunner } from '../hooks/condition-runner.js';
 import { notifySettings } from '../jobs/job-plan.js';
 import type { NewDelivery, PublishedEvent, Store } from '../store/store.js';
-import { patternsMatching } from './event-type.js';
+import { patternsMatching } from '../store/event-patterns.js';
 
-/** An event as it is published: its payload as JSON text, and the id receivers will see, if the publisher gives one. */
+/** An event as it is published: its payload (and as JSON text), and the id receivers will see, if the publisher gives one. */
 export interface EventInput {
   namespace: string;
   type: string;
@@ -16,13 +16,17 @@ export interface EventInput {
   id?: string;
 }
 
+/** What decides who receives an event: its namespace, type and payload. */
+export type Routed = Pick<EventInput, 'namespace' | 'type' | 'payload'>;
+
 /**
  * Publishes an event: every endpoint of its namespace subscribed to its type whose filter the
  * payload passes gets a delivery, with the endpoint's attempts and timeout; the event and its
  * deliveries are written in one transaction.
  */
 export function createPublisher(deps: { store: Store; endpoints: EndpointCodec; conditions: ConditionRunner; clock: Clock; windowMs: number }) {
-  async function deliveriesOf(input: EventInput): Promise<NewDelivery[]> {
+  /** A delivery for each endpoint of the event's namespace subscribed to its type whose filter its payload passes. */
+  async function deliveriesOf(input: Routed): Promise<NewDelivery[]> {
     const rows = await deps.store.subscribedEndpoints(input.namespace, patternsMatching(input.type));
     const deliveries: NewDelivery[] = [];
     for (const row of rows) {
@@ -34,7 +38,7 @@ export function createPublisher(deps: { store: Store; endpoints: EndpointCodec; 
     return deliveries;
   }
 
-  return async function publish(input: EventInput): Promise<PublishedEvent> {
+  async function publish(input: EventInput): Promise<PublishedEvent> {
     const deliveries = await deliveriesOf(input);
     const id = uuidv7();
     const event = {
@@ -48,7 +52,10 @@ export function createPublisher(deps: { store: Store; endpoints: EndpointCodec; 
     };
     const [published] = await deps.store.publishEvents([event], deps.windowMs);
     return published;
-  };
+  }
+
+  return { publish, deliveriesOf };
 }
 
-export type Publish = ReturnType<typeof createPublisher>;
+export type Publisher = ReturnType<typeof createPublisher>;
+export type Publish = Publisher['publish'];

@@ -15,6 +15,7 @@ import { notify } from './notify-runs.js';
 import * as q from './queries.js';
 import * as r from './run-queries.js';
 import type { AttemptRow, Ended, RunCompletion } from './rows.js';
+import { raiseEvents, type RaisedEvent } from './internal-events.js';
 import { settleGraphs } from './settle-graphs.js';
 
 interface Finished {
@@ -28,8 +29,10 @@ export async function completeRuns(tx: Driver, dialect: Dialect, items: RunCompl
   // Endpoints whose deliveries ended are locked first, in one order: their health changes below.
   const deliveries = items.filter((item) => item.delivery);
   const gates: Gates = { rows: deliveries.length > 0 ? await lockGates(tx, dialect, deliveries.map((item) => item.task_name)) : new Map(), touched: new Map() };
-  for (const round of rounds(items)) (await completeRound(tx, round, gates)).forEach((result, i) => results.set(round[i], result));
+  const raised: RaisedEvent[] = [];
+  for (const round of rounds(items)) (await completeRound(tx, round, gates, raised)).forEach((result, i) => results.set(round[i], result));
   if (gates.touched.size > 0) await settleGates(tx, gates.touched, items[0].now);
+  await raiseEvents(tx, raised);
   const written = items.filter((item) => results.get(item)!.written);
   // What the completions wrote is read by none of them: their attempts and counts go last.
   await insertAttempts(tx, written.map((item) => item.attempt));
@@ -50,17 +53,18 @@ function rounds(items: RunCompletion[]): RunCompletion[][] {
 }
 
 /** Completions of distinct executions; says of each whether it was written and how its execution ended. */
-async function completeRound(tx: Driver, items: RunCompletion[], gates: Gates): Promise<Finished[]> {
+async function completeRound(tx: Driver, items: RunCompletion[], gates: Gates, raised: RaisedEvent[]): Promise<Finished[]> {
   const started = await endRuns(tx, items);
   const delivered = items.filter((item) => started.has(item.run_id) && item.kind === 'delivery');
-  if (delivered.length > 0) await followRound(tx, delivered, gates);
+  if (delivered.length > 0) await followRound(tx, delivered, gates, raised);
   const tasks = items.filter((item) => started.has(item.run_id) && item.kind === 'task');
   const ended = await endedExecutions(tx, tasks);
   await moveExecutions(tx, tasks, ended);
   for (const item of tasks) {
     const end = ended.get(item);
-    if (end && item.hook_id) await stopHookAfter(tx, item.hook_id, item.execution_id, end, item.now);
+    if (end && item.hook_id && (await stopHookAfter(tx, item.hook_id, item.execution_id, end, item.now))) raised.push(hookStopped(item, end));
     if (item.outcome !== 'retry') await notify(tx, item, item.outcome, started.get(item.run_id) ?? null, end);
+    raised.push(...taskEvents(item, end));
   }
   return items.map((item) => (started.has(item.run_id) ? { written: true, ended: ended.get(item) } : { written: false }));
 }
@@ -72,14 +76,35 @@ interface Gates {
 }
 
 /** Deliveries' outcomes move their endpoints' health; events whose deliveries all ended end. */
-async function followRound(tx: Driver, delivered: RunCompletion[], gates: Gates): Promise<void> {
-  await followDeliveries(tx, delivered, gates.rows);
+async function followRound(tx: Driver, delivered: RunCompletion[], gates: Gates, raised: RaisedEvent[]): Promise<void> {
+  for (const off of await followDeliveries(tx, delivered, gates.rows)) {
+    raised.push({ namespace: off.namespace, type: 'endpoint.disabled', payload: { endpoint: off.name, reason: off.state_reason }, at: delivered[0].now });
+  }
   for (const item of delivered) {
     const row = gates.rows.get(item.task_name);
     if (row && item.delivery) gates.touched.set(row.name, { row, gate: item.delivery });
   }
   await settleEvents(tx, delivered.filter((item) => item.outcome !== 'retry').map((item) => item.execution_id), delivered[0].now);
 }
+
+/** What a task's end raises: task.failed when it failed for good, execution.<status> when it ended its execution. */
+function taskEvents(item: RunCompletion, end: Ended | undefined): RaisedEvent[] {
+  const base = { namespace: item.namespace, at: item.now };
+  const events: RaisedEvent[] = [];
+  if (item.outcome === 'failed') {
+    const payload = { execution_id: item.execution_id, job_id: item.job_id, task: item.task_name, attempts: item.attempt.attempt, status_code: item.attempt.status_code, error: item.error };
+    events.push({ ...base, type: 'task.failed', payload });
+  }
+  if (end) events.push({ ...base, type: `execution.${end}`, payload: { execution_id: item.execution_id, job_id: item.job_id, status: end, error: end === 'failed' ? item.error : null } });
+  return events;
+}
+
+const hookStopped = (item: RunCompletion, end: Ended): RaisedEvent => ({
+  namespace: item.namespace,
+  type: 'hook.disabled',
+  payload: { hook_id: item.hook_id, job_id: item.job_id, reason: `stopAfter: execution ${item.execution_id} ${end}` },
+  at: item.now,
+});
 
 /** How each task's execution ended, if this task ended it: at once without a graph, else when its graph is done. */
 async function endedExecutions(tx: Driver, tasks: RunCompletion[]): Promise<Map<RunCompletion, Ended>> {

@@ -11,19 +11,22 @@ import { release, saveHealth, slotRetry, type GateRow } from './endpoint-gate.js
 import * as e from './event-queries.js';
 import type { RunCompletion } from './rows.js';
 
-/** Applies each written delivery's outcome to its endpoint's row, read and locked before (lockGates). */
-export async function followDeliveries(tx: Driver, items: RunCompletion[], gates: Map<string, GateRow>): Promise<void> {
+/** Applies each written delivery's outcome to its endpoint's row, read and locked before (lockGates); returns the endpoints it disabled. */
+export async function followDeliveries(tx: Driver, items: RunCompletion[], gates: Map<string, GateRow>): Promise<GateRow[]> {
+  const disabled: GateRow[] = [];
   for (const item of items) {
     const row = gates.get(item.task_name);
     if (!row || !item.delivery) continue; // the endpoint was deleted
     const before = { state: row.state, open: row.probe_at !== null };
     if (item.outcome === 'succeeded') succeeded(row);
-    else failed(row, item, item.delivery!);
+    else failed(row, item, item.delivery);
+    if (row.state === 'disabled' && before.state !== 'disabled') disabled.push(row);
     // Deliveries waiting for an endpoint that stopped taking them are held; so is this one's retry.
     if ((row.state !== 'active' && before.state === 'active') || (row.probe_at !== null && !before.open)) await tx.execute(e.HOLD_PENDING, [row.name]);
     if (item.outcome === 'retry' && (row.state !== 'active' || row.probe_at !== null)) await tx.execute(e.HOLD_RUN, [item.run_id]);
-    else if (item.outcome === 'retry' && item.delivery!.slot_ms > 0) await slotRetry(tx, row, item.delivery!, item.run_id, item.due_at!);
+    else if (item.outcome === 'retry' && item.delivery.slot_ms > 0) await slotRetry(tx, row, item.delivery, item.run_id, item.due_at!);
   }
+  return disabled;
 }
 
 function succeeded(row: GateRow): void {

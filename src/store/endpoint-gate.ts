@@ -13,6 +13,7 @@ import type { EndpointState } from './rows.js';
 /** An endpoint's gate state, as read (and locked) in a transaction that may change it. */
 export interface GateRow {
   name: string;
+  namespace: string;
   state: EndpointState;
   state_reason: string | null;
   state_at?: number | null;

@@ -8,7 +8,7 @@ ON CONFLICT (id) DO NOTHING`;
 
 /** Endpoints' gate state, read in name order (so two transactions lock them in one order). */
 export const lockEndpoints = (count: number, lock: string) => `
-SELECT name, state, state_reason, state_at, failure_streak, failing_since, probe_at, probes, next_slot_at
+SELECT name, namespace, state, state_reason, state_at, failure_streak, failing_since, probe_at, probes, next_slot_at
 FROM endpoints WHERE name IN (${marks(count)}) ORDER BY name ${lock}`;
 
 export const SAVE_HEALTH = `
@@ -71,3 +71,19 @@ ORDER BY created_at DESC, id DESC LIMIT ?`;
 export const DELIVERIES_OF = `
 SELECT id, execution_id, name AS endpoint, status, attempt, max_attempts, due_at, last_error, created_at, finished_at
 FROM runs WHERE execution_id = ? AND kind = 'delivery' ORDER BY name`;
+
+/** Which of these patterns endpoints of these namespaces subscribe with. */
+export const subscribedPatterns = (namespaces: number, patterns: number) => `
+SELECT DISTINCT namespace, pattern FROM subscriptions WHERE namespace IN (${marks(namespaces)}) AND pattern IN (${marks(patterns)})`;
+
+/** An event Hookline raised, waiting to be routed to its subscribers (see internal-events.ts). */
+export const INSERT_RAISED = `
+INSERT INTO executions (id, job_id, namespace, status, trigger_type, trigger, spec, scheduled_time, idempotency_key, created_at, event_type)
+VALUES (?, ?, ?, 'routing', 'event', ?, '{}', ?, ?, ?, ?)`;
+
+export const TO_ROUTE = `
+SELECT id, namespace, event_type AS type, trigger, status, attempts, created_at, finished_at
+FROM executions WHERE status = 'routing' ORDER BY created_at LIMIT ?`;
+
+/** A raised event is routed once: the node that moves it on writes its deliveries. */
+export const START_ROUTED = `UPDATE executions SET status = 'pending' WHERE id = ? AND status = 'routing'`;

@@ -100,6 +100,10 @@ export interface EventStore {
   listEvents(filter: EventFilter, limit: number, before?: { created_at: number; id: string }): Promise<EventRow[]>;
   /** An event's deliveries, one per endpoint, by endpoint name. */
   listDeliveries(executionId: string): Promise<DeliveryRow[]>;
+  /** Events Hookline raised that wait for their deliveries, oldest first. */
+  eventsToRoute(limit: number): Promise<EventRow[]>;
+  /** Gives a raised event its deliveries, unless another node already has. */
+  routeEvent(id: string, eventId: string, deliveries: NewDelivery[], now: number): Promise<void>;
   /** Pauses an endpoint, or makes it active again; its health as it then stands, or undefined when there is no such endpoint. */
   setEndpointState(name: string, state: 'active' | 'paused', gate: DeliveryGate, now: number): Promise<EndpointHealth | undefined>;
 }

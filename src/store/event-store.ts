@@ -2,8 +2,10 @@
 import type { Dialect, Driver } from './driver.js';
 import { lockGates, opensAtOnce, release, saveHealth, type GateRow } from './endpoint-gate.js';
 import * as e from './event-queries.js';
-import { eventsJobOf, eventTrigger, type DeliveryGate, type EndpointHealth, type EventFilter, type EventRow, type NewEvent, type PublishedEvent } from './event-rows.js';
-import { prepareExecutions } from './insert-execution.js';
+import {
+  eventsJobOf, eventTrigger, type DeliveryGate, type EndpointHealth, type EventFilter, type EventRow, type NewDelivery, type NewEvent, type PublishedEvent,
+} from './event-rows.js';
+import { insertRun, prepareExecutions } from './insert-execution.js';
 import type { EndpointState, NewExecution } from './rows.js';
 
 /**
@@ -91,6 +93,22 @@ export async function setEndpointState(tx: Driver, dialect: Dialect, name: strin
   }
   await saveHealth(tx, row, now);
   await release(tx, row, gate, now);
-  const { name: _n, next_slot_at: _s, ...health } = row;
+  const { name: _n, namespace: _ns, next_slot_at: _s, ...health } = row;
   return { ...health, state_at: row.state_at ?? null };
+}
+
+/**
+ * Gives a raised event (internal-events.ts) its deliveries, once: the node whose transaction moves
+ * it out of `routing` writes them; another that tries after finds it moved and writes nothing.
+ */
+export async function routeEvent(tx: Driver, dialect: Dialect, id: string, eventId: string, deliveries: NewDelivery[], now: number): Promise<void> {
+  const rows = await lockGates(tx, dialect, deliveries.map((d) => d.endpoint));
+  if ((await tx.execute(e.START_ROUTED, [id])) === 0) return;
+  const kept = deliveries.filter((d) => rows.has(d.endpoint));
+  for (const d of kept) {
+    const run = { id: d.run_id, kind: 'delivery' as const, name: d.endpoint, max_attempts: d.max_attempts, timeout_ms: d.timeout_ms, message_id: eventId };
+    await insertRun(tx, id, { ...run, held: !opensAtOnce(rows.get(d.endpoint)!, d.gate) }, now);
+  }
+  if (kept.length === 0) await tx.execute(e.endEventsNow(1), [now, id]);
+  for (const d of kept) if (!opensAtOnce(rows.get(d.endpoint)!, d.gate)) await release(tx, rows.get(d.endpoint)!, d.gate, now);
 }

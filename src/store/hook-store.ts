@@ -1,5 +1,6 @@
 /** The store's side of hooks: their rows written with their jobs, their addresses and states, their invocations read (written: record-invocations.ts). */
 import type { Driver } from './driver.js';
+import { raiseEvents } from './internal-events.js';
 import * as q from './hook-queries.js';
 import {
   type HookDeclaration,
@@ -58,13 +59,17 @@ export function hooksOfJobs(db: Driver, jobIds: string[]): Promise<HookRow[]> {
 }
 
 export async function setHookEnabled(tx: Driver, id: string, enabled: boolean, now: number): Promise<HookRow | undefined> {
+  const before = await getHook(tx, id);
   if ((await tx.execute(q.SET_HOOK_ENABLED, [enabled ? 1 : 0, now, id])) === 0) return undefined;
+  if (before && Number(before.enabled) === 1 && !enabled) {
+    await raiseEvents(tx, [{ namespace: before.namespace, type: 'hook.disabled', payload: { hook_id: id, job_id: before.job_id, reason: 'disabled by hand' }, at: now }]);
+  }
   return getHook(tx, id);
 }
 
-/** stopAfter: after an execution a hook started ends as `status`, the hook disables itself if it says so. */
-export async function stopHookAfter(tx: Driver, hookId: string, executionId: string, status: string, now: number): Promise<void> {
-  await tx.execute(q.STOP_HOOK, [`stopAfter: execution ${executionId} ${status}`, now, hookId, `%,${status},%`]);
+/** stopAfter: after an execution a hook started ends as `status`, the hook disables itself if it says so; whether it did. */
+export async function stopHookAfter(tx: Driver, hookId: string, executionId: string, status: string, now: number): Promise<boolean> {
+  return (await tx.execute(q.STOP_HOOK, [`stopAfter: execution ${executionId} ${status}`, now, hookId, `%,${status},%`])) > 0;
 }
 
 export async function setInvocationStatus(db: Driver, id: string, statusCode: number): Promise<void> {

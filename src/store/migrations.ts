@@ -289,6 +289,8 @@ ALTER TABLE executions ADD COLUMN event_type TEXT;
 CREATE INDEX executions_events ON executions (job_id, created_at, id) WHERE event_type IS NOT NULL;
 CREATE INDEX runs_held ON runs (name, created_at, id) WHERE status = 'held';
 CREATE INDEX runs_deliveries ON runs (name, status, created_at) WHERE kind = 'delivery';
+-- Events Hookline raises itself (execution.failed, endpoint.disabled, ...) wait 'routing' until a router gives them deliveries.
+CREATE INDEX executions_routing ON executions (created_at) WHERE status = 'routing';
 
 -- An endpoint's subscriptions, by namespace and pattern (an exact type, or a prefix and '*').
 ALTER TABLE endpoints ADD COLUMN namespace TEXT NOT NULL DEFAULT 'default';

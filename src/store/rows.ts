@@ -218,6 +218,8 @@ export interface RunCompletion {
   run_id: string;
   execution_id: string;
   job_id: string;
+  /** The execution's namespace: where the events it raises are published. */
+  namespace: string;
   owner: string;
   attempt: AttemptRow;
   outcome: 'succeeded' | 'failed' | 'retry';

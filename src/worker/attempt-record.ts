@@ -21,6 +21,7 @@ export function completionFor(run: ClaimedRun, outcome: CallOutcome, context: At
     run_id: run.id,
     execution_id: run.execution_id,
     job_id: run.job_id,
+    namespace: run.namespace,
     owner: run.lease_owner,
     outcome: retry ? 'retry' : final,
     due_at: retry ? now + nextDelayMs(context.settings.policy, run.attempt, outcome.retryAfterMs) : undefined,

@@ -48,6 +48,12 @@ function byPath(statuses: Record<string, number[]>): Responder {
 }
 
 const at = (requests: Received[], path: string) => requests.filter((r) => r.path === path);
+const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+
+async function waitForPath(receiver: { requests: Received[] }, path: string, count: number): Promise<Received[]> {
+  await waitUntil(() => at(receiver.requests, path).length >= count, 10_000, `${count} requests at ${path}`);
+  return at(receiver.requests, path);
+}
 
 for (const kind of STORE_KINDS) {
   describe(`events: ${kind.name}`, () => {
@@ -57,6 +63,7 @@ for (const kind of STORE_KINDS) {
           await endpoint(node, { name, url: `${receiver.url}/${name}`, subscriptions: ['invoice.*'], signing_secret: SIGNING, retry_policy: FAST_RETRY });
         }
         await endpoint(node, { name: 'orders', url: `${receiver.url}/orders`, subscriptions: ['order.created'] });
+        await endpoint(node, { name: 'alerts', url: `${receiver.url}/alerts`, subscriptions: ['endpoint.disabled'] });
         const id = await publish(node, { type: 'invoice.paid', payload: { invoice: 'in_1', amount: 4200 } });
         const event = await eventWhen(node, id, (e) => e.status !== 'pending', clock);
         assert.equal(event.status, 'failed', 'one delivery failed for good');
@@ -66,7 +73,12 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual([at(receiver.requests, '/healthy').length, at(receiver.requests, '/flaky').length, at(receiver.requests, '/gone').length], [1, 3, 1]);
         assert.equal(at(receiver.requests, '/orders').length, 0);
         // The event id is the webhook-id of every attempt, retries included; each is signed as the standard says.
-        for (const r of receiver.requests) {
+        // The endpoint's end is an event of its own, delivered to whoever subscribes to it.
+        const [alert] = await waitForPath(receiver, '/alerts', 1);
+        assert.deepEqual(pick(JSON.parse(alert.body), ['type', 'endpoint']), { type: 'endpoint.disabled', endpoint: 'gone' });
+        assert.match(JSON.parse(alert.body).reason, /410 Gone/);
+        assert.equal(alert.headers['x-hookline-event-type'], 'endpoint.disabled');
+        for (const r of receiver.requests.filter((r) => r.path !== '/alerts')) {
           assert.equal(r.headers['webhook-id'], id);
           assert.deepEqual(new Webhook(SIGNING).verify(r.body, r.headers), { invoice: 'in_1', amount: 4200 });
           assert.equal(r.headers['x-hookline-event-type'], 'invoice.paid');
@@ -84,6 +96,30 @@ for (const kind of STORE_KINDS) {
         receiver.respond(() => undefined);
         assert.equal((await node.api('POST', '/api/v1/endpoints/gone/resume')).body.health.state, 'active');
         await eventWhen(node, next, (e) => e.status === 'succeeded', clock);
+      });
+    });
+
+    test("Hookline's own events go the same way: execution.failed, task.failed and hook.disabled reach their subscribers", async () => {
+      await withNode(kind, { startAt: Date.now(), responder: byPath({ '/job': [500] }) }, async ({ node, receiver }) => {
+        await endpoint(node, { name: 'alerts', url: `${receiver.url}/alerts`, subscriptions: ['execution.failed', 'task.*', 'hook.disabled'], namespace: 'ops' });
+        await endpoint(node, { name: 'elsewhere', url: `${receiver.url}/elsewhere`, subscriptions: ['*'] });
+        const job = { id: 'nightly', namespace: 'ops', webhook: { url: `${receiver.url}/job` }, retry_policy: { max_attempts: 1 }, triggers: [{ type: 'webhook', id: 'in', key: 'k'.repeat(24) }] };
+        assert.equal((await node.api('POST', '/api/v1/jobs', job)).status, 201);
+        const run = await node.api('POST', '/api/v1/jobs/nightly/trigger', {});
+        assert.equal(run.status, 202, run.text);
+        const seen = await waitForPath(receiver, '/alerts', 2);
+        const types = seen.map((r) => JSON.parse(r.body).type).sort();
+        assert.deepEqual(types, ['execution.failed', 'task.failed']);
+        const failed = JSON.parse(seen.find((r) => JSON.parse(r.body).type === 'execution.failed')!.body);
+        assert.deepEqual(pick(failed, ['job_id', 'execution_id', 'status']), { job_id: 'nightly', execution_id: run.body.id, status: 'failed' });
+        const hooks = (await node.api('GET', '/api/v1/hooks?job=nightly')).body.items;
+        assert.equal((await node.api('PATCH', `/api/v1/hooks/${hooks[0].id}`, { enabled: false })).status, 200);
+        const [, , hook] = await waitForPath(receiver, '/alerts', 3);
+        assert.deepEqual(pick(JSON.parse(hook.body), ['type', 'job_id', 'reason']), { type: 'hook.disabled', job_id: 'nightly', reason: 'disabled by hand' });
+        // An endpoint of another namespace hears none of them; the events are listed in their namespace.
+        assert.equal(at(receiver.requests, '/elsewhere').length, 0);
+        const listed = (await node.api('GET', '/api/v1/events?namespace=ops')).body.items.map((e: any) => e.type).sort();
+        assert.deepEqual(listed, ['execution.failed', 'hook.disabled', 'task.failed']);
       });
     });
 

@@ -24,7 +24,7 @@ type Answer = { status?: number; error?: string; code?: string; ms: number; endp
 function ended(run: Awaited<ReturnType<typeof claimed>>, at: number, a: Answer): RunCompletion {
   const error = a.error ?? null;
   return {
-    kind: 'task', task_name: run.name, notify: [], run_id: run.id, execution_id: run.execution_id, job_id: run.job_id, owner: run.lease_owner,
+    kind: 'task', task_name: run.name, notify: [], run_id: run.id, execution_id: run.execution_id, job_id: run.job_id, namespace: 'default', owner: run.lease_owner,
     outcome: error === null ? 'succeeded' : 'failed', error, request: '{}', response: '{}', now: at + a.ms, hook_id: null,
     attempt: {
       id: uuidv7(), run_id: run.id, execution_id: run.execution_id, attempt: run.attempt, started_at: at, duration_ms: a.ms, status_code: a.status ?? null,

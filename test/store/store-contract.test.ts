@@ -48,6 +48,7 @@ function completion(run: { id: string; execution_id: string; job_id: string; lea
     run_id: run.id,
     execution_id: run.execution_id,
     job_id: run.job_id,
+    namespace: 'default',
     owner: run.lease_owner,
     outcome,
     due_at: dueAt,

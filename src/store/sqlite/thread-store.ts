@@ -105,6 +105,8 @@ export function openThreadStore(options: SqliteOptions): Store {
     getEvent: forward('getEvent'),
     listEvents: forward('listEvents'),
     listDeliveries: forward('listDeliveries'),
+    eventsToRoute: forward('eventsToRoute'),
+    routeEvent: forward('routeEvent'),
     setEndpointState: forward('setEndpointState'),
   };
 }
