@@ -10,6 +10,7 @@ import { addressStoredHooks, hookAddress } from './hooks/hook-address.js';
 import { createHookCalls } from './hooks/hook-calls.js';
 import { createConditionRunner } from './hooks/condition-runner.js';
 import { eventRoutes } from './events/events-routes.js';
+import { isPublicKeyUrl, signingRoutes } from './endpoints/signing-routes.js';
 import { createEventRouter } from './events/event-router.js';
 import { createPublisher } from './events/publisher.js';
 import { hooksRoutes } from './hooks/hooks-routes.js';
@@ -183,7 +184,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     ready: ready.get,
     bodyLimit: DEFAULTS.body_limit_bytes,
     apiToken: config.api_token,
-    isPublic: isHookUrl,
+    isPublic: (url) => isHookUrl(url) || isPublicKeyUrl(url),
     trustedProxies: config.trusted_proxies,
     timeouts: {
       headers: ms(config.http.headers_timeout),
@@ -204,6 +205,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       }),
       hooksRoutes({ store, clock, calls: hookCalls, conditions, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
       endpointRoutes({ store, codec: endpointCodec, clock }),
+      signingRoutes({ store, codec: endpointCodec, clock }),
       eventRoutes({ store, publish: publisher.publish, onPublished: worker.wake }),
       endpointAttemptsRoutes({ store, clock }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),

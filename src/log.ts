@@ -11,6 +11,7 @@ const REDACT_PATHS = [
   '*.password',
   '*.api_key',
   '*.signing_secret',
+  '*.signing_key',
   '*.secret',
 ];
 

@@ -1,4 +1,5 @@
 /** The event routes as the OpenAPI document shows them (see operations.ts). */
+import { rotateSchema } from '../endpoints/signing-routes.js';
 import { eventsQuery, oneEventQuery, publishSchema } from '../events/event-schema.js';
 import * as eventViews from './event-view-schemas.js';
 import type { Operation } from './operations.js';
@@ -30,5 +31,15 @@ export const eventOperations: Operation[] = [
   {
     id: 'resumeEndpoint', method: 'post', path: '/api/v1/endpoints/{name}/resume', tag: 'Endpoints', summary: 'Resume a paused or disabled endpoint: its kept deliveries go out',
     params: endpoint, responses: { 200: { description: 'OK', schema: views.endpointView }, 404: refused('There is no such endpoint.') },
+  },
+  {
+    id: 'rotateEndpointSecret', method: 'post', path: '/api/v1/endpoints/{name}/rotate-secret', tag: 'Endpoints', summary: "Rotate an endpoint's signing secret or Ed25519 key",
+    description: 'The new one signs at once; the old one signs beside it until `overlap` ends. A secret or key Hookline makes is shown in this answer only.',
+    params: endpoint, body: { schema: rotateSchema, name: 'RotationInput', required: false, example: { overlap: '24h' } },
+    responses: { 200: { description: 'Rotated', schema: eventViews.rotatedView }, 400: BAD_INPUT, 404: refused('There is no such endpoint.') },
+  },
+  {
+    id: 'getEndpointPublicKey', method: 'get', path: '/api/v1/endpoints/{name}/public-key', tag: 'Endpoints', summary: 'The public key receivers check v1a (Ed25519) signatures with', auth: 'none',
+    params: endpoint, responses: { 200: { description: 'OK', schema: eventViews.publicKeyView }, 404: refused('There is no such endpoint, or it signs with no key.') },
   },
 ];

@@ -1,6 +1,6 @@
 /** The shapes of events and deliveries as the API answers them (see events/event-view.ts). */
 import { z } from 'zod';
-import { attemptView, RUN_STATUSES, time, timeOrNull } from './view-schemas.js';
+import { attemptView, endpointView, RUN_STATUSES, time, timeOrNull } from './view-schemas.js';
 
 export const deliveryView = z
   .object({
@@ -38,3 +38,18 @@ export const publishedView = z
     duplicate: z.boolean().meta({ description: 'An event of this id was published within 24 hours: that one stands, nothing is delivered again.' }),
   })
   .meta({ id: 'PublishedEvent' });
+
+export const rotatedView = endpointView
+  .extend({
+    new_signing_secret: z.string().optional().meta({ description: 'The secret Hookline made, shown this once.' }),
+    new_signing_key: z.string().optional().meta({ description: 'The Ed25519 key Hookline made, shown this once.' }),
+    public_key: z.string().optional().meta({ description: "The new key's public key (whpk_)." }),
+  })
+  .meta({ id: 'RotatedEndpoint', description: 'The endpoint after a rotation.' });
+
+export const publicKeyView = z
+  .object({
+    public_key: z.string().meta({ description: 'whpk_ and the base64 of the Ed25519 public key.' }),
+    previous: z.array(z.object({ public_key: z.string(), until: time })).meta({ description: 'Keys rotated out that still sign until their time.' }),
+  })
+  .meta({ id: 'PublicKey' });

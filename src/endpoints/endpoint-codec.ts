@@ -21,13 +21,21 @@ export function createEndpointCodec(sealer: Sealer) {
         updated_at: now,
       };
     },
+    /** The endpoint with its secrets opened, and the secrets and keys rotated out that may still sign. */
     open(row: EndpointRow): Endpoint {
-      return mapSecrets(parseEndpoint(row.spec), (v) => sealer.open(v));
+      const endpoint = mapSecrets(parseEndpoint(row.spec), (v) => sealer.open(v));
+      if (!row.previous_signing) return endpoint;
+      return { ...endpoint, previous_signing: JSON.parse(sealer.open(row.previous_signing)) as Rotated[] };
     },
+    /** Those rotated out, sealed for their column. */
+    sealRotated: (rotated: Rotated[]): string => sealer.seal(JSON.stringify(rotated)),
   };
 }
 
 export type EndpointCodec = ReturnType<typeof createEndpointCodec>;
+
+/** A secret or key rotated out, signing beside its successor until `until` (epoch ms). */
+export type Rotated = { value: string; until: number };
 
 const parseEndpoint = (spec: string) => JSON.parse(spec) as Endpoint;
 

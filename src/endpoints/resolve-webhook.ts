@@ -17,7 +17,10 @@ export function resolveWebhook(spec: WebhookSpec, endpoint: Endpoint | undefined
   if (!namesEndpoint(spec)) return spec;
   if (!endpoint) throw new EndpointGoneError(spec.endpoint);
   const { endpoint: _name, headers, ...override } = spec;
-  return { ...webhookOf(endpoint), ...override, headers: mergeHeaders(endpoint.headers, headers ?? {}) };
+  const base = webhookOf(endpoint);
+  // A webhook that signs with its own secret or key does not sign with the endpoint's rotated ones.
+  if (override.signing_secret !== undefined || override.signing_key !== undefined) delete base.previous_signing;
+  return { ...base, ...override, headers: mergeHeaders(endpoint.headers, headers ?? {}) };
 }
 
 /** An endpoint's webhook: what its calls are made with, without what says which calls it takes. */

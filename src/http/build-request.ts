@@ -61,8 +61,9 @@ export function buildRequest(webhook: Webhook, ctx: CallContext, nowMs: number, 
   headers.set('X-Hookline-Attempt', String(ctx.attempt));
   if (body !== undefined && (webhook.payload !== undefined || isJsonTemplate(webhook.body!))) headers.set('Content-Type', 'application/json');
   for (const [name, value] of Object.entries(authHeaders(webhook))) headers.set(name, value);
-  if (webhook.signing_secret) {
-    const signed = signatureHeaders(webhook.signing_secret, ctx.messageId, Math.floor(nowMs / 1000), body ?? '');
+  const signers = signersOf(webhook, nowMs);
+  if (signers.length > 0) {
+    const signed = signatureHeaders(signers, ctx.messageId, Math.floor(nowMs / 1000), body ?? '');
     for (const [name, value] of Object.entries(signed)) headers.set(name, value);
   }
   for (const [name, value] of Object.entries(webhook.headers)) headers.set(name, renderHeader(name, value, tctx));
@@ -71,6 +72,13 @@ export function buildRequest(webhook: Webhook, ctx: CallContext, nowMs: number, 
   // Auth values stored before they were checked on saving: unsendable, so a configuration error, not a retry.
   for (const [name, value] of Object.entries(out)) if (!isValidHeaderValue(value)) throw new TemplateError(`header ${name} ${HEADER_VALUE_RULE}`);
   return { url, method: webhook.method, headers: out, body };
+}
+
+/** The secrets and keys that sign a call now: its own, and those rotated out whose overlap has not ended. */
+function signersOf(webhook: Webhook, nowMs: number): string[] {
+  const signers = [webhook.signing_secret, webhook.signing_key].filter((s): s is string => s !== undefined);
+  for (const p of webhook.previous_signing ?? []) if (p.until > nowMs) signers.push(p.value);
+  return signers;
 }
 
 /** The body: an event's payload as it is, or the webhook's template rendered; none for GET and HEAD. */

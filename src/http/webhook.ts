@@ -23,5 +23,10 @@ export interface Webhook {
   success_codes?: number[];
   timeout?: string;
   tls_skip_verify?: boolean;
+  /** A symmetric secret (`whsec_`): each call is signed with HMAC-SHA256 (v1). */
   signing_secret?: string;
+  /** An Ed25519 key (`whsk_`): each call is signed with it too (v1a). */
+  signing_key?: string;
+  /** Secrets and keys rotated out, each signing until its time (epoch ms) beside its successor. */
+  previous_signing?: Array<{ value: string; until: number }>;
 }

@@ -8,6 +8,8 @@ type SecretFn = (value: string, path: string) => string;
 export function mapSecrets<W extends Partial<Webhook>>(webhook: W, fn: SecretFn): W {
   const out = { ...webhook };
   if (out.signing_secret !== undefined) out.signing_secret = fn(out.signing_secret, 'signing_secret');
+  if (out.signing_key !== undefined) out.signing_key = fn(out.signing_key, 'signing_key');
+  if (out.previous_signing !== undefined) out.previous_signing = out.previous_signing.map((p, i) => ({ ...p, value: fn(p.value, `previous_signing.${i}`) }));
   const auth = out.auth;
   if (auth?.type === 'bearer') out.auth = { ...auth, token: fn(auth.token, 'auth.token') };
   if (auth?.type === 'basic') out.auth = { ...auth, password: fn(auth.password, 'auth.password') };
@@ -34,6 +36,7 @@ function secretsOf(webhook: Partial<Webhook>): string[] {
   mapSecrets(webhook, (value) => {
     found.push(value);
     if (value.startsWith('whsec_')) found.push(value.slice(6));
+    if (value.startsWith('whsk_')) found.push(value.slice(5));
     return value;
   });
   if (webhook.auth?.type === 'basic') found.push(Buffer.from(`${webhook.auth.username}:${webhook.auth.password}`).toString('base64'));

@@ -6,6 +6,7 @@ import { REDACTED } from '../secrets/redact.js';
 import { replacePlaceholders } from '../template/template.js';
 import { HEADER_VALUE_RULE, isValidHeaderValue } from '../http/header-value.js';
 import { METHODS, type Auth, type Webhook } from '../http/webhook.js';
+import { isSigningKey } from '../http/signing.js';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SIGNING_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -64,6 +65,10 @@ const fields = {
   timeout: callTimeout,
   tls_skip_verify: z.boolean(),
   verifySSL: z.boolean(),
+  signing_key: z.union([
+    z.literal(REDACTED),
+    z.string().max(256).refine(isSigningKey, 'must be whsk_ followed by the base64 of an Ed25519 seed (32 bytes) or seed and public key (64 bytes)'),
+  ]),
   signing_secret: z.union([
     z.literal(REDACTED),
     z

@@ -1,7 +1,7 @@
 /** The SQL of reusable endpoints and of which jobs name them. */
 import { marks } from './queries.js';
 
-const COLUMNS = `name, spec, namespace, created_at, updated_at,
+const COLUMNS = `name, spec, namespace, created_at, updated_at, previous_signing,
   state, state_reason, state_at, failure_streak, failing_since, probe_at, probes`;
 
 export const INSERT_ENDPOINT = `
@@ -27,3 +27,6 @@ export const NAME_ENDPOINT = `INSERT INTO job_endpoints (job_id, endpoint) VALUE
 export const subscribedEndpoints = (patterns: number) => `
 SELECT ${COLUMNS} FROM endpoints
 WHERE name IN (SELECT endpoint FROM subscriptions WHERE namespace = ? AND pattern IN (${marks(patterns)})) ORDER BY name`;
+
+/** A rotation: the new secret or key in the spec, those rotated out beside it (sealed). */
+export const ROTATE_SIGNING = `UPDATE endpoints SET spec = ?, previous_signing = ?, updated_at = ? WHERE name = ?`;

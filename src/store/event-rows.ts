@@ -104,6 +104,8 @@ export interface EventStore {
   eventsToRoute(limit: number): Promise<EventRow[]>;
   /** Gives a raised event its deliveries, unless another node already has. */
   routeEvent(id: string, eventId: string, deliveries: NewDelivery[], now: number): Promise<void>;
+  /** Writes a rotation: the endpoint's spec with its new secret or key, and those rotated out (sealed); whether the endpoint exists. */
+  rotateSigning(name: string, spec: string, previousSigning: string, now: number): Promise<boolean>;
   /** Pauses an endpoint, or makes it active again; its health as it then stands, or undefined when there is no such endpoint. */
   setEndpointState(name: string, state: 'active' | 'paused', gate: DeliveryGate, now: number): Promise<EndpointHealth | undefined>;
 }

@@ -312,6 +312,8 @@ ALTER TABLE endpoints ADD COLUMN failing_since BIGINT;
 ALTER TABLE endpoints ADD COLUMN probe_at BIGINT;
 ALTER TABLE endpoints ADD COLUMN probes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE endpoints ADD COLUMN next_slot_at BIGINT;
+-- Signing secrets and keys rotated out, sealed, each signing beside its successor until its time.
+ALTER TABLE endpoints ADD COLUMN previous_signing TEXT;
 `,
 ];
 

@@ -282,6 +282,8 @@ export interface EndpointRow {
   updated_at: number;
   /** On writes: the event types (and patterns) it subscribes to. */
   subscriptions?: string[];
+  /** Secrets and keys rotated out and when each stops signing, as sealed JSON. */
+  previous_signing?: string | null;
   /** On reads: how it stands (see EndpointHealth). */
   state?: EndpointState;
   state_reason?: string | null;

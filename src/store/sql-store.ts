@@ -6,7 +6,7 @@ import * as q from './queries.js';
 import { findExecutionsQuery, lastExecutionsQuery } from './execution-queries.js';
 import { insertExecution, insertExecutions } from './insert-execution.js';
 import * as endpoints from './endpoint-store.js';
-import { subscribedEndpoints } from './endpoint-queries.js';
+import { ROTATE_SIGNING, subscribedEndpoints } from './endpoint-queries.js';
 import { DELIVERIES_OF, TO_ROUTE } from './event-queries.js';
 import * as events from './event-store.js';
 import * as hooks from './hook-store.js';
@@ -189,6 +189,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     getEvent: (namespace, id) => events.getEvent(db, namespace, id),
     listEvents: (filter, limit, before) => events.listEvents(db, filter, limit, before),
     listDeliveries: (executionId) => db.query<DeliveryRow>(DELIVERIES_OF, [executionId]),
+    rotateSigning: async (name, spec, previous, now) => (await db.execute(ROTATE_SIGNING, [spec, previous, now, name])) > 0,
     eventsToRoute: (limit) => db.query<EventRow>(TO_ROUTE, [limit]),
     routeEvent: (id, eventId, deliveries, now) => db.transaction((tx) => events.routeEvent(tx, dialect, id, eventId, deliveries, now)),
     setEndpointState: (name, state, gate, now) => db.transaction((tx) => events.setEndpointState(tx, dialect, name, state, gate, now)),

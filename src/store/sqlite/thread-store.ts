@@ -105,6 +105,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     getEvent: forward('getEvent'),
     listEvents: forward('listEvents'),
     listDeliveries: forward('listDeliveries'),
+    rotateSigning: forward('rotateSigning'),
     eventsToRoute: forward('eventsToRoute'),
     routeEvent: forward('routeEvent'),
     setEndpointState: forward('setEndpointState'),
