@@ -13,6 +13,8 @@ import { eventRoutes } from './events/events-routes.js';
 import { isPublicKeyUrl, signingRoutes } from './endpoints/signing-routes.js';
 import { createEventRouter } from './events/event-router.js';
 import { createPublisher } from './events/publisher.js';
+import { replayRoutes } from './events/replay-routes.js';
+import { createReplayer } from './events/replayer.js';
 import { hooksRoutes } from './hooks/hooks-routes.js';
 import { inboundRoutes, isHookUrl } from './hooks/inbound-route.js';
 import { createExecutionWaiter } from './jobs/execution-waiter.js';
@@ -207,6 +209,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       endpointRoutes({ store, codec: endpointCodec, clock }),
       signingRoutes({ store, codec: endpointCodec, clock }),
       eventRoutes({ store, publish: publisher.publish, onPublished: worker.wake }),
+      replayRoutes({ store, codec: endpointCodec, clock, replay: createReplayer({ store, endpoints: endpointCodec, conditions, clock }), onSent: worker.wake }),
       endpointAttemptsRoutes({ store, clock }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),

@@ -1,5 +1,6 @@
 /** The event routes as the OpenAPI document shows them (see operations.ts). */
 import { rotateSchema } from '../endpoints/signing-routes.js';
+import { replaySchema, resendSchema } from '../events/replay-routes.js';
 import { eventsQuery, oneEventQuery, publishSchema } from '../events/event-schema.js';
 import * as eventViews from './event-view-schemas.js';
 import type { Operation } from './operations.js';
@@ -41,5 +42,16 @@ export const eventOperations: Operation[] = [
   {
     id: 'getEndpointPublicKey', method: 'get', path: '/api/v1/endpoints/{name}/public-key', tag: 'Endpoints', summary: 'The public key receivers check v1a (Ed25519) signatures with', auth: 'none',
     params: endpoint, responses: { 200: { description: 'OK', schema: eventViews.publicKeyView }, 404: refused('There is no such endpoint, or it signs with no key.') },
+  },
+  {
+    id: 'replayDeliveries', method: 'post', path: '/api/v1/replays', tag: 'Events', summary: 'Send again every delivery a filter picks; with dry_run, count them',
+    description: 'Picks ended deliveries by namespace, endpoint, type and time range (failed ones unless `status` says otherwise); `missing` also sends the endpoint the events of its subscriptions it never had; `skip_received` leaves out deliveries the endpoint answered with success once. A dry run counts exactly what the same replay then sends.',
+    body: { schema: replaySchema, name: 'ReplayInput', required: true, example: { endpoint: 'billing', since: '2026-12-01T00:00:00Z', dry_run: true } },
+    responses: { 200: { description: 'Counted (dry_run)', schema: eventViews.replayView }, 202: { description: 'Sent', schema: eventViews.replayView }, 400: BAD_INPUT },
+  },
+  {
+    id: 'resendDelivery', method: 'post', path: '/api/v1/events/{id}/resend', tag: 'Events', summary: "Send one event's delivery to one endpoint again",
+    params: { id: "The event's id." }, query: oneEventQuery, body: { schema: resendSchema, name: 'ResendInput', required: true, example: { endpoint: 'billing' } },
+    responses: { 202: { description: 'Sent again', schema: eventViews.deliveryView }, 400: BAD_INPUT, 404: refused('There is no such delivery.'), 409: refused('The delivery has not ended.') },
   },
 ];

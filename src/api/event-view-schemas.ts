@@ -53,3 +53,12 @@ export const publicKeyView = z
     previous: z.array(z.object({ public_key: z.string(), until: time })).meta({ description: 'Keys rotated out that still sign until their time.' }),
   })
   .meta({ id: 'PublicKey' });
+
+export const replayView = z
+  .object({
+    dry_run: z.boolean(),
+    resent: z.number().int().meta({ description: 'Deliveries sent again (or that would be).' }),
+    added: z.number().int().meta({ description: 'Deliveries made of events the endpoint never had.' }),
+    truncated: z.boolean().meta({ description: 'More matched than one replay sends (50,000): narrow the range, or replay again.' }),
+  })
+  .meta({ id: 'ReplayResult' });

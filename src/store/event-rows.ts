@@ -1,6 +1,6 @@
 /** The rows of events and their deliveries, and what the store needs to know of an endpoint to gate them. */
 import type { DeliveryGate } from './delivery-gate.js';
-import type { EndpointRow, EndpointState, RunStatus } from './rows.js';
+import type { EndpointState, RunStatus } from './rows.js';
 
 export type { DeliveryGate };
 
@@ -87,25 +87,3 @@ export interface EndpointHealth {
 /** The names the events job of a namespace goes by: never a job a user can name (`:` is not allowed there). */
 export const EVENTS_JOB_PREFIX = 'events:';
 export const eventsJobOf = (namespace: string) => `${EVENTS_JOB_PREFIX}${namespace}`;
-
-/** The store's side of events (part of Store). */
-export interface EventStore {
-  /** The endpoints of a namespace subscribed with any of these patterns. */
-  subscribedEndpoints(namespace: string, patterns: string[]): Promise<EndpointRow[]>;
-  /** Writes events with their deliveries in one transaction; an event id seen within `windowMs` returns the first event. */
-  publishEvents(items: NewEvent[], windowMs: number): Promise<PublishedEvent[]>;
-  /** An event by the id receivers see (in its namespace), or by its own. */
-  getEvent(namespace: string, id: string): Promise<EventRow | undefined>;
-  /** A namespace's events, newest first. */
-  listEvents(filter: EventFilter, limit: number, before?: { created_at: number; id: string }): Promise<EventRow[]>;
-  /** An event's deliveries, one per endpoint, by endpoint name. */
-  listDeliveries(executionId: string): Promise<DeliveryRow[]>;
-  /** Events Hookline raised that wait for their deliveries, oldest first. */
-  eventsToRoute(limit: number): Promise<EventRow[]>;
-  /** Gives a raised event its deliveries, unless another node already has. */
-  routeEvent(id: string, eventId: string, deliveries: NewDelivery[], now: number): Promise<void>;
-  /** Writes a rotation: the endpoint's spec with its new secret or key, and those rotated out (sealed); whether the endpoint exists. */
-  rotateSigning(name: string, spec: string, previousSigning: string, now: number): Promise<boolean>;
-  /** Pauses an endpoint, or makes it active again; its health as it then stands, or undefined when there is no such endpoint. */
-  setEndpointState(name: string, state: 'active' | 'paused', gate: DeliveryGate, now: number): Promise<EndpointHealth | undefined>;
-}

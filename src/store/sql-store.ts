@@ -9,6 +9,8 @@ import * as endpoints from './endpoint-store.js';
 import { ROTATE_SIGNING, subscribedEndpoints } from './endpoint-queries.js';
 import { DELIVERIES_OF, TO_ROUTE } from './event-queries.js';
 import * as events from './event-store.js';
+import * as replays from './replay.js';
+import { DELIVERY_OF } from './replay-queries.js';
 import * as hooks from './hook-store.js';
 import { prune, reclaim } from './prune.js';
 import { recordInvocations } from './record-invocations.js';
@@ -190,6 +192,10 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     listEvents: (filter, limit, before) => events.listEvents(db, filter, limit, before),
     listDeliveries: (executionId) => db.query<DeliveryRow>(DELIVERIES_OF, [executionId]),
     rotateSigning: async (name, spec, previous, now) => (await db.execute(ROTATE_SIGNING, [spec, previous, now, name])) > 0,
+    deliveriesToResend: (filter, limit, after) => replays.deliveriesToResend(db, filter, limit, after),
+    eventsMissing: (filter, patterns, limit, after) => replays.eventsMissing(db, filter, patterns, limit, after),
+    replay: (batch, now) => db.transaction((tx) => replays.replay(tx, dialect, batch, now)),
+    getDelivery: async (executionId, endpoint) => (await db.query<DeliveryRow>(DELIVERY_OF, [executionId, endpoint]))[0],
     eventsToRoute: (limit) => db.query<EventRow>(TO_ROUTE, [limit]),
     routeEvent: (id, eventId, deliveries, now) => db.transaction((tx) => events.routeEvent(tx, dialect, id, eventId, deliveries, now)),
     setEndpointState: (name, state, gate, now) => db.transaction((tx) => events.setEndpointState(tx, dialect, name, state, gate, now)),

@@ -1,7 +1,8 @@
 import type { EndpointAttemptCursor, EndpointAttemptRow, EndpointAttemptStats } from './endpoint-attempts.js';
 import type { OverviewCounts } from './overview.js';
 import type { Dialect } from './driver.js';
-import type { EventStore } from './event-rows.js';
+import type { DeliveryGate, DeliveryRow, EndpointHealth, EventFilter, EventRow, NewDelivery, NewEvent, PublishedEvent } from './event-rows.js';
+import type { MissingCandidate, ReplayBatch, ReplayCursor, ReplayFilter, ResendCandidate } from './replay-rows.js';
 import type {
   HookFilter,
   HookRow,
@@ -40,6 +41,7 @@ import type {
 } from './rows.js';
 
 export * from './event-rows.js';
+export * from './replay-rows.js';
 export * from './hook-rows.js';
 export * from './rows.js';
 
@@ -157,4 +159,34 @@ export interface Store extends EventStore {
   listEndpointAttempts(name: string, limit: number, before?: EndpointAttemptCursor): Promise<EndpointAttemptRow[]>;
   /** How the attempts through an endpoint since `since` went. */
   endpointAttemptStats(name: string, since: number): Promise<EndpointAttemptStats>;
+}
+
+/** The store's side of events (part of Store). */
+export interface EventStore {
+  /** The endpoints of a namespace subscribed with any of these patterns. */
+  subscribedEndpoints(namespace: string, patterns: string[]): Promise<EndpointRow[]>;
+  /** Writes events with their deliveries in one transaction; an event id seen within `windowMs` returns the first event. */
+  publishEvents(items: NewEvent[], windowMs: number): Promise<PublishedEvent[]>;
+  /** An event by the id receivers see (in its namespace), or by its own. */
+  getEvent(namespace: string, id: string): Promise<EventRow | undefined>;
+  /** A namespace's events, newest first. */
+  listEvents(filter: EventFilter, limit: number, before?: { created_at: number; id: string }): Promise<EventRow[]>;
+  /** An event's deliveries, one per endpoint, by endpoint name. */
+  listDeliveries(executionId: string): Promise<DeliveryRow[]>;
+  /** Events Hookline raised that wait for their deliveries, oldest first. */
+  eventsToRoute(limit: number): Promise<EventRow[]>;
+  /** Gives a raised event its deliveries, unless another node already has. */
+  routeEvent(id: string, eventId: string, deliveries: NewDelivery[], now: number): Promise<void>;
+  /** Writes a rotation: the endpoint's spec with its new secret or key, and those rotated out (sealed); whether the endpoint exists. */
+  rotateSigning(name: string, spec: string, previousSigning: string, now: number): Promise<boolean>;
+  /** Existing deliveries a replay's filter picks, oldest event first, after a cursor. */
+  deliveriesToResend(filter: ReplayFilter, limit: number, after?: ReplayCursor): Promise<ResendCandidate[]>;
+  /** Events in a replay's range matching `patterns` that the filter's endpoint never had a delivery of. */
+  eventsMissing(filter: ReplayFilter & { endpoint: string }, patterns: string[], limit: number, after?: ReplayCursor): Promise<MissingCandidate[]>;
+  /** Sends deliveries again, and for the first time, in one transaction; how many went out. */
+  replay(batch: ReplayBatch, now: number): Promise<number>;
+  /** One event's delivery to one endpoint. */
+  getDelivery(executionId: string, endpoint: string): Promise<DeliveryRow | undefined>;
+  /** Pauses an endpoint, or makes it active again; its health as it then stands, or undefined when there is no such endpoint. */
+  setEndpointState(name: string, state: 'active' | 'paused', gate: DeliveryGate, now: number): Promise<EndpointHealth | undefined>;
 }
