@@ -45,7 +45,9 @@ function failed(row: GateRow, item: RunCompletion, gate: DeliveryGate): void {
     return disable(row, `every delivery failed for ${formatDuration(now - row.failing_since)}`, now);
   }
   if (row.probe_at !== null) {
-    // A probe failed: the next waits twice as long, up to the most.
+    // A probe failed (one made at its time: a delivery in flight when the circuit opened is not one):
+    // the next waits twice as long, up to the most.
+    if (now < row.probe_at) return;
     row.probes += 1;
     row.probe_at = now + Math.min(gate.probe_ms * 2 ** (row.probes - 1), gate.max_probe_ms);
   } else if (row.failure_streak >= gate.breaker_failures) {

@@ -341,6 +341,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a namespace's events, newest first */
+        get: operations["listEvents"];
+        put?: never;
+        /**
+         * Publish an event to every endpoint subscribed to its type
+         * @description Answers 202 once the event and one delivery per subscribed endpoint are stored. The same `id` (or `Idempotency-Key` header) within 24 hours returns the first event and delivers nothing again.
+         */
+        post: operations["publishEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an event with its deliveries and their attempts */
+        get: operations["getEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{name}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause an endpoint: its deliveries are kept, not attempted and not failed */
+        post: operations["pauseEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{name}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused or disabled endpoint: its kept deliveries go out */
+        post: operations["resumeEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{name}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate an endpoint's signing secret or Ed25519 key
+         * @description The new one signs at once; the old one signs beside it until `overlap` ends. A secret or key Hookline makes is shown in this answer only.
+         */
+        post: operations["rotateEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/endpoints/{name}/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public key receivers check v1a (Ed25519) signatures with */
+        get: operations["getEndpointPublicKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/replays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send again every delivery a filter picks; with dry_run, count them
+         * @description Picks ended deliveries by namespace, endpoint, type and time range (failed ones unless `status` says otherwise); `missing` also sends the endpoint the events of its subscriptions it never had; `skip_received` leaves out deliveries the endpoint answered with success once. A dry run counts exactly what the same replay then sends.
+         */
+        post: operations["replayDeliveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one event's delivery to one endpoint again */
+        post: operations["resendDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hooks": {
         parameters: {
             query?: never;
@@ -536,6 +682,28 @@ export interface components {
             error_code: string | null;
             error: string | null;
         };
+        /** @description How an endpoint stands with the events it receives. */
+        EndpointHealth: {
+            /**
+             * @description active takes deliveries; paused (by hand) and disabled (410 Gone, or failing too long) keep them held.
+             * @enum {string}
+             */
+            state: "active" | "paused" | "disabled";
+            /** @description Why it is paused or disabled. */
+            reason: string | null;
+            /** @description When it last changed state. */
+            since: string | null;
+            /** @description Deliveries failed in a row. */
+            failure_streak: number;
+            /** @description When the streak began. */
+            failing_since: string | null;
+            /**
+             * @description open: deliveries wait, one probe at a time tests the endpoint.
+             * @enum {string}
+             */
+            circuit: "closed" | "open";
+            next_probe_at: string | null;
+        };
         /** @description How the attempts through an endpoint went over the window. */
         EndpointStats: {
             /** @enum {string} */
@@ -548,7 +716,7 @@ export interface components {
             last_attempt_at: string | null;
             last_success_at: string | null;
         };
-        /** @description A named endpoint, every secret as ***. */
+        /** @description A named endpoint, every secret as ***, and its health. */
         Endpoint: {
             name: string;
             description?: string;
@@ -592,6 +760,7 @@ export interface components {
             timeout?: string;
             tls_skip_verify?: boolean;
             verifySSL?: boolean;
+            signing_key?: "***" | string;
             signing_secret?: "***" | string;
             retry_policy?: {
                 max_attempts?: number;
@@ -607,6 +776,34 @@ export interface components {
                 max_interval?: string;
                 multiplier?: number;
             };
+            namespace?: string;
+            subscriptions?: string[];
+            filter?: string;
+            rate_limit?: {
+                deliveries: number;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 1d.
+                 * @example 30s
+                 */
+                per: string;
+            };
+            /** @enum {string} */
+            ordering?: "none" | "fifo";
+            circuit_breaker?: {
+                failures?: number;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 1d.
+                 * @example 30s
+                 */
+                probe_interval?: string;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 1d.
+                 * @example 30s
+                 */
+                max_probe_interval?: string;
+            };
+            disable_after?: "off" | string;
+            health: components["schemas"]["EndpointHealth"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -671,7 +868,7 @@ export interface components {
                 /** @description The tasks it ran after. */
                 depends_on: string[];
                 /** @enum {string} */
-                status: "pending" | "blocked" | "running" | "retrying" | "succeeded" | "failed" | "skipped";
+                status: "pending" | "blocked" | "held" | "running" | "retrying" | "succeeded" | "failed" | "skipped";
                 attempts: number;
                 max_attempts: number;
                 started_at: string | null;
@@ -685,7 +882,7 @@ export interface components {
                 event: string | null;
                 task: string | null;
                 /** @enum {string} */
-                status: "pending" | "blocked" | "running" | "retrying" | "succeeded" | "failed" | "skipped";
+                status: "pending" | "blocked" | "held" | "running" | "retrying" | "succeeded" | "failed" | "skipped";
                 attempts: number;
                 last_error: string | null;
                 next_attempt_at: string | null;
@@ -949,6 +1146,7 @@ export interface components {
                 timeout?: string;
                 tls_skip_verify?: boolean;
                 verifySSL?: boolean;
+                signing_key?: "***" | string;
                 signing_secret?: "***" | string;
             } | {
                 url?: string;
@@ -986,6 +1184,7 @@ export interface components {
                 timeout?: string;
                 tls_skip_verify?: boolean;
                 verifySSL?: boolean;
+                signing_key?: "***" | string;
                 signing_secret?: "***" | string;
                 endpoint: string;
             };
@@ -1030,6 +1229,7 @@ export interface components {
                     timeout?: string;
                     tls_skip_verify?: boolean;
                     verifySSL?: boolean;
+                    signing_key?: "***" | string;
                     signing_secret?: "***" | string;
                 } | {
                     url?: string;
@@ -1067,6 +1267,7 @@ export interface components {
                     timeout?: string;
                     tls_skip_verify?: boolean;
                     verifySSL?: boolean;
+                    signing_key?: "***" | string;
                     signing_secret?: "***" | string;
                     endpoint: string;
                 };
@@ -1105,7 +1306,7 @@ export interface components {
             next_run_at: string | null;
             last_run_at: string | null;
             /** @description How the job's latest execution stands; null when it never ran. */
-            last_status: ("pending" | "blocked" | "running" | "retrying" | "succeeded" | "failed" | "skipped") | null;
+            last_status: ("pending" | "blocked" | "held" | "running" | "retrying" | "succeeded" | "failed" | "skipped") | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1184,6 +1385,167 @@ export interface components {
             status_code: number;
             response_body: string;
             duration_ms: number;
+        };
+        /** @description One event on its way to one endpoint, with its attempts. */
+        Delivery: {
+            id: string;
+            endpoint: string;
+            /**
+             * @description held: its endpoint does not take it yet (paused, disabled, circuit open, or not its turn).
+             * @enum {string}
+             */
+            status: "pending" | "blocked" | "held" | "running" | "retrying" | "succeeded" | "failed" | "skipped";
+            attempts: number;
+            max_attempts: number;
+            next_attempt_at: string | null;
+            last_error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            finished_at: string | null;
+            attempt_log?: components["schemas"]["Attempt"][];
+        };
+        /** @description A published event; read alone, with its deliveries. */
+        Event: {
+            /** @description The event's id: each delivery's webhook-id. */
+            id: string;
+            type: string;
+            namespace: string;
+            /** @description The payload as published. */
+            payload: unknown;
+            /**
+             * @description pending until every delivery ended; then succeeded, or failed when one failed.
+             * @enum {string}
+             */
+            status: "pending" | "blocked" | "held" | "running" | "retrying" | "succeeded" | "failed" | "skipped";
+            /** Format: date-time */
+            created_at: string;
+            finished_at: string | null;
+            deliveries?: components["schemas"]["Delivery"][];
+        };
+        PublicKey: {
+            /** @description whpk_ and the base64 of the Ed25519 public key. */
+            public_key: string;
+            /** @description Keys rotated out that still sign until their time. */
+            previous: {
+                public_key: string;
+                /** Format: date-time */
+                until: string;
+            }[];
+        };
+        PublishedEvent: {
+            id: string;
+            namespace: string;
+            type: string;
+            /** @description An event of this id was published within 24 hours: that one stands, nothing is delivered again. */
+            duplicate: boolean;
+        };
+        ReplayResult: {
+            dry_run: boolean;
+            /** @description Deliveries sent again (or that would be). */
+            resent: number;
+            /** @description Deliveries made of events the endpoint never had. */
+            added: number;
+            /** @description More matched than one replay sends (50,000): narrow the range, or replay again. */
+            truncated: boolean;
+        };
+        /** @description The endpoint after a rotation. */
+        RotatedEndpoint: {
+            name: string;
+            description?: string;
+            url: string;
+            method?: string;
+            /**
+             * @default {
+             *       "Content-Type": "application/json"
+             *     }
+             */
+            headers: {
+                [key: string]: string;
+            };
+            body?: string | {
+                [key: string]: unknown;
+            } | unknown[];
+            auth?: {
+                /** @constant */
+                type: "none";
+            } | {
+                /** @constant */
+                type: "bearer";
+                token: string;
+            } | {
+                /** @constant */
+                type: "basic";
+                username: string;
+                password: string;
+            } | {
+                /** @constant */
+                type: "api_key";
+                api_key: string;
+                /** @default X-API-Key */
+                header: string;
+            };
+            success_codes?: number[];
+            /**
+             * @description A duration such as 500ms, 30s, 5m or 1h30m, from 100ms to 1h.
+             * @example 30s
+             */
+            timeout?: string;
+            tls_skip_verify?: boolean;
+            verifySSL?: boolean;
+            signing_key?: "***" | string;
+            signing_secret?: "***" | string;
+            retry_policy?: {
+                max_attempts?: number;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 100ms to 365d.
+                 * @example 30s
+                 */
+                initial_interval?: string;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 100ms to 365d.
+                 * @example 30s
+                 */
+                max_interval?: string;
+                multiplier?: number;
+            };
+            namespace?: string;
+            subscriptions?: string[];
+            filter?: string;
+            rate_limit?: {
+                deliveries: number;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 1d.
+                 * @example 30s
+                 */
+                per: string;
+            };
+            /** @enum {string} */
+            ordering?: "none" | "fifo";
+            circuit_breaker?: {
+                failures?: number;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 1d.
+                 * @example 30s
+                 */
+                probe_interval?: string;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 1d.
+                 * @example 30s
+                 */
+                max_probe_interval?: string;
+            };
+            disable_after?: "off" | string;
+            health: components["schemas"]["EndpointHealth"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The secret Hookline made, shown this once. */
+            new_signing_secret?: string;
+            /** @description The Ed25519 key Hookline made, shown this once. */
+            new_signing_key?: string;
+            /** @description The new key's public key (whpk_). */
+            public_key?: string;
         };
         /** @description A page of Job items, newest or first first. */
         JobPage: {
@@ -1371,6 +1733,7 @@ export interface components {
                 timeout?: string;
                 tls_skip_verify?: boolean;
                 verifySSL?: boolean;
+                signing_key?: "***" | string;
                 signing_secret?: "***" | string;
             } | {
                 url?: string;
@@ -1408,6 +1771,7 @@ export interface components {
                 timeout?: string;
                 tls_skip_verify?: boolean;
                 verifySSL?: boolean;
+                signing_key?: "***" | string;
                 signing_secret?: "***" | string;
                 endpoint: string;
             };
@@ -1452,6 +1816,7 @@ export interface components {
                     timeout?: string;
                     tls_skip_verify?: boolean;
                     verifySSL?: boolean;
+                    signing_key?: "***" | string;
                     signing_secret?: "***" | string;
                 } | {
                     url?: string;
@@ -1489,6 +1854,7 @@ export interface components {
                     timeout?: string;
                     tls_skip_verify?: boolean;
                     verifySSL?: boolean;
+                    signing_key?: "***" | string;
                     signing_secret?: "***" | string;
                     endpoint: string;
                 };
@@ -1582,6 +1948,7 @@ export interface components {
             timeout?: string;
             tls_skip_verify?: boolean;
             verifySSL?: boolean;
+            signing_key?: "***" | string;
             signing_secret?: "***" | string;
             retry_policy?: {
                 max_attempts?: number;
@@ -1597,11 +1964,94 @@ export interface components {
                 max_interval?: string;
                 multiplier?: number;
             };
+            namespace?: string;
+            subscriptions?: string[];
+            filter?: string;
+            rate_limit?: {
+                deliveries: number;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 1d.
+                 * @example 30s
+                 */
+                per: string;
+            };
+            /** @enum {string} */
+            ordering?: "none" | "fifo";
+            circuit_breaker?: {
+                failures?: number;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 1d.
+                 * @example 30s
+                 */
+                probe_interval?: string;
+                /**
+                 * @description A duration such as 500ms, 30s, 5m or 1h30m, from 1s to 1d.
+                 * @example 30s
+                 */
+                max_probe_interval?: string;
+            };
+            disable_after?: "off" | string;
         };
         /** @description A page of EndpointAttempt items, newest or first first. */
         EndpointAttemptPage: {
             items: components["schemas"]["EndpointAttempt"][];
             next_cursor: string | null;
+        };
+        EventInput: {
+            type: string;
+            payload: unknown;
+            /** @default default */
+            namespace: string;
+            id?: string;
+        };
+        /** @description A page of Event items, newest or first first. */
+        EventPage: {
+            items: components["schemas"]["Event"][];
+            next_cursor: string | null;
+        };
+        RotationInput: {
+            signing_secret?: string;
+            signing_key?: string;
+            /**
+             * @description How long the old secret or key keeps signing beside the new one; 24h when left out.
+             * @example 30s
+             */
+            overlap?: string;
+        };
+        ReplayInput: {
+            /** @default default */
+            namespace: string;
+            /** @description Only this endpoint's deliveries. */
+            endpoint?: string;
+            type?: string;
+            /** @description Events published at or after this RFC 3339 time. */
+            since: string;
+            /** @description Events published before this time; now when left out. */
+            until?: string;
+            /**
+             * @description Which ended deliveries go again: failed (the default), succeeded, all, or none (with missing).
+             * @default failed
+             * @enum {string}
+             */
+            status: "failed" | "succeeded" | "all" | "none";
+            /**
+             * @description Also send the endpoint (required) the events of its subscriptions it never had.
+             * @default false
+             */
+            missing: boolean;
+            /**
+             * @description Leave out deliveries the endpoint answered with success at some attempt.
+             * @default false
+             */
+            skip_received: boolean;
+            /**
+             * @description Count what would be sent, and send nothing.
+             * @default false
+             */
+            dry_run: boolean;
+        };
+        ResendInput: {
+            endpoint: string;
         };
         /** @description A page of Hook items, newest or first first. */
         HookPage: {
@@ -3872,6 +4322,7 @@ export interface operations {
                         timeout?: string;
                         tls_skip_verify?: boolean;
                         verifySSL?: boolean;
+                        signing_key?: "***" | string;
                         signing_secret?: "***" | string;
                     };
                     /**
@@ -3906,6 +4357,704 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a type this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The namespace whose events are listed; `default` when left out. */
+                namespace?: string;
+                /** @description Only events of this type. */
+                type?: string;
+                /** @description Only events published at or after this RFC 3339 time. */
+                since?: string;
+                /** @description Only events published before this RFC 3339 time. */
+                until?: string;
+                /** @description Items per page, from 1 to 500; 50 when left out. */
+                limit?: string;
+                /** @description The `next_cursor` of the page before. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publishEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "invoice.paid",
+                 *       "payload": {
+                 *         "invoice": "in_1",
+                 *         "amount": 4200
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["EventInput"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedEvent"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a type this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: {
+                /** @description The event's namespace; `default` when left out. */
+                namespace?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The event's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such event. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            /** @description The body sent is not valid JSON or YAML. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such endpoint. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a type this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Endpoint"];
+                };
+            };
+            /** @description The body sent is not valid JSON or YAML. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such endpoint. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a type this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "overlap": "24h"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RotationInput"];
+            };
+        };
+        responses: {
+            /** @description Rotated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedEndpoint"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such endpoint. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a type this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEndpointPublicKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The endpoint name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicKey"];
+                };
+            };
+            /** @description There is no such endpoint, or it signs with no key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "endpoint": "billing",
+                 *       "since": "2026-12-01T00:00:00Z",
+                 *       "dry_run": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReplayInput"];
+            };
+        };
+        responses: {
+            /** @description Counted (dry_run) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            /** @description Sent */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayResult"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a type this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendDelivery: {
+        parameters: {
+            query?: {
+                /** @description The event's namespace; `default` when left out. */
+                namespace?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The event's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "endpoint": "billing"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResendInput"];
+            };
+        };
+        responses: {
+            /** @description Sent again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such delivery. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The delivery has not ended. */
+            409: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
