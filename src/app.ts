@@ -12,6 +12,7 @@ import { createConditionRunner } from './hooks/condition-runner.js';
 import { eventRoutes } from './events/events-routes.js';
 import { isPublicKeyUrl, signingRoutes } from './endpoints/signing-routes.js';
 import { createEventRouter } from './events/event-router.js';
+import { eventTypeRoutes } from './events/event-types-routes.js';
 import { createPublisher } from './events/publisher.js';
 import { replayRoutes } from './events/replay-routes.js';
 import { createReplayer } from './events/replayer.js';
@@ -209,6 +210,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       endpointRoutes({ store, codec: endpointCodec, clock }),
       signingRoutes({ store, codec: endpointCodec, clock }),
       eventRoutes({ store, publish: publisher.publish, onPublished: worker.wake }),
+      eventTypeRoutes({ store, clock }),
       replayRoutes({ store, codec: endpointCodec, clock, replay: createReplayer({ store, endpoints: endpointCodec, conditions, clock }), onSent: worker.wake }),
       endpointAttemptsRoutes({ store, clock }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),

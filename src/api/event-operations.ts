@@ -2,6 +2,8 @@
 import { rotateSchema } from '../endpoints/signing-routes.js';
 import { replaySchema, resendSchema } from '../events/replay-routes.js';
 import { eventsQuery, oneEventQuery, publishSchema } from '../events/event-schema.js';
+import { eventTypeSchema } from '../events/event-types-routes.js';
+import { pageOnlyQuery } from './query.js';
 import * as eventViews from './event-view-schemas.js';
 import type { Operation } from './operations.js';
 import * as views from './view-schemas.js';
@@ -53,5 +55,27 @@ export const eventOperations: Operation[] = [
     id: 'resendDelivery', method: 'post', path: '/api/v1/events/{id}/resend', tag: 'Events', summary: "Send one event's delivery to one endpoint again",
     params: { id: "The event's id." }, query: oneEventQuery, body: { schema: resendSchema, name: 'ResendInput', required: true, example: { endpoint: 'billing' } },
     responses: { 202: { description: 'Sent again', schema: eventViews.deliveryView }, 400: BAD_INPUT, 404: refused('There is no such delivery.'), 409: refused('The delivery has not ended.') },
+  },
+  {
+    id: 'createEventType', method: 'post', path: '/api/v1/event-types', tag: 'Events', summary: 'Add an event type to the catalogue',
+    body: { schema: eventTypeSchema, name: 'EventTypeInput', required: true, example: { name: 'invoice.paid', description: 'An invoice was paid.', schema: { type: 'object', required: ['invoice'], properties: { invoice: { type: 'string' } } } } },
+    responses: { 201: { description: 'Created', schema: eventViews.eventTypeView }, 400: BAD_INPUT, 409: refused('The type exists.') },
+  },
+  {
+    id: 'putEventType', method: 'put', path: '/api/v1/event-types/{name}', tag: 'Events', summary: 'Create or replace an event type', params: { name: 'The event type.' },
+    body: { schema: eventTypeSchema.partial({ name: true }), name: 'EventTypeInput', required: true },
+    responses: { 200: { description: 'Replaced', schema: eventViews.eventTypeView }, 201: { description: 'Created', schema: eventViews.eventTypeView }, 400: BAD_INPUT },
+  },
+  {
+    id: 'listEventTypes', method: 'get', path: '/api/v1/event-types', tag: 'Events', summary: 'List the event type catalogue', query: pageOnlyQuery,
+    responses: { 200: { description: 'OK', schema: views.pageOf(eventViews.eventTypeView, 'EventTypePage') }, 400: BAD_INPUT },
+  },
+  {
+    id: 'getEventType', method: 'get', path: '/api/v1/event-types/{name}', tag: 'Events', summary: 'Get an event type', params: { name: 'The event type.' },
+    responses: { 200: { description: 'OK', schema: eventViews.eventTypeView }, 404: refused('There is no such event type.') },
+  },
+  {
+    id: 'deleteEventType', method: 'delete', path: '/api/v1/event-types/{name}', tag: 'Events', summary: 'Delete an event type: its payloads are no longer checked', params: { name: 'The event type.' },
+    responses: { 204: { description: 'Deleted' }, 404: refused('There is no such event type.') },
   },
 ];

@@ -62,3 +62,13 @@ export const replayView = z
     truncated: z.boolean().meta({ description: 'More matched than one replay sends (50,000): narrow the range, or replay again.' }),
   })
   .meta({ id: 'ReplayResult' });
+
+export const eventTypeView = z
+  .object({
+    name: z.string(),
+    description: z.string().nullable(),
+    schema: z.record(z.string(), z.unknown()).nullable().meta({ description: 'The JSON Schema its payloads must match, or null.' }),
+    created_at: time,
+    updated_at: time,
+  })
+  .meta({ id: 'EventType', description: 'An entry of the event type catalogue.' });

@@ -5,7 +5,9 @@ import type { EndpointCodec } from '../endpoints/endpoint-codec.js';
 import type { ConditionRunner } from '../hooks/condition-runner.js';
 import { notifySettings } from '../jobs/job-plan.js';
 import type { NewDelivery, PublishedEvent, Store } from '../store/store.js';
+import { badRequest } from '../errors.js';
 import { patternsMatching } from '../store/event-patterns.js';
+import { payloadProblem } from './payload-schemas.js';
 
 /** An event as it is published: its payload (and as JSON text), and the id receivers will see, if the publisher gives one. */
 export interface EventInput {
@@ -38,7 +40,15 @@ export function createPublisher(deps: { store: Store; endpoints: EndpointCodec; 
     return deliveries;
   }
 
+  /** A payload its type's schema (in the catalogue) refuses is a 400 naming where. */
+  async function checkPayload(input: EventInput): Promise<void> {
+    const type = await deps.store.getEventType(input.type);
+    const problem = type?.schema ? payloadProblem(input.type, type.schema, input.payload) : undefined;
+    if (problem) throw badRequest(problem.message, problem.field);
+  }
+
   async function publish(input: EventInput): Promise<PublishedEvent> {
+    await checkPayload(input);
     const deliveries = await deliveriesOf(input);
     const id = uuidv7();
     const event = {

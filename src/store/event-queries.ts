@@ -87,3 +87,12 @@ FROM executions WHERE status = 'routing' ORDER BY created_at LIMIT ?`;
 
 /** A raised event is routed once: the node that moves it on writes its deliveries. */
 export const START_ROUTED = `UPDATE executions SET status = 'pending' WHERE id = ? AND status = 'routing'`;
+
+const EVENT_TYPE_COLUMNS = 'name, description, schema, created_at, updated_at';
+export const EVENT_TYPE_EXISTS = `SELECT 1 AS found FROM event_types WHERE name = ?`;
+export const UPSERT_EVENT_TYPE = `
+INSERT INTO event_types (${EVENT_TYPE_COLUMNS}) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (name) DO UPDATE SET description = excluded.description, schema = excluded.schema, updated_at = excluded.updated_at`;
+export const GET_EVENT_TYPE = `SELECT ${EVENT_TYPE_COLUMNS} FROM event_types WHERE name = ?`;
+export const LIST_EVENT_TYPES = `SELECT ${EVENT_TYPE_COLUMNS} FROM event_types WHERE name > ? ORDER BY name LIMIT ?`;
+export const DELETE_EVENT_TYPE = `DELETE FROM event_types WHERE name = ?`;

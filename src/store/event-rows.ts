@@ -87,3 +87,13 @@ export interface EndpointHealth {
 /** The names the events job of a namespace goes by: never a job a user can name (`:` is not allowed there). */
 export const EVENTS_JOB_PREFIX = 'events:';
 export const eventsJobOf = (namespace: string) => `${EVENTS_JOB_PREFIX}${namespace}`;
+
+/** An entry of the event type catalogue. */
+export interface EventTypeRow {
+  name: string;
+  description: string | null;
+  /** A JSON Schema (as JSON text) each payload of the type must match, or null. */
+  schema: string | null;
+  created_at: number;
+  updated_at: number;
+}

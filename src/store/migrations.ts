@@ -314,6 +314,15 @@ ALTER TABLE endpoints ADD COLUMN probes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE endpoints ADD COLUMN next_slot_at BIGINT;
 -- Signing secrets and keys rotated out, sealed, each signing beside its successor until its time.
 ALTER TABLE endpoints ADD COLUMN previous_signing TEXT;
+
+-- The event type catalogue: a description and, optionally, a JSON Schema each payload of the type must match.
+CREATE TABLE event_types (
+  name TEXT PRIMARY KEY,
+  description TEXT,
+  schema TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
 `,
 ];
 

@@ -7,7 +7,7 @@ import { findExecutionsQuery, lastExecutionsQuery } from './execution-queries.js
 import { insertExecution, insertExecutions } from './insert-execution.js';
 import * as endpoints from './endpoint-store.js';
 import { ROTATE_SIGNING, subscribedEndpoints } from './endpoint-queries.js';
-import { DELIVERIES_OF, TO_ROUTE } from './event-queries.js';
+import * as e from './event-queries.js';
 import * as events from './event-store.js';
 import * as replays from './replay.js';
 import { DELIVERY_OF } from './replay-queries.js';
@@ -22,6 +22,7 @@ import type {
   ClaimedRun,
   DeliveryRow,
   EventRow,
+  EventTypeRow,
   DueJob,
   FireResult,
   TickFiring,
@@ -186,17 +187,26 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     deleteEndpoint: (name) => db.transaction((tx) => endpoints.deleteEndpoint(tx, name)),
     listEndpointAttempts: (name, limit, before) => listEndpointAttempts(db, name, limit, before),
 
+    upsertEventType: (row) =>
+      db.transaction(async (tx) => {
+        const existed = (await tx.query(e.EVENT_TYPE_EXISTS, [row.name])).length > 0;
+        await tx.execute(e.UPSERT_EVENT_TYPE, [row.name, row.description, row.schema, row.created_at, row.updated_at]);
+        return existed ? 'updated' : 'created';
+      }),
+    getEventType: async (name) => (await db.query<EventTypeRow>(e.GET_EVENT_TYPE, [name]))[0],
+    listEventTypes: (limit, afterName = '') => db.query<EventTypeRow>(e.LIST_EVENT_TYPES, [afterName, limit]),
+    deleteEventType: async (name) => (await db.execute(e.DELETE_EVENT_TYPE, [name])) > 0,
     subscribedEndpoints: (namespace, patterns) => db.query(subscribedEndpoints(patterns.length), [namespace, ...patterns]),
     publishEvents: (items, windowMs) => db.transaction((tx) => events.publishEvents(tx, dialect, items, windowMs)),
     getEvent: (namespace, id) => events.getEvent(db, namespace, id),
     listEvents: (filter, limit, before) => events.listEvents(db, filter, limit, before),
-    listDeliveries: (executionId) => db.query<DeliveryRow>(DELIVERIES_OF, [executionId]),
+    listDeliveries: (executionId) => db.query<DeliveryRow>(e.DELIVERIES_OF, [executionId]),
     rotateSigning: async (name, spec, previous, now) => (await db.execute(ROTATE_SIGNING, [spec, previous, now, name])) > 0,
     deliveriesToResend: (filter, limit, after) => replays.deliveriesToResend(db, filter, limit, after),
     eventsMissing: (filter, patterns, limit, after) => replays.eventsMissing(db, filter, patterns, limit, after),
     replay: (batch, now) => db.transaction((tx) => replays.replay(tx, dialect, batch, now)),
     getDelivery: async (executionId, endpoint) => (await db.query<DeliveryRow>(DELIVERY_OF, [executionId, endpoint]))[0],
-    eventsToRoute: (limit) => db.query<EventRow>(TO_ROUTE, [limit]),
+    eventsToRoute: (limit) => db.query<EventRow>(e.TO_ROUTE, [limit]),
     routeEvent: (id, eventId, deliveries, now) => db.transaction((tx) => events.routeEvent(tx, dialect, id, eventId, deliveries, now)),
     setEndpointState: (name, state, gate, now) => db.transaction((tx) => events.setEndpointState(tx, dialect, name, state, gate, now)),
     endpointAttemptStats: (name, since) => endpointAttemptStats(db, name, since),

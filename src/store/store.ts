@@ -1,7 +1,7 @@
 import type { EndpointAttemptCursor, EndpointAttemptRow, EndpointAttemptStats } from './endpoint-attempts.js';
 import type { OverviewCounts } from './overview.js';
 import type { Dialect } from './driver.js';
-import type { DeliveryGate, DeliveryRow, EndpointHealth, EventFilter, EventRow, NewDelivery, NewEvent, PublishedEvent } from './event-rows.js';
+import type { DeliveryGate, DeliveryRow, EndpointHealth, EventFilter, EventRow, EventTypeRow, NewDelivery, NewEvent, PublishedEvent } from './event-rows.js';
 import type { MissingCandidate, ReplayBatch, ReplayCursor, ReplayFilter, ResendCandidate } from './replay-rows.js';
 import type {
   HookFilter,
@@ -163,6 +163,11 @@ export interface Store extends EventStore {
 
 /** The store's side of events (part of Store). */
 export interface EventStore {
+  /** Creates or replaces an event type of the catalogue. */
+  upsertEventType(row: EventTypeRow): Promise<'created' | 'updated'>;
+  getEventType(name: string): Promise<EventTypeRow | undefined>;
+  listEventTypes(limit: number, afterName?: string): Promise<EventTypeRow[]>;
+  deleteEventType(name: string): Promise<boolean>;
   /** The endpoints of a namespace subscribed with any of these patterns. */
   subscribedEndpoints(namespace: string, patterns: string[]): Promise<EndpointRow[]>;
   /** Writes events with their deliveries in one transaction; an event id seen within `windowMs` returns the first event. */
