@@ -122,5 +122,40 @@ for (const kind of STORE_KINDS) {
         assert.equal((await node.api('GET', '/api/v1/endpoints/fragile')).body.health.circuit, 'closed');
       });
     });
+
+    test('an endpoint that fails every delivery for its disable_after is disabled, with the reason kept', async () => {
+      await withNode(kind, {}, async ({ node, clock, receiver }) => {
+        receiver.respond((_req, res) => void res.writeHead(500).end());
+        const policy = { max_attempts: 100, initial_interval: '10s', multiplier: 1 };
+        await endpoint(node, { name: 'dying', url: receiver.url, subscriptions: ['*'], retry_policy: policy, circuit_breaker: { failures: 1000 }, disable_after: '1m' });
+        await publishMany(node, 'ping', 1);
+        await driveClock(clock, async () => (await node.api('GET', '/api/v1/endpoints/dying')).body.health.state === 'disabled', 'the endpoint disabled');
+        const { health } = (await node.api('GET', '/api/v1/endpoints/dying')).body;
+        assert.match(health.reason, /every delivery failed for 1m/);
+        assert.ok(receiver.requests.length >= 7 && receiver.requests.length <= 8, `${receiver.requests.length} attempts in a minute of 10 s retries`);
+        // Disabled, its delivery is kept, neither attempted nor failed.
+        const before = receiver.requests.length;
+        clock.advance(60_000);
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(receiver.requests.length, before);
+      });
+    });
+
+    test("an endpoint's filter keeps the events its payload expression rejects from it", async () => {
+      await withNode(kind, {}, async ({ node, receiver }) => {
+        await endpoint(node, { name: 'big', url: `${receiver.url}/big`, subscriptions: ['order.*'], filter: "payload.amount > 100 && payload.currency == 'EUR'" });
+        await endpoint(node, { name: 'all', url: `${receiver.url}/all`, subscriptions: ['order.*'] });
+        const bad = await node.api('POST', '/api/v1/endpoints', { name: 'broken', url: receiver.url, filter: 'payload.amount >' });
+        assert.deepEqual([bad.status, bad.body.error.field], [400, 'filter']);
+        for (const [amount, currency] of [[50, 'EUR'], [500, 'EUR'], [500, 'USD'], [101, 'EUR']] as const) {
+          assert.equal((await node.api('POST', '/api/v1/events', { type: 'order.created', payload: { amount, currency } })).status, 202);
+        }
+        await receiver.waitFor(6);
+        await new Promise((r) => setTimeout(r, 200));
+        const big = receiver.requests.filter((r) => r.path === '/big').map((r) => JSON.parse(r.body).amount).sort((a, b) => a - b);
+        assert.deepEqual(big, [101, 500]);
+        assert.equal(receiver.requests.filter((r) => r.path === '/all').length, 4);
+      });
+    });
   });
 }
