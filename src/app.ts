@@ -16,6 +16,7 @@ import { eventTypeRoutes } from './events/event-types-routes.js';
 import { createPublisher } from './events/publisher.js';
 import { replayRoutes } from './events/replay-routes.js';
 import { createReplayer } from './events/replayer.js';
+import { svixRoutes } from './svix/svix-routes.js';
 import { hooksRoutes } from './hooks/hooks-routes.js';
 import { inboundRoutes, isHookUrl } from './hooks/inbound-route.js';
 import { createExecutionWaiter } from './jobs/execution-waiter.js';
@@ -115,6 +116,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const endpointCodec = createEndpointCodec(sealer);
   const conditions = createConditionRunner({ timeoutMs: ms(config.hooks.condition_timeout) });
   const publisher = createPublisher({ store, endpoints: endpointCodec, conditions, clock, windowMs: DEFAULTS.idempotency_window_ms });
+  const replay = createReplayer({ store, endpoints: endpointCodec, conditions, clock });
   const router = createEventRouter({ store, publisher, clock, log, pollIntervalMs: ms(config.worker.poll_interval), onRouted: () => worker.wake() });
   const worker = createWorker({
     onFinished: (id) => {
@@ -211,7 +213,8 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       signingRoutes({ store, codec: endpointCodec, clock }),
       eventRoutes({ store, publish: publisher.publish, onPublished: worker.wake }),
       eventTypeRoutes({ store, clock }),
-      replayRoutes({ store, codec: endpointCodec, clock, replay: createReplayer({ store, endpoints: endpointCodec, conditions, clock }), onSent: worker.wake }),
+      replayRoutes({ store, codec: endpointCodec, clock, replay, onSent: worker.wake }),
+      svixRoutes({ store, codec: endpointCodec, publisher, replay, clock, onSent: worker.wake }),
       endpointAttemptsRoutes({ store, clock }),
       jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
       scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),

@@ -9,8 +9,10 @@ import type { AttemptRow, RunKind } from './rows.js';
 export type EndpointAttemptRow = Pick<AttemptRow, 'id' | 'execution_id' | 'attempt' | 'started_at' | 'duration_ms' | 'status_code' | 'error_code' | 'error'> & {
   job_id: string;
   kind: RunKind;
-  /** The task's name, or the notification run's (`notify-<index>`). */
+  /** The task's name, the notification run's (`notify-<index>`), or a delivery's endpoint. */
   name: string;
+  /** What it was signed as (webhook-id): for a delivery, its event's id. */
+  message_id: string;
 };
 
 export interface EndpointAttemptCursor {
@@ -28,7 +30,7 @@ export interface EndpointAttemptStats {
 
 /** `?` 1: endpoint, 2–4: cursor time (thrice), 5: cursor id, 6: limit. */
 export const LIST_ENDPOINT_ATTEMPTS = `
-SELECT a.id, a.execution_id, e.job_id, r.kind, r.name, a.attempt, a.started_at, a.duration_ms, a.status_code,
+SELECT a.id, a.execution_id, e.job_id, r.kind, r.name, r.message_id, a.attempt, a.started_at, a.duration_ms, a.status_code,
   a.error_code, a.error
 FROM attempts a JOIN runs r ON r.id = a.run_id JOIN executions e ON e.id = a.execution_id
 WHERE a.endpoint = ?

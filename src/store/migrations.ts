@@ -315,6 +315,15 @@ ALTER TABLE endpoints ADD COLUMN next_slot_at BIGINT;
 -- Signing secrets and keys rotated out, sealed, each signing beside its successor until its time.
 ALTER TABLE endpoints ADD COLUMN previous_signing TEXT;
 
+-- Svix applications, served by the Svix-compatible API: each is a namespace, with the name and uid Svix gives it.
+CREATE TABLE applications (
+  namespace TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  uid TEXT UNIQUE,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+
 -- The event type catalogue: a description and, optionally, a JSON Schema each payload of the type must match.
 CREATE TABLE event_types (
   name TEXT PRIMARY KEY,

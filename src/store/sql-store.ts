@@ -5,6 +5,7 @@ import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
 import * as q from './queries.js';
 import { findExecutionsQuery, lastExecutionsQuery } from './execution-queries.js';
 import { insertExecution, insertExecutions } from './insert-execution.js';
+import * as apps from './application-store.js';
 import * as endpoints from './endpoint-store.js';
 import { ROTATE_SIGNING, subscribedEndpoints } from './endpoint-queries.js';
 import * as e from './event-queries.js';
@@ -18,6 +19,7 @@ import { retryExecution } from './retry-execution.js';
 import { completeRuns } from './complete-runs.js';
 import * as r from './run-queries.js';
 import type {
+  ApplicationRow,
   AttemptRow,
   ClaimedRun,
   DeliveryRow,
@@ -187,6 +189,11 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     deleteEndpoint: (name) => db.transaction((tx) => endpoints.deleteEndpoint(tx, name)),
     listEndpointAttempts: (name, limit, before) => listEndpointAttempts(db, name, limit, before),
 
+    insertApplication: async (row) => (await db.execute(apps.INSERT_APPLICATION, [row.namespace, row.name, row.uid, row.created_at, row.updated_at])) > 0,
+    updateApplication: async (row) => (await db.execute(apps.UPDATE_APPLICATION, [row.name, row.uid, row.updated_at, row.namespace])) > 0,
+    getApplication: async (idOrUid) => (await db.query<ApplicationRow>(apps.GET_APPLICATION, [idOrUid, idOrUid]))[0],
+    listApplications: (limit, after = '') => db.query<ApplicationRow>(apps.LIST_APPLICATIONS, [after, limit]),
+    deleteApplication: (namespace) => db.transaction((tx) => apps.deleteApplication(tx, namespace)),
     upsertEventType: (row) =>
       db.transaction(async (tx) => {
         const existed = (await tx.query(e.EVENT_TYPE_EXISTS, [row.name])).length > 0;

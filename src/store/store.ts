@@ -2,6 +2,7 @@ import type { EndpointAttemptCursor, EndpointAttemptRow, EndpointAttemptStats } 
 import type { OverviewCounts } from './overview.js';
 import type { Dialect } from './driver.js';
 import type { DeliveryGate, DeliveryRow, EndpointHealth, EventFilter, EventRow, EventTypeRow, NewDelivery, NewEvent, PublishedEvent } from './event-rows.js';
+import type { ApplicationRow } from './application-store.js';
 import type { MissingCandidate, ReplayBatch, ReplayCursor, ReplayFilter, ResendCandidate } from './replay-rows.js';
 import type {
   HookFilter,
@@ -40,6 +41,7 @@ import type {
   TickRow,
 } from './rows.js';
 
+export type { ApplicationRow } from './application-store.js';
 export * from './event-rows.js';
 export * from './replay-rows.js';
 export * from './hook-rows.js';
@@ -163,6 +165,14 @@ export interface Store extends EventStore {
 
 /** The store's side of events (part of Store). */
 export interface EventStore {
+  /** Creates an application; false when its namespace or uid is taken. */
+  insertApplication(row: ApplicationRow): Promise<boolean>;
+  updateApplication(row: ApplicationRow): Promise<boolean>;
+  /** An application by its namespace (its id) or its uid. */
+  getApplication(idOrUid: string): Promise<ApplicationRow | undefined>;
+  listApplications(limit: number, afterNamespace?: string): Promise<ApplicationRow[]>;
+  /** Deletes an application with its endpoints (but those jobs name) and its events. */
+  deleteApplication(namespace: string): Promise<boolean>;
   /** Creates or replaces an event type of the catalogue. */
   upsertEventType(row: EventTypeRow): Promise<'created' | 'updated'>;
   getEventType(name: string): Promise<EventTypeRow | undefined>;

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { NAMESPACE } from '../jobs/job-schema.js';
+import type { ApplicationRow } from '../store/store.js';
+import { applicationOf, iteratorOf, limitOf, type SvixContext } from './svix-context.js';
+import { svixConflict, svixInvalid } from './svix-errors.js';
+import { applicationOut, listResponse } from './svix-views.js';
+
+const applicationIn = z.looseObject({ name: z.string().min(1).max(256), uid: z.string().regex(/^[a-zA-Z0-9\-_.]{1,256}$/).nullish() });
+
+function readApplication(body: unknown): z.output<typeof applicationIn> {
+  const parsed = applicationIn.safeParse(body ?? {});
+  if (!parsed.success) throw svixInvalid(String(parsed.error.issues[0].path[0] ?? 'body'), parsed.error.issues[0].message);
+  return parsed.data;
+}
+
+/** A new application's namespace: its uid when that is a namespace's name, else one made up. */
+const namespaceFor = (uid: string | null | undefined) => (uid && NAMESPACE.test(uid) ? uid : `app_${randomBytes(12).toString('hex')}`);
+
+/** Svix applications: each is a Hookline namespace, its endpoints and events those of the namespace. */
+export function svixAppRoutes(ctx: SvixContext) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.post('/api/v1/app', async (request, reply) => {
+      const input = readApplication(request.body);
+      const existing = input.uid ? await ctx.store.getApplication(input.uid) : undefined;
+      if (existing) {
+        if ((request.query as { get_if_exists?: string }).get_if_exists === 'true') return reply.code(200).send(applicationOut(existing));
+        throw svixConflict('An application with this uid exists');
+      }
+      const now = ctx.clock.now();
+      const row: ApplicationRow = { namespace: namespaceFor(input.uid), name: input.name, uid: input.uid ?? null, created_at: now, updated_at: now };
+      if (!(await ctx.store.insertApplication(row))) throw svixConflict('An application with this uid exists');
+      return reply.code(201).send(applicationOut(row));
+    });
+
+    app.get('/api/v1/app', async (request) => {
+      const limit = limitOf(request.query);
+      const rows = await ctx.store.listApplications(limit, iteratorOf(request.query));
+      return listResponse(rows.map(applicationOut), limit, (last) => last.id);
+    });
+
+    app.get<{ Params: { app_id: string } }>('/api/v1/app/:app_id', async (request) => applicationOut(await applicationOf(ctx, request.params.app_id)));
+
+    app.put<{ Params: { app_id: string } }>('/api/v1/app/:app_id', async (request, reply) => {
+      const input = readApplication(request.body);
+      const found = await ctx.store.getApplication(request.params.app_id);
+      const now = ctx.clock.now();
+      if (!found) {
+        const row: ApplicationRow = { namespace: namespaceFor(request.params.app_id), name: input.name, uid: input.uid ?? null, created_at: now, updated_at: now };
+        if (!(await ctx.store.insertApplication(row))) throw svixConflict('An application with this uid exists');
+        return reply.code(201).send(applicationOut(row));
+      }
+      const row = { ...found, name: input.name, uid: input.uid ?? found.uid, updated_at: now };
+      await ctx.store.updateApplication(row);
+      return applicationOut(row);
+    });
+
+    app.delete<{ Params: { app_id: string } }>('/api/v1/app/:app_id', async (request, reply) => {
+      const found = await applicationOf(ctx, request.params.app_id);
+      await ctx.store.deleteApplication(found.namespace);
+      return reply.code(204).send();
+    });
+  };
+}

@@ -1,0 +1,40 @@
+import type { Clock } from '../clock.js';
+import type { EndpointCodec } from '../endpoints/endpoint-codec.js';
+import type { Endpoint } from '../endpoints/endpoint-schema.js';
+import type { Publisher } from '../events/publisher.js';
+import type { Replay } from '../events/replayer.js';
+import type { ApplicationRow, EndpointRow, Store } from '../store/store.js';
+import { svixNotFound } from './svix-errors.js';
+
+/** What the Svix-compatible routes work with: Hookline's own store, publisher and replays. */
+export interface SvixContext {
+  store: Store;
+  codec: EndpointCodec;
+  publisher: Publisher;
+  replay: Replay;
+  clock: Clock;
+  /** Told when deliveries were made due, so the local worker looks at once. */
+  onSent: () => void;
+}
+
+export async function applicationOf(ctx: SvixContext, idOrUid: string): Promise<ApplicationRow> {
+  const app = await ctx.store.getApplication(idOrUid);
+  if (!app) throw svixNotFound('Application');
+  return app;
+}
+
+/** An endpoint of the application, by its id (Hookline's name for it). */
+export async function endpointOf(ctx: SvixContext, app: ApplicationRow, id: string): Promise<{ row: EndpointRow; endpoint: Endpoint }> {
+  const [row] = await ctx.store.getEndpoints([id]);
+  if (!row || row.namespace !== app.namespace) throw svixNotFound('Endpoint');
+  return { row, endpoint: ctx.codec.open(row) };
+}
+
+/** `?limit=` as Svix clients send it: 1 to 250, 50 when left out. */
+export function limitOf(query: unknown): number {
+  const raw = (query as { limit?: string }).limit;
+  const n = raw === undefined ? 50 : Number(raw);
+  return Number.isInteger(n) && n >= 1 && n <= 250 ? n : 50;
+}
+
+export const iteratorOf = (query: unknown): string | undefined => (query as { iterator?: string }).iterator || undefined;
