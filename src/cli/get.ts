@@ -72,19 +72,40 @@ const KINDS: Record<string, { list: string; one: (name: string) => string; colum
         ['NAME', (e) => e.name],
         ['METHOD', (e) => e.method],
         ['URL', (e) => e.url],
+        ['STATE', (e) => e.health?.state],
         ['AGE', (e) => age(e.created_at)],
       ],
       wide: [
         ['TIMEOUT', (e) => e.timeout],
         ['AUTH', (e) => e.auth?.type],
-        ['SIGNED', (e) => e.signing_secret !== undefined],
+        ['SIGNED', (e) => e.signing_secret !== undefined || e.signing_key !== undefined],
+        ['SUBSCRIPTIONS', (e) => e.subscriptions?.join(',')],
+        ['CIRCUIT', (e) => e.health?.circuit],
+        ['FAILURES', (e) => e.health?.failure_streak],
+      ],
+    },
+  },
+  events: {
+    list: '/api/v1/events',
+    one: (id) => `/api/v1/events/${encodeURIComponent(id)}`,
+    columns: {
+      table: [
+        ['ID', (e) => e.id],
+        ['TYPE', (e) => e.type],
+        ['NAMESPACE', (e) => e.namespace],
+        ['STATUS', (e) => e.status],
+        ['CREATED', (e) => age(e.created_at)],
+      ],
+      wide: [
+        ['FINISHED', (e) => e.finished_at],
+        ['DELIVERIES', (e) => e.deliveries?.map((d: Row) => `${d.endpoint}:${d.status}`).join(',')],
       ],
     },
   },
 };
 
 export const KIND_NAMES = Object.keys(KINDS);
-const ALIASES: Record<string, string> = { job: 'jobs', execution: 'executions', hook: 'hooks', endpoint: 'endpoints' };
+const ALIASES: Record<string, string> = { job: 'jobs', execution: 'executions', hook: 'hooks', endpoint: 'endpoints', event: 'events' };
 
 export function kindNamed(name: string): string | undefined {
   const kind = ALIASES[name] ?? name;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError, createApiClient, UnreachableError } from './api-client.js';
+import { addEventVerbs } from './event-verbs.js';
 import { addActingVerbs, addCompletionVerb, addReadingVerbs, type Verbs } from './program.js';
 import { UsageError } from './run-verbs.js';
 import { createApp } from '../app.js';
@@ -58,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   addReadingVerbs(program, verbs);
   addActingVerbs(program, verbs);
+  addEventVerbs(program, verbs);
   addCompletionVerb(program, verbs);
   try {
     await program.parseAsync(argv, { from: 'user' });

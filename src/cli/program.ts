@@ -39,10 +39,11 @@ export function addReadingVerbs(program: Command, v: Verbs): void {
     .option('-o, --output <format>', 'table | wide | json | yaml | name', 'table')
     .option('--status <status>', 'executions: pending | running | retrying | succeeded | failed')
     .option('--job <job>', 'executions of one job; hooks of one job')
-    .option('--namespace <namespace>', 'executions and hooks of one namespace')
+    .option('--namespace <namespace>', 'executions, hooks and events of one namespace')
+    .option('--type <type>', 'events of one type')
     .option('--trigger <type>', 'executions: schedule | webhook | manual | retry (run again by hand)')
-    .option('--since <time>', 'executions created at or after (RFC 3339)')
-    .option('--until <time>', 'executions created before (RFC 3339)')
+    .option('--since <time>', 'executions and events created at or after (RFC 3339)')
+    .option('--until <time>', 'executions and events created before (RFC 3339)')
     .option('--error <text>', 'executions whose last error holds this text')
     .action(async (kindName: string, name: string | undefined, options: Record<string, string>) => {
       const { output, ...filters } = options;
