@@ -209,7 +209,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
         waitTimeoutMs: ms(config.hooks.wait_timeout),
       }),
       hooksRoutes({ store, clock, calls: hookCalls, conditions, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
-      endpointRoutes({ store, codec: endpointCodec, clock }),
+      endpointRoutes({ store, codec: endpointCodec, clock, onResumed: worker.wake }),
       signingRoutes({ store, codec: endpointCodec, clock }),
       eventRoutes({ store, publish: publisher.publish, onPublished: worker.wake }),
       eventTypeRoutes({ store, clock }),

@@ -30,7 +30,7 @@ function readEndpoint(input: unknown, pathName?: string): Endpoint {
  * Reusable endpoints: create, replace, read, list, delete. Calls through an endpoint read it as they
  * are made, so a change applies to every call after it; one that jobs name cannot be deleted.
  */
-export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock: Clock }) {
+export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock: Clock; onResumed: () => void }) {
   const { store, codec, clock } = deps;
   return async function register(app: FastifyInstance): Promise<void> {
     app.post('/api/v1/endpoints', async (request, reply) => {
@@ -72,6 +72,7 @@ export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock
         if (!row) throw notFound(`endpoint ${request.params.name}`);
         const health = await store.setEndpointState(row.name, state, gateOf(codec.open(row)), clock.now());
         if (!health) throw notFound(`endpoint ${request.params.name}`);
+        if (state === 'active') deps.onResumed();
         return endpointView({ ...row, ...health });
       });
     }
