@@ -261,6 +261,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       sharedClock?.stop();
       await executions.settle();
       await invocations.settle();
+      await publisher.settle();
       await router.stop();
       await worker.stop(ms(config.worker.shutdown_grace));
       await agents.close();

@@ -4,7 +4,8 @@ import { gateOf } from '../endpoints/delivery-settings.js';
 import type { EndpointCodec } from '../endpoints/endpoint-codec.js';
 import type { ConditionRunner } from '../hooks/condition-runner.js';
 import { notifySettings } from '../jobs/job-plan.js';
-import type { NewDelivery, PublishedEvent, Store } from '../store/store.js';
+import { createGroupCommit } from '../store/group-commit.js';
+import type { NewDelivery, NewEvent, PublishedEvent, Store } from '../store/store.js';
 import { badRequest } from '../errors.js';
 import { patternsMatching } from '../store/event-patterns.js';
 import { payloadProblem } from './payload-schemas.js';
@@ -24,9 +25,12 @@ export type Routed = Pick<EventInput, 'namespace' | 'type' | 'payload'>;
 /**
  * Publishes an event: every endpoint of its namespace subscribed to its type whose filter the
  * payload passes gets a delivery, with the endpoint's attempts and timeout; the event and its
- * deliveries are written in one transaction.
+ * deliveries are written in one transaction, with the events published beside it (a group commit).
  */
 export function createPublisher(deps: { store: Store; endpoints: EndpointCodec; conditions: ConditionRunner; clock: Clock; windowMs: number }) {
+  // Events published together are written in one transaction: their endpoints are locked once.
+  const published = createGroupCommit<NewEvent, PublishedEvent>((items) => deps.store.publishEvents(items, deps.windowMs));
+
   /** A delivery for each endpoint of the event's namespace subscribed to its type whose filter its payload passes. */
   async function deliveriesOf(input: Routed): Promise<NewDelivery[]> {
     const rows = await deps.store.subscribedEndpoints(input.namespace, patternsMatching(input.type));
@@ -60,11 +64,10 @@ export function createPublisher(deps: { store: Store; endpoints: EndpointCodec; 
       created_at: deps.clock.now(),
       deliveries,
     };
-    const [published] = await deps.store.publishEvents([event], deps.windowMs);
-    return published;
+    return published.add(event);
   }
 
-  return { publish, deliveriesOf };
+  return { publish, deliveriesOf, settle: () => published.settle() };
 }
 
 export type Publisher = ReturnType<typeof createPublisher>;

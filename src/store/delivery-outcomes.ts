@@ -7,7 +7,7 @@
 import { formatDuration } from '../duration.js';
 import type { DeliveryGate } from './delivery-gate.js';
 import type { Driver } from './driver.js';
-import { release, saveHealth, slotRetry, type GateRow } from './endpoint-gate.js';
+import { healthKey, release, saveHealth, slotRetry, type GateRow } from './endpoint-gate.js';
 import * as e from './event-queries.js';
 import type { RunCompletion } from './rows.js';
 
@@ -63,11 +63,15 @@ function disable(row: GateRow, reason: string, now: number): void {
   row.state_at = now;
 }
 
-/** Saves each touched endpoint's health and lets through what it now takes. */
+/**
+ * Saves each touched endpoint's health, if its outcomes changed it, and lets through what it now
+ * takes. A healthy endpoint that nothing gates holds nothing: a success there writes nothing.
+ */
 export async function settleGates(tx: Driver, touched: Map<string, { row: GateRow; gate: DeliveryGate }>, now: number): Promise<void> {
   for (const { row, gate } of touched.values()) {
-    await saveHealth(tx, row, now);
-    await release(tx, row, gate, now);
+    const changed = healthKey(row) !== row.read;
+    if (changed) await saveHealth(tx, row, now);
+    if (changed || gate.fifo || gate.slot_ms > 0 || row.probe_at !== null) await release(tx, row, gate, now);
   }
 }
 

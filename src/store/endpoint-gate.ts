@@ -22,7 +22,12 @@ export interface GateRow {
   probe_at: number | null;
   probes: number;
   next_slot_at: number | null;
+  /** Its health as read (healthKey), so that a row no outcome changed is not written again. */
+  read?: string;
 }
+
+/** What of an endpoint's health its deliveries' outcomes change. */
+export const healthKey = (r: GateRow): string => [r.state, r.state_reason, r.failure_streak, r.failing_since, r.probe_at, r.probes].join('|');
 
 /** Rate-limited deliveries given a time at once, at most: more are let through as these go. */
 export const SLOTTED_AHEAD = 200;
@@ -40,7 +45,7 @@ export async function lockGates(tx: Driver, dialect: Dialect, names: string[]): 
 
 function normal(row: GateRow): GateRow {
   const n = (v: number | string | null) => (v === null ? null : Number(v));
-  return {
+  const typed = {
     ...row,
     failure_streak: Number(row.failure_streak),
     probes: Number(row.probes),
@@ -49,6 +54,7 @@ function normal(row: GateRow): GateRow {
     probe_at: n(row.probe_at),
     next_slot_at: n(row.next_slot_at),
   };
+  return { ...typed, read: healthKey(typed) };
 }
 
 /** A new delivery to this endpoint may be born due: nothing gates it. */

@@ -93,7 +93,7 @@ export async function setEndpointState(tx: Driver, dialect: Dialect, name: strin
   }
   await saveHealth(tx, row, now);
   await release(tx, row, gate, now);
-  const { name: _n, namespace: _ns, next_slot_at: _s, ...health } = row;
+  const { name: _n, namespace: _ns, next_slot_at: _s, read: _r, ...health } = row;
   return { ...health, state_at: row.state_at ?? null };
 }
 
