@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 export const CONSOLE_FOLDER = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 /** The console's own pages: each answers its index.html, and the app shows the page. */
-export const CONSOLE_PAGES = ['/', '/overview', '/executions', '/executions/:id', '/jobs', '/jobs/new', '/jobs/:id', '/hooks', '/hooks/:id', '/tester', '/endpoints', '/endpoints/new', '/endpoints/:name'];
+export const CONSOLE_PAGES = ['/', '/overview', '/executions', '/executions/:id', '/jobs', '/jobs/new', '/jobs/:id', '/hooks', '/hooks/:id', '/tester', '/endpoints', '/endpoints/new', '/endpoints/:name', '/events', '/events/:id'];
 
 /**
  * The web console, served by the api role: its built files, and its pages. Neither needs the API

@@ -255,6 +255,7 @@ export const endpointAttemptView = z
     job_id: z.string(),
     task: z.string().optional().meta({ description: 'The task this attempt was of.' }),
     notification: z.number().int().optional().meta({ description: 'The notify entry (index) this attempt delivered to.' }),
+    event: z.string().optional().meta({ description: 'The event this attempt delivered (its id).' }),
     attempt: z.number().int(),
     started_at: time,
     duration_ms: z.number().int(),

@@ -16,7 +16,7 @@ export const endpointStatsQuery = z.object({
 
 /** One attempt through an endpoint, as the API shows it. */
 export function endpointAttemptView(a: EndpointAttemptRow) {
-  const of = a.kind === 'task' ? { task: a.name } : { notification: Number(a.name.replace(/^notify-/, '')) };
+  const of = a.kind === 'task' ? { task: a.name } : a.kind === 'delivery' ? { event: a.message_id } : { notification: Number(a.name.replace(/^notify-/, '')) };
   return {
     id: a.id,
     execution_id: a.execution_id,

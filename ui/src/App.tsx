@@ -12,6 +12,7 @@ import { HookPage, Hooks } from './pages/Hooks';
 import { Tester } from './pages/Tester';
 import { EndpointPage, Endpoints } from './pages/Endpoints';
 import { Overview } from './pages/Overview';
+import { EventPage, Events } from './pages/Events';
 
 const NAV = [
   ['/overview', 'Overview'],
@@ -19,6 +20,7 @@ const NAV = [
   ['/jobs', 'Jobs'],
   ['/hooks', 'Hooks'],
   ['/endpoints', 'Endpoints'],
+  ['/events', 'Events'],
   ['/tester', 'Tester'],
   ['/docs', 'API'],
 ] as const;
@@ -67,6 +69,8 @@ export function App() {
           <Route path="/endpoints/new">{() => <EndpointPage />}</Route>
           <Route path="/endpoints/:name">{(params) => <EndpointPage name={decodeURIComponent(params.name)} />}</Route>
           <Route path="/endpoints" component={Endpoints} />
+          <Route path="/events/:id">{(params) => <EventPage id={decodeURIComponent(params.id)} />}</Route>
+          <Route path="/events" component={Events} />
           <Route path="/overview" component={Overview} />
           <Route path="/" component={Overview} />
           <Route>

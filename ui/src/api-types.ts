@@ -710,6 +710,8 @@ export interface components {
             task?: string;
             /** @description The notify entry (index) this attempt delivered to. */
             notification?: number;
+            /** @description The event this attempt delivered (its id). */
+            event?: string;
             attempt: number;
             /** Format: date-time */
             started_at: string;

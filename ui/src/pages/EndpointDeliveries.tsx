@@ -74,13 +74,27 @@ export function EndpointDeliveries({ name }: { name: string }) {
               </td>
               <td>{a.status_code ?? '–'}</td>
               <td>{a.duration_ms} ms</td>
-              <td>
-                <Link href={`/jobs/${encodeURIComponent(a.job_id)}`}>{a.job_id}</Link>
-              </td>
-              <td>{a.task ?? `notify #${(a.notification ?? 0) + 1}`}</td>
-              <td>
-                <ExecutionLink id={a.execution_id} />
-              </td>
+              {a.event !== undefined ? (
+                <>
+                  <td>event</td>
+                  <td>
+                    <Link href={`/events/${encodeURIComponent(a.event)}`} className="mono">
+                      {a.event}
+                    </Link>
+                  </td>
+                  <td />
+                </>
+              ) : (
+                <>
+                  <td>
+                    <Link href={`/jobs/${encodeURIComponent(a.job_id)}`}>{a.job_id}</Link>
+                  </td>
+                  <td>{a.task ?? `notify #${(a.notification ?? 0) + 1}`}</td>
+                  <td>
+                    <ExecutionLink id={a.execution_id} />
+                  </td>
+                </>
+              )}
               <td className="small">{a.error ?? ''}</td>
             </tr>
           ))}

@@ -3,7 +3,9 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api, data, type ApiError, type Endpoint } from '../api';
 import { ago } from '../format';
+import { Status } from '../Status';
 import { EndpointDeliveries } from './EndpointDeliveries';
+import { EndpointHealth } from './EndpointHealth';
 
 /** Every endpoint: where calls go, how they authenticate, and their timeout and retries. */
 export function Endpoints() {
@@ -24,6 +26,7 @@ export function Endpoints() {
             <th>URL</th>
             <th>Auth</th>
             <th>Timeout</th>
+            <th>State</th>
             <th>Updated</th>
           </tr>
         </thead>
@@ -37,6 +40,9 @@ export function Endpoints() {
               <td className="mono small">{e.url}</td>
               <td>{e.auth?.type ?? 'none'}</td>
               <td>{e.timeout ?? '30s'}</td>
+              <td>
+                <Status value={e.health.state} />
+              </td>
               <td>{ago(e.updated_at)}</td>
             </tr>
           ))}
@@ -63,9 +69,16 @@ interface Form {
   timeout: string;
   maxAttempts: string;
   signingSecret: string;
+  /** Event types it receives, comma-separated. */
+  subscriptions: string;
+  /** What the form does not show (filter, rate limit, ordering, ...): kept as it is when saved. */
+  rest: Record<string, unknown>;
 }
 
-const EMPTY: Form = { name: '', url: '', method: 'POST', auth: 'none', token: '', apiKey: '', apiKeyHeader: 'X-API-Key', username: '', password: '', headers: [['Content-Type', 'application/json']], insecure: false, timeout: '30s', maxAttempts: '3', signingSecret: '' };
+/** The fields the form edits (or the server sets); the others are kept in `rest`. */
+const SHOWN = ['name', 'url', 'method', 'auth', 'headers', 'tls_skip_verify', 'timeout', 'retry_policy', 'signing_secret', 'subscriptions', 'health', 'created_at', 'updated_at'];
+
+const EMPTY: Form = { name: '', url: '', method: 'POST', auth: 'none', token: '', apiKey: '', apiKeyHeader: 'X-API-Key', username: '', password: '', headers: [['Content-Type', 'application/json']], insecure: false, timeout: '30s', maxAttempts: '3', signingSecret: '', subscriptions: '', rest: {} };
 
 function formOf(e: Endpoint): Form {
   const auth = (e.auth ?? { type: 'none' }) as Record<string, string>;
@@ -85,13 +98,20 @@ function formOf(e: Endpoint): Form {
     timeout: e.timeout ?? '30s',
     maxAttempts: String(e.retry_policy?.max_attempts ?? 3),
     signingSecret: e.signing_secret ?? '',
+    subscriptions: (e.subscriptions ?? []).join(', '),
+    rest: Object.fromEntries(Object.entries(e).filter(([k]) => !SHOWN.includes(k))),
   };
 }
 
 function endpointOf(f: Form): Record<string, unknown> {
   const auth =
     f.auth === 'bearer' ? { type: 'bearer', token: f.token } : f.auth === 'api_key' ? { type: 'api_key', api_key: f.apiKey, header: f.apiKeyHeader } : f.auth === 'basic' ? { type: 'basic', username: f.username, password: f.password } : { type: 'none' };
+  const subscriptions = f.subscriptions.split(',').map((t) => t.trim()).filter(Boolean);
   return {
+    ...f.rest,
+    // The retry policy's other fields are kept; the form sets its attempts.
+    retry_policy: { ...((f.rest.retry_policy as object | undefined) ?? {}), max_attempts: Number(f.maxAttempts) },
+    ...(subscriptions.length > 0 ? { subscriptions } : {}),
     name: f.name,
     url: f.url,
     method: f.method,
@@ -99,7 +119,6 @@ function endpointOf(f: Form): Record<string, unknown> {
     headers: Object.fromEntries(f.headers.filter(([k]) => k.trim() !== '')),
     tls_skip_verify: f.insecure,
     timeout: f.timeout,
-    retry_policy: { max_attempts: Number(f.maxAttempts) },
     ...(f.signingSecret ? { signing_secret: f.signingSecret } : {}),
   };
 }
@@ -115,6 +134,7 @@ export function EndpointPage({ name }: { name?: string }) {
   return (
     <>
       <EndpointForm key={name ?? 'new'} initial={existing.data ? formOf(existing.data) : EMPTY} isNew={name === undefined} />
+      {existing.data && <EndpointHealth endpoint={existing.data} />}
       {name !== undefined && <EndpointDeliveries name={name} />}
     </>
   );
@@ -214,6 +234,7 @@ function EndpointForm({ initial, isNew }: { initial: Form; isNew: boolean }) {
         <Text label="Timeout" id="ep-timeout" value={f.timeout} onChange={(v) => set('timeout', v)} />
         <Text label="Attempts (the first one and its retries)" id="ep-attempts" value={f.maxAttempts} onChange={(v) => set('maxAttempts', v)} />
         <Text label="Signing secret (whsec_…, optional)" id="ep-signing" secret value={f.signingSecret} onChange={(v) => set('signingSecret', v)} />
+        <Text label="Subscriptions (event types, comma-separated; invoice.* for a prefix)" id="ep-subscriptions" value={f.subscriptions} onChange={(v) => set('subscriptions', v)} />
         {problem && (
           <p role="alert" className="error">
             {problem.field && <strong className="mono">{problem.field}</strong>} {problem.field ? problem.message.replace(`${problem.field}: `, '') : problem.message}
