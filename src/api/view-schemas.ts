@@ -125,7 +125,7 @@ export const executionView = z
     response: jsonValue.meta({ description: 'The last response received.' }),
     trigger: z
       .object({
-        type: z.enum(['schedule', 'webhook', 'manual', 'test']),
+        type: z.enum(['schedule', 'webhook', 'manual', 'test', 'event']),
         hook: z.string().optional(),
         test: z.literal(true).optional(),
         body: jsonValue,

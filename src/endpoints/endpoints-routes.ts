@@ -78,7 +78,7 @@ export function endpointRoutes(deps: { store: Store; codec: EndpointCodec; clock
     }
 
     app.delete<{ Params: Params }>('/api/v1/endpoints/:name', async (request, reply) => {
-      const { deleted, usedBy } = await store.deleteEndpoint(request.params.name);
+      const { deleted, usedBy } = await store.deleteEndpoint(request.params.name, clock.now());
       if (usedBy.length > 0) throw conflict(`endpoint ${request.params.name} is used by the jobs ${usedBy.join(', ')}`, 'name');
       if (!deleted) throw notFound(`endpoint ${request.params.name}`);
       return reply.code(204).send();

@@ -30,3 +30,9 @@ WHERE name IN (SELECT endpoint FROM subscriptions WHERE namespace = ? AND patter
 
 /** A rotation: the new secret or key in the spec, those rotated out beside it (sealed). */
 export const ROTATE_SIGNING = `UPDATE endpoints SET spec = ?, previous_signing = ?, updated_at = ? WHERE name = ?`;
+
+/** A deleted endpoint's deliveries not yet made fail. */
+export const FAIL_UNMADE_DELIVERIES = `
+UPDATE runs SET status = 'failed', last_error = 'the endpoint was deleted', finished_at = ?, updated_at = ?
+WHERE kind = 'delivery' AND name = ? AND status IN ('held', 'pending')
+RETURNING execution_id`;

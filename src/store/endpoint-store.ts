@@ -1,5 +1,6 @@
 /** The store's side of reusable endpoints, and of the jobs that name them. */
 import type { Driver } from './driver.js';
+import { settleEvents } from './delivery-outcomes.js';
 import * as q from './endpoint-queries.js';
 import type { EndpointRow } from './store.js';
 
@@ -39,11 +40,17 @@ export function listEndpoints(db: Driver, limit: number, afterName = ''): Promis
   return db.query<EndpointRow>(q.LIST_ENDPOINTS, [afterName, limit]);
 }
 
-/** Deletes an endpoint that no job names; otherwise names the jobs (up to 100). */
-export async function deleteEndpoint(tx: Driver, name: string): Promise<{ deleted: boolean; usedBy: string[] }> {
+/**
+ * Deletes an endpoint that no job names; otherwise names the jobs (up to 100). Its deliveries not
+ * yet made fail (nothing would ever make them), and events left with none open end.
+ */
+export async function deleteEndpoint(tx: Driver, name: string, now: number): Promise<{ deleted: boolean; usedBy: string[] }> {
   const usedBy = (await tx.query<{ job_id: string }>(q.JOBS_NAMING, [name])).map((r) => r.job_id);
   if (usedBy.length > 0) return { deleted: false, usedBy };
-  return { deleted: (await tx.execute(q.DELETE_ENDPOINT, [name])) > 0, usedBy };
+  if ((await tx.execute(q.DELETE_ENDPOINT, [name])) === 0) return { deleted: false, usedBy };
+  const failed = await tx.query<{ execution_id: string }>(q.FAIL_UNMADE_DELIVERIES, [now, now, name]);
+  await settleEvents(tx, failed.map((r) => r.execution_id), now);
+  return { deleted: true, usedBy };
 }
 
 /** Records the endpoints a job names, each of which must exist (a job naming them keeps them from deletion). */

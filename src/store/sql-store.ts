@@ -186,7 +186,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     upsertEndpoint: (row) => db.transaction((tx) => endpoints.upsertEndpoint(tx, row)),
     getEndpoints: (names) => endpoints.getEndpoints(db, names),
     listEndpoints: (limit, afterName) => endpoints.listEndpoints(db, limit, afterName),
-    deleteEndpoint: (name) => db.transaction((tx) => endpoints.deleteEndpoint(tx, name)),
+    deleteEndpoint: (name, now) => db.transaction((tx) => endpoints.deleteEndpoint(tx, name, now)),
     listEndpointAttempts: (name, limit, before) => listEndpointAttempts(db, name, limit, before),
 
     insertApplication: async (row) => (await db.execute(apps.INSERT_APPLICATION, [row.namespace, row.name, row.uid, row.created_at, row.updated_at])) > 0,

@@ -155,8 +155,11 @@ export interface Store extends EventStore {
   upsertEndpoint(row: EndpointRow): Promise<'created' | 'updated'>;
   getEndpoints(names: string[]): Promise<EndpointRow[]>;
   listEndpoints(limit: number, afterName?: string): Promise<EndpointRow[]>;
-  /** Deletes an endpoint no job names; otherwise deletes nothing and returns the jobs that name it. */
-  deleteEndpoint(name: string): Promise<{ deleted: boolean; usedBy: string[] }>;
+  /**
+   * Deletes an endpoint no job names (its deliveries not yet made fail, and their events end);
+   * otherwise deletes nothing and returns the jobs that name it.
+   */
+  deleteEndpoint(name: string, now: number): Promise<{ deleted: boolean; usedBy: string[] }>;
   /** The attempts made through an endpoint, newest first. */
   listEndpointAttempts(name: string, limit: number, before?: EndpointAttemptCursor): Promise<EndpointAttemptRow[]>;
   /** How the attempts through an endpoint since `since` went. */

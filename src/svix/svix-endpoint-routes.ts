@@ -122,7 +122,7 @@ export function svixEndpointRoutes(ctx: SvixContext) {
 
     app.delete<{ Params: Params }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request, reply) => {
       const { row } = await endpointOf(ctx, await applicationOf(ctx, request.params.app_id), request.params.endpoint_id);
-      const { usedBy } = await store.deleteEndpoint(row.name);
+      const { usedBy } = await store.deleteEndpoint(row.name, clock.now());
       if (usedBy.length > 0) throw svixConflict(`The endpoint is used by the jobs ${usedBy.join(', ')}`);
       return reply.code(204).send();
     });

@@ -143,6 +143,21 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test("deleting an endpoint fails its deliveries not yet made, and their events end", async () => {
+      await withNode(kind, {}, async ({ node, receiver }) => {
+        await endpoint(node, { name: 'going', url: receiver.url, subscriptions: ['*'] });
+        await endpoint(node, { name: 'staying', url: receiver.url, subscriptions: ['*'] });
+        await node.api('POST', '/api/v1/endpoints/going/pause');
+        const id = await publish(node, { type: 'ping', payload: {} });
+        await eventWhen(node, id, (e) => e.deliveries.some((d: any) => d.endpoint === 'staying' && d.status === 'succeeded'));
+        assert.equal((await node.api('DELETE', '/api/v1/endpoints/going')).status, 204);
+        const ended = await eventWhen(node, id, (e) => e.status !== 'pending');
+        const going = ended.deliveries.find((d: any) => d.endpoint === 'going');
+        assert.deepEqual([ended.status, going.status, going.last_error], ['failed', 'failed', 'the endpoint was deleted']);
+        assert.equal(receiver.requests.length, 1);
+      });
+    });
+
     test('publishing an id again within the window returns the first event and delivers nothing more; Idempotency-Key is the same', async () => {
       await withNode(kind, {}, async ({ node, receiver }) => {
         await endpoint(node, { name: 'once', url: receiver.url, subscriptions: ['user.created'] });

@@ -882,7 +882,7 @@ export interface components {
             /** @description What started the execution, and the data it brought. */
             trigger: {
                 /** @enum {string} */
-                type: "schedule" | "webhook" | "manual" | "test";
+                type: "schedule" | "webhook" | "manual" | "test" | "event";
                 hook?: string;
                 /** @constant */
                 test?: true;

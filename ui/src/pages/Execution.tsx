@@ -47,7 +47,14 @@ export function ExecutionPage({ id }: { id: string }) {
           </>
         )}
       </dl>
-      <Actions execution={e} />
+      {e.trigger.type === 'event' ? (
+        <p>
+          This is an event published to endpoints:{' '}
+          <Link href={`/events/${e.id}${e.namespace === 'default' ? '' : `?namespace=${encodeURIComponent(e.namespace)}`}`}>its deliveries</Link>.
+        </p>
+      ) : (
+        <Actions execution={e} />
+      )}
       <h2>Trigger input</h2>
       <pre aria-label="Trigger input">{shown(e.trigger.body) || '(no body)'}</pre>
       {e.tasks && e.tasks.length > 1 && <Tasks execution={e} />}
