@@ -18,7 +18,8 @@ export const publishSchema = z
   })
   .strict();
 
-const time = z
+/** A time given as RFC 3339, read as epoch milliseconds. */
+export const rfc3339Time = z
   .string()
   .refine((v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)), 'must be an RFC 3339 time such as 2026-12-01T09:00:00Z')
   .transform((v) => Date.parse(v));
@@ -29,8 +30,8 @@ export const namespaceQuery = z.string().regex(NAMESPACE, NAMESPACE_RULE).defaul
 export const eventsQuery = z.object({
   namespace: namespaceQuery.meta({ description: 'The namespace whose events are listed; `default` when left out.' }),
   type: queryText.optional().meta({ description: 'Only events of this type.' }),
-  since: time.optional().meta({ description: 'Only events published at or after this RFC 3339 time.' }),
-  until: time.optional().meta({ description: 'Only events published before this RFC 3339 time.' }),
+  since: rfc3339Time.optional().meta({ description: 'Only events published at or after this RFC 3339 time.' }),
+  until: rfc3339Time.optional().meta({ description: 'Only events published before this RFC 3339 time.' }),
   ...pageQuery,
 });
 

@@ -8,18 +8,12 @@ import type { EndpointCodec } from '../endpoints/endpoint-codec.js';
 import { conflict, notFound } from '../errors.js';
 import { notifySettings } from '../jobs/job-plan.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
-import { RFC3339 } from '../scheduler/schedule-schema.js';
 import type { Store } from '../store/store.js';
 import { NAMESPACE } from '../jobs/job-schema.js';
 import { SUBSCRIPTION_PATTERN } from './event-type.js';
-import { oneEventQuery } from './event-schema.js';
+import { oneEventQuery, rfc3339Time } from './event-schema.js';
 import { deliveryView } from './event-view.js';
 import type { Replay } from './replayer.js';
-
-const time = z
-  .string()
-  .refine((v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)), 'must be an RFC 3339 time such as 2026-12-01T09:00:00Z')
-  .transform((v) => Date.parse(v));
 
 const STATUSES = { failed: ['failed'], succeeded: ['succeeded'], all: ['failed', 'succeeded'], none: [] } as const;
 
@@ -29,8 +23,8 @@ export const replaySchema = z
     namespace: z.string().regex(NAMESPACE, 'must be 1-128 lower-case letters, digits, ".", "_" or "-"').default('default'),
     endpoint: z.string().regex(ENDPOINT_NAME, 'must name an endpoint').optional().meta({ description: "Only this endpoint's deliveries." }),
     type: z.string().max(256).regex(SUBSCRIPTION_PATTERN, 'must be an event type, a prefix ending in ".*", or "*"').optional(),
-    since: time.meta({ description: 'Events published at or after this RFC 3339 time.' }),
-    until: time.optional().meta({ description: 'Events published before this time; now when left out.' }),
+    since: rfc3339Time.meta({ description: 'Events published at or after this RFC 3339 time.' }),
+    until: rfc3339Time.optional().meta({ description: 'Events published before this time; now when left out.' }),
     status: z.enum(['failed', 'succeeded', 'all', 'none']).default('failed').meta({ description: 'Which ended deliveries go again: failed (the default), succeeded, all, or none (with missing).' }),
     missing: z.boolean().default(false).meta({ description: 'Also send the endpoint (required) the events of its subscriptions it never had.' }),
     skip_received: z.boolean().default(false).meta({ description: 'Leave out deliveries the endpoint answered with success at some attempt.' }),

@@ -9,7 +9,7 @@ import { newSigningSecret } from '../http/signing.js';
 import { ENDPOINT_NAME } from '../jobs/webhook-schema.js';
 import type { ApplicationRow, EndpointRow } from '../store/store.js';
 import { applicationOf, endpointOf, iteratorOf, limitOf, type SvixContext } from './svix-context.js';
-import { svixConflict, svixInvalid } from './svix-errors.js';
+import { svixConflict, svixInvalid, svixParse } from './svix-errors.js';
 import { endpointOut, listResponse } from './svix-views.js';
 
 const endpointIn = z.looseObject({
@@ -25,12 +25,6 @@ const endpointIn = z.looseObject({
 type EndpointIn = z.output<typeof endpointIn>;
 const SECRET = /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/;
 const timeRange = z.looseObject({ since: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date-time'), until: z.string().nullish() });
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw svixInvalid(parsed.error.issues[0].path.join('.') || 'body', parsed.error.issues[0].message);
-  return parsed.data;
-}
 
 /** The Hookline endpoint a Svix endpoint is: its filter types its subscriptions (all, when none), its rate limit per second. */
 function toEndpoint(input: EndpointIn, app: ApplicationRow, name: string, previous?: Endpoint): Endpoint {
@@ -69,7 +63,7 @@ export function svixEndpointRoutes(ctx: SvixContext) {
   async function backgroundReplay(params: Params, body: unknown, task: 'endpoint.recover' | 'endpoint.replay') {
     const app = await applicationOf(ctx, params.app_id);
     const { row } = await endpointOf(ctx, app, params.endpoint_id);
-    const range = parse(timeRange, body);
+    const range = svixParse(timeRange, body);
     const missing = task === 'endpoint.replay';
     const result = await ctx.replay({
       namespace: app.namespace, endpoint: row.name, types: [], since: Date.parse(range.since), until: range.until ? Date.parse(range.until) : clock.now() + 1,
@@ -82,7 +76,7 @@ export function svixEndpointRoutes(ctx: SvixContext) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.post<{ Params: { app_id: string } }>('/api/v1/app/:app_id/endpoint', async (request, reply) => {
       const application = await applicationOf(ctx, request.params.app_id);
-      const input = parse(endpointIn, request.body);
+      const input = svixParse(endpointIn, request.body);
       const endpoint = toEndpoint(input, application, input.uid ?? `ep_${randomBytes(12).toString('hex')}`);
       const row = codec.toRow(endpoint, undefined, clock.now());
       if (!(await store.insertEndpoint(row))) throw svixConflict('An endpoint with this uid exists');
@@ -113,7 +107,7 @@ export function svixEndpointRoutes(ctx: SvixContext) {
     app.put<{ Params: Params }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request) => {
       const application = await applicationOf(ctx, request.params.app_id);
       const found = await endpointOf(ctx, application, request.params.endpoint_id);
-      const input = parse(endpointIn.omit({ secret: true }), request.body);
+      const input = svixParse(endpointIn.omit({ secret: true }), request.body);
       const endpoint = toEndpoint(input, application, found.row.name, found.endpoint);
       const row = codec.toRow(endpoint, found.row, clock.now());
       await store.upsertEndpoint(row);
@@ -135,7 +129,7 @@ export function svixEndpointRoutes(ctx: SvixContext) {
 
     app.post<{ Params: Params }>('/api/v1/app/:app_id/endpoint/:endpoint_id/secret/rotate', async (request, reply) => {
       const { row, endpoint } = await endpointOf(ctx, await applicationOf(ctx, request.params.app_id), request.params.endpoint_id);
-      const { key } = parse(z.looseObject({ key: z.string().nullish() }), request.body);
+      const { key } = svixParse(z.looseObject({ key: z.string().nullish() }), request.body);
       const secret = key ?? newSigningSecret();
       if (!SECRET.test(secret)) throw svixInvalid('key', 'must be whsec_ followed by base64');
       const now = clock.now();

@@ -4,7 +4,7 @@ import { gateOf } from '../endpoints/delivery-settings.js';
 import { schemaProblem } from '../events/payload-schemas.js';
 import { notifySettings } from '../jobs/job-plan.js';
 import { applicationOf, endpointOf, iteratorOf, limitOf, type SvixContext } from './svix-context.js';
-import { svixInvalid, svixNotFound } from './svix-errors.js';
+import { svixInvalid, svixNotFound, svixParse } from './svix-errors.js';
 import { attemptOut, eventTypeOut, listResponse, messageOut } from './svix-views.js';
 
 const messageIn = z.looseObject({
@@ -13,12 +13,6 @@ const messageIn = z.looseObject({
   eventId: z.string().min(1).max(256).nullish(),
 });
 const eventTypeIn = z.looseObject({ name: z.string().min(1).max(256), description: z.string().max(4096), schemas: z.record(z.string(), z.unknown()).nullish() });
-
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw svixInvalid(parsed.error.issues[0].path.join('.') || 'body', parsed.error.issues[0].message);
-  return parsed.data;
-}
 
 const cursorOf = (iterator: string | undefined) => {
   if (!iterator) return undefined;
@@ -41,7 +35,7 @@ export function svixMessageRoutes(ctx: SvixContext) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.post<{ Params: AppParams }>('/api/v1/app/:app_id/msg', async (request, reply) => {
       const application = await applicationOf(ctx, request.params.app_id);
-      const input = parse(messageIn, request.body);
+      const input = svixParse(messageIn, request.body);
       const published = await ctx.publisher.publish({
         namespace: application.namespace, type: input.eventType, payload: input.payload, payloadJson: JSON.stringify(input.payload), id: input.eventId ?? undefined,
       });
@@ -92,7 +86,7 @@ export function svixMessageRoutes(ctx: SvixContext) {
     });
 
     app.post('/api/v1/event-type', async (request, reply) => {
-      const input = parse(eventTypeIn, request.body);
+      const input = svixParse(eventTypeIn, request.body);
       const schema = input.schemas ? (Object.values(input.schemas)[0] as Record<string, unknown>) : undefined;
       const problem = schema === undefined ? undefined : schemaProblem(schema);
       if (problem) throw svixInvalid(`schemas.1${problem.path ? `.${problem.path}` : ''}`, problem.message);

@@ -23,3 +23,10 @@ export function shown(value: unknown): string {
   }
   return JSON.stringify(value, null, 2);
 }
+
+/** An RFC 3339 time as a datetime-local field shows it: the reader's time, to the minute. */
+export function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

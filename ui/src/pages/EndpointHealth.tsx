@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, data, type ApiError, type Endpoint } from '../api';
-import { ago } from '../format';
+import { ago, toLocalInput } from '../format';
 import { Status } from '../Status';
 
 type Replayed = { dry_run: boolean; resent: number; added: number; truncated: boolean };
@@ -51,7 +51,7 @@ export function EndpointHealth({ endpoint }: { endpoint: Endpoint }) {
 
 /** Replay: what the filter picks is counted first (a dry run), and sent only when asked, with that count shown. */
 function ReplayForm({ name, namespace }: { name: string; namespace: string }) {
-  const [since, setSince] = useState(() => toLocalInput(new Date(Date.now() - 86_400_000)));
+  const [since, setSince] = useState(() => toLocalInput(new Date(Date.now() - 86_400_000).toISOString()));
   const [type, setType] = useState('');
   const [status, setStatus] = useState<'failed' | 'succeeded' | 'all' | 'none'>('failed');
   const [missing, setMissing] = useState(false);
@@ -121,9 +121,4 @@ function ReplayForm({ name, namespace }: { name: string; namespace: string }) {
       {run.error && <p role="alert" className="error">{run.error.message}</p>}
     </form>
   );
-}
-
-function toLocalInput(d: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useSearch, useLocation } from 'wouter';
 import { Status, ExecutionLink } from '../Status';
 import { api, data } from '../api';
-import { ago } from '../format';
+import { ago, toLocalInput } from '../format';
 
 const STATUSES = ['', 'pending', 'running', 'retrying', 'succeeded', 'failed'];
 const TRIGGERS = ['', 'schedule', 'webhook', 'manual', 'retry'];
@@ -126,11 +126,4 @@ function Time(props: { label: string; name: string; value: string; onChange: (na
       <input type="datetime-local" name={props.name} value={local} onChange={(e) => props.onChange(props.name, e.target.value ? new Date(e.target.value).toISOString() : '')} />
     </label>
   );
-}
-
-/** An RFC 3339 time as a datetime-local field shows it: the reader's time, to the minute. */
-function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
