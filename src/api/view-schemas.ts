@@ -275,6 +275,10 @@ export const endpointStatsView = z
     success_rate: z.number().nullable().meta({ description: 'Succeeded over attempts; null when there were none.' }),
     last_attempt_at: timeOrNull,
     last_success_at: timeOrNull,
+    bucket_ms: z.number().int().meta({ description: 'The length of each bucket: a minute over the hour, a quarter hour over the day.' }),
+    buckets: z
+      .array(z.object({ at: time, attempts: z.number().int(), succeeded: z.number().int(), success_rate: z.number() }))
+      .meta({ description: 'Each bucket of the window with attempts, oldest first: the success rate over time.' }),
   })
   .meta({ id: 'EndpointStats', description: "How the attempts through an endpoint went over the window." });
 

@@ -56,7 +56,8 @@ export function endpointAttemptsRoutes(deps: { store: Store; clock: Clock }) {
     app.get<{ Params: Params }>('/api/v1/endpoints/:name/stats', async (request) => {
       const { window } = parseQuery(endpointStatsQuery, request.query);
       await mustExist(request.params.name);
-      const s = await store.endpointAttemptStats(request.params.name, clock.now() - WINDOWS[window].ms);
+      const { ms, bucketMs } = WINDOWS[window];
+      const s = await store.endpointAttemptStats(request.params.name, clock.now() - ms, bucketMs);
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       return {
         window,
@@ -66,6 +67,8 @@ export function endpointAttemptsRoutes(deps: { store: Store; clock: Clock }) {
         success_rate: s.attempts === 0 ? null : s.succeeded / s.attempts,
         last_attempt_at: iso(s.last_attempt_at),
         last_success_at: iso(s.last_success_at),
+        bucket_ms: bucketMs,
+        buckets: s.buckets.map((b) => ({ at: iso(b.at)!, attempts: b.attempts, succeeded: b.succeeded, success_rate: b.succeeded / b.attempts })),
       };
     });
   };

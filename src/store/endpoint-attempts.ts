@@ -20,12 +20,14 @@ export interface EndpointAttemptCursor {
   id: string;
 }
 
-/** How an endpoint's attempts since a time went. */
+/** How an endpoint's attempts since a time went, in all and by bucket of time. */
 export interface EndpointAttemptStats {
   attempts: number;
   succeeded: number;
   last_attempt_at: number | null;
   last_success_at: number | null;
+  /** Each bucket with attempts, by its start (epoch ms), oldest first. */
+  buckets: Array<{ at: number; attempts: number; succeeded: number }>;
 }
 
 /** `?` 1: endpoint, 2–4: cursor time (thrice), 5: cursor id, 6: limit. */
@@ -43,6 +45,11 @@ SELECT COALESCE(SUM(count), 0) AS attempts, COALESCE(SUM(succeeded), 0) AS succe
   MAX(last_at) AS last_attempt_at, MAX(last_success_at) AS last_success_at
 FROM endpoint_minutes WHERE endpoint = ? AND minute >= ?`;
 
+/** The same counts by bucket: `?` 1–2 the bucket's length, 3 the endpoint, 4 the first minute. */
+export const ENDPOINT_ATTEMPT_BUCKETS = `
+SELECT CAST(minute / ? AS BIGINT) * ? AS at, SUM(count) AS attempts, SUM(succeeded) AS succeeded
+FROM endpoint_minutes WHERE endpoint = ? AND minute >= ? GROUP BY 1 ORDER BY 1`;
+
 export async function listEndpointAttempts(db: Driver, endpoint: string, limit: number, before?: EndpointAttemptCursor): Promise<EndpointAttemptRow[]> {
   const at = before?.started_at ?? null;
   const rows = await db.query<EndpointAttemptRow>(LIST_ENDPOINT_ATTEMPTS, [endpoint, at, at, at, before?.id ?? null, limit]);
@@ -50,14 +57,18 @@ export async function listEndpointAttempts(db: Driver, endpoint: string, limit: 
 }
 
 /** How the attempts through an endpoint went from the minute holding `since` on. */
-export async function endpointAttemptStats(db: Driver, endpoint: string, since: number): Promise<EndpointAttemptStats> {
+export async function endpointAttemptStats(db: Driver, endpoint: string, since: number, bucketMs = 60_000): Promise<EndpointAttemptStats> {
   const minute = Math.floor(since / 60_000) * 60_000;
-  const [row] = await db.query<Record<keyof EndpointAttemptStats, number | string | null>>(ENDPOINT_ATTEMPT_STATS, [endpoint, minute]);
+  type Row = Record<Exclude<keyof EndpointAttemptStats, 'buckets'>, number | string | null>;
+  const [row] = await db.query<Row>(ENDPOINT_ATTEMPT_STATS, [endpoint, minute]);
+  type Bucket = { at: number | string; attempts: number | string; succeeded: number | string };
+  const buckets = await db.query<Bucket>(ENDPOINT_ATTEMPT_BUCKETS, [bucketMs, bucketMs, endpoint, minute]);
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   return {
     attempts: Number(row.attempts),
     succeeded: Number(row.succeeded),
     last_attempt_at: num(row.last_attempt_at),
     last_success_at: num(row.last_success_at),
+    buckets: buckets.map((b) => ({ at: Number(b.at), attempts: Number(b.attempts), succeeded: Number(b.succeeded) })),
   };
 }

@@ -216,7 +216,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     eventsToRoute: (limit) => db.query<EventRow>(e.TO_ROUTE, [limit]),
     routeEvent: (id, eventId, deliveries, now) => db.transaction((tx) => events.routeEvent(tx, dialect, id, eventId, deliveries, now)),
     setEndpointState: (name, state, gate, now) => db.transaction((tx) => events.setEndpointState(tx, dialect, name, state, gate, now)),
-    endpointAttemptStats: (name, since) => endpointAttemptStats(db, name, since),
+    endpointAttemptStats: (name, since, bucketMs) => endpointAttemptStats(db, name, since, bucketMs),
   };
 }
 

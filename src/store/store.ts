@@ -162,8 +162,8 @@ export interface Store extends EventStore {
   deleteEndpoint(name: string, now: number): Promise<{ deleted: boolean; usedBy: string[] }>;
   /** The attempts made through an endpoint, newest first. */
   listEndpointAttempts(name: string, limit: number, before?: EndpointAttemptCursor): Promise<EndpointAttemptRow[]>;
-  /** How the attempts through an endpoint since `since` went. */
-  endpointAttemptStats(name: string, since: number): Promise<EndpointAttemptStats>;
+  /** How the attempts through an endpoint since `since` went, in all and by buckets of `bucketMs` (whole minutes; 1 min by default). */
+  endpointAttemptStats(name: string, since: number, bucketMs?: number): Promise<EndpointAttemptStats>;
 }
 
 /** The store's side of events (part of Store). */

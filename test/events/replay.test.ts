@@ -58,6 +58,11 @@ for (const kind of STORE_KINDS) {
         const first = at(receiver.requests, '/flaky').filter((r) => JSON.parse(r.body).n === 1);
         assert.deepEqual(first.map((r) => r.headers['x-hookline-event-id']), [ids[0], ids[0]]);
 
+        // Its success rate over time counts every attempt: 13 failed, then 10 succeeded.
+        const stats = (await node.api('GET', '/api/v1/endpoints/flaky/stats?window=1h')).body;
+        const sum = (key: 'attempts' | 'succeeded') => stats.buckets.reduce((n: number, b: any) => n + b[key], 0);
+        assert.deepEqual([sum('attempts'), sum('succeeded'), stats.bucket_ms], [23, 10, 60_000]);
+
         // Every ended delivery of flaky, but those it once received: only the three cancelled ones.
         assert.equal((await post(node, '/api/v1/replays', { endpoint: 'flaky', status: 'all', skip_received: true, since, dry_run: true }, 200)).resent, 3);
         assert.equal((await post(node, '/api/v1/replays', { status: 'all', since, dry_run: true }, 200)).resent, 26, 'every delivery of every endpoint');

@@ -754,6 +754,16 @@ export interface components {
             success_rate: number | null;
             last_attempt_at: string | null;
             last_success_at: string | null;
+            /** @description The length of each bucket: a minute over the hour, a quarter hour over the day. */
+            bucket_ms: number;
+            /** @description Each bucket of the window with attempts, oldest first: the success rate over time. */
+            buckets: {
+                /** Format: date-time */
+                at: string;
+                attempts: number;
+                succeeded: number;
+                success_rate: number;
+            }[];
         };
         /** @description A named endpoint, every secret as ***, and its health. */
         Endpoint: {

@@ -34,6 +34,7 @@ describe('the console: events, endpoint health and replay', () => {
     // The endpoint's page: its health, paused and resumed.
     await page.getByRole('link', { name: 'flaky' }).click();
     await page.getByRole('heading', { name: 'Health' }).waitFor();
+    await page.getByRole('img', { name: 'Share succeeded over time: 0%' }).waitFor();
     assert.equal(await page.getByLabel(/^Subscriptions/).inputValue(), 'invoice.*');
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Resume' }).waitFor();

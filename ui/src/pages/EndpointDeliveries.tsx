@@ -5,6 +5,7 @@ import { api, data } from '../api';
 import { WindowChoice, type Span } from '../WindowChoice';
 import { ago, localTime } from '../format';
 import { ExecutionLink, Status } from '../Status';
+import { RateBars } from '../RateBars';
 
 const REFRESH_MS = 5000;
 const SHOWN = '50';
@@ -52,6 +53,7 @@ export function EndpointDeliveries({ name }: { name: string }) {
           </div>
         </div>
       )}
+      {s && <RateBars stats={s} now={Date.now()} />}
       <table className="list" aria-label="Recent attempts">
         <thead>
           <tr>
