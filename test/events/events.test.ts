@@ -60,7 +60,8 @@ for (const kind of STORE_KINDS) {
     test('one event to three endpoints: the healthy one gets it once, the flaky one until it answers, the gone one once and is disabled', async () => {
       await withNode(kind, { startAt: Date.now(), responder: byPath({ '/flaky': [500, 500, 200], '/gone': [410] }) }, async ({ node, clock, receiver }) => {
         for (const name of ['healthy', 'flaky', 'gone']) {
-          await endpoint(node, { name, url: `${receiver.url}/${name}`, subscriptions: ['invoice.*'], signing_secret: SIGNING, retry_policy: FAST_RETRY });
+          const auth = { type: 'bearer', token: `token-of-${name}` };
+          await endpoint(node, { name, url: `${receiver.url}/${name}`, subscriptions: ['invoice.*'], signing_secret: SIGNING, retry_policy: FAST_RETRY, auth, headers: { 'X-Team': name } });
         }
         await endpoint(node, { name: 'orders', url: `${receiver.url}/orders`, subscriptions: ['order.created'] });
         await endpoint(node, { name: 'alerts', url: `${receiver.url}/alerts`, subscriptions: ['endpoint.disabled'] });
@@ -82,6 +83,9 @@ for (const kind of STORE_KINDS) {
           assert.equal(r.headers['webhook-id'], id);
           assert.deepEqual(new Webhook(SIGNING).verify(r.body, r.headers), { invoice: 'in_1', amount: 4200 });
           assert.equal(r.headers['x-hookline-event-type'], 'invoice.paid');
+          // Each with its endpoint's auth and headers.
+          const name = r.path.slice(1);
+          assert.deepEqual([r.headers.authorization, r.headers['x-team'], r.headers['content-type']], [`Bearer token-of-${name}`, name, 'application/json']);
         }
         assert.equal(byName.flaky.attempt_log.length, 3);
         const gone = (await node.api('GET', '/api/v1/endpoints/gone')).body;
@@ -159,7 +163,7 @@ for (const kind of STORE_KINDS) {
     });
 
     test('publishing an id again within the window returns the first event and delivers nothing more; Idempotency-Key is the same', async () => {
-      await withNode(kind, {}, async ({ node, receiver }) => {
+      await withNode(kind, {}, async ({ node, clock, receiver }) => {
         await endpoint(node, { name: 'once', url: receiver.url, subscriptions: ['user.created'] });
         const first = await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 1 }, id: 'evt-user-1' });
         const again = await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 2 }, id: 'evt-user-1' });
@@ -175,6 +179,13 @@ for (const kind of STORE_KINDS) {
         assert.deepEqual([listed.body.items.length, listed.body.items[0].id], [1, 'key-7']);
         const rest = await node.api('GET', `/api/v1/events?type=user.created&cursor=${listed.body.next_cursor}`);
         assert.deepEqual(rest.body.items.map((e: any) => e.id), ['evt-user-1']);
+        // By time: published at or after `since`, before `until`.
+        clock.advance(60_000);
+        const later = await publish(node, { type: 'user.deleted', payload: {}, id: 'evt-later' });
+        const since = new Date(clock.now()).toISOString();
+        assert.deepEqual((await node.api('GET', `/api/v1/events?since=${since}`)).body.items.map((e: any) => e.id), [later]);
+        assert.deepEqual((await node.api('GET', `/api/v1/events?until=${since}`)).body.items.map((e: any) => e.id), ['key-7', 'evt-user-1']);
+        assert.equal((await node.api('GET', '/api/v1/events?since=yesterday')).body.error.field, 'since');
       });
     });
   });
