@@ -71,9 +71,13 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(quarter.attempts.map((r) => [r.at, r.outcome, r.count]).sort(), [[T0, 'connection', 1], [T0, 'http_4xx', 1], [T0, 'http_5xx', 1], [T0, 'success', 3], [T0, 'timeout', 1]].sort());
       assert.equal((await t.store.overview(T0 + MINUTE, MINUTE)).attempts.reduce((n, r) => n + r.count, 0), 4, 'the window starts at its first minute');
 
-      assert.deepEqual(await t.store.endpointAttemptStats('ep', T0), { attempts: 3, succeeded: 2, last_attempt_at: T0 + 3000, last_success_at: T0 + 2000 });
-      assert.deepEqual(await t.store.endpointAttemptStats('other', T0 + 30_000), { attempts: 2, succeeded: 0, last_attempt_at: T0 + MINUTE + 9, last_success_at: null });
-      assert.deepEqual(await t.store.endpointAttemptStats('ep', T0 + MINUTE), { attempts: 0, succeeded: 0, last_attempt_at: null, last_success_at: null });
+      const epBuckets = [{ at: T0, attempts: 3, succeeded: 2 }];
+      assert.deepEqual(await t.store.endpointAttemptStats('ep', T0), { attempts: 3, succeeded: 2, last_attempt_at: T0 + 3000, last_success_at: T0 + 2000, buckets: epBuckets });
+      const otherBuckets = [{ at: T0 + MINUTE, attempts: 2, succeeded: 0 }];
+      assert.deepEqual(await t.store.endpointAttemptStats('other', T0 + 30_000), { attempts: 2, succeeded: 0, last_attempt_at: T0 + MINUTE + 9, last_success_at: null, buckets: otherBuckets });
+      assert.deepEqual(await t.store.endpointAttemptStats('ep', T0 + MINUTE), { attempts: 0, succeeded: 0, last_attempt_at: null, last_success_at: null, buckets: [] });
+      // By quarter hour: the same attempts in the bucket that holds their minute.
+      assert.deepEqual((await t.store.endpointAttemptStats('ep', T0, 15 * MINUTE)).buckets, [{ at: Math.floor(T0 / (15 * MINUTE)) * 15 * MINUTE, attempts: 3, succeeded: 2 }]);
     });
 
     test('a store upgraded from before the counts counts the attempts it already held', async () => {
