@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useLocation, useSearch } from 'wouter';
+import { Link, useSearch } from 'wouter';
+import { useAddressFilters } from '../address-filters';
 import { api, data } from '../api';
 import { ago } from '../format';
 import { Status } from '../Status';
@@ -13,22 +14,13 @@ const eventHref = (id: string, namespace: string) => `/events/${encodeURICompone
 
 /** A namespace's events, newest first, live; filtered by type. */
 export function Events() {
-  const search = new URLSearchParams(useSearch());
-  const [, navigate] = useLocation();
-  const filters = Object.fromEntries(FILTERS.flatMap((f) => (search.get(f) ? [[f, search.get(f)!]] : [])));
+  const { filters, setFilter } = useAddressFilters('/events', FILTERS);
   const list = useQuery({
     queryKey: ['events', filters],
     queryFn: () => data(api.GET('/api/v1/events', { params: { query: { ...filters, limit: String(PAGE) } as never } })),
     refetchInterval: REFRESH_MS,
     placeholderData: keepPreviousData,
   });
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(search);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name !== 'cursor') next.delete('cursor');
-    navigate(`/events${next.size > 0 ? `?${next}` : ''}`);
-  };
   const items = list.data?.items ?? [];
   return (
     <section>

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useSearch, useLocation } from 'wouter';
+import { useAddressFilters } from '../address-filters';
 import { Status, ExecutionLink } from '../Status';
 import { api, data } from '../api';
 import { ago, toLocalInput } from '../format';
@@ -13,9 +13,7 @@ const REFRESH_MS = 1000;
 
 /** Executions of every job, newest first, with the API's filters kept in the page's address. */
 export function Executions() {
-  const search = new URLSearchParams(useSearch());
-  const [, navigate] = useLocation();
-  const filters = Object.fromEntries(FILTERS.flatMap((f) => (search.get(f) ? [[f, search.get(f)!]] : [])));
+  const { filters, setFilter } = useAddressFilters('/executions', FILTERS);
   const list = useQuery({
     queryKey: ['executions', filters],
     queryFn: () => data(api.GET('/api/v1/executions', { params: { query: { ...filters, limit: String(PAGE) } as never } })),
@@ -23,14 +21,6 @@ export function Executions() {
     // The rows of the filters before stay until those of the new ones come: the table does not blink.
     placeholderData: keepPreviousData,
   });
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(search);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    // Another filter starts from the newest again.
-    if (name !== 'cursor') next.delete('cursor');
-    navigate(`/executions${next.size > 0 ? `?${next}` : ''}`);
-  };
   const items = list.data?.items ?? [];
   const more = list.data?.next_cursor ?? null;
   return (
