@@ -10,7 +10,7 @@ import { addressStoredHooks, hookAddress } from './hooks/hook-address.js';
 import { createHookCalls } from './hooks/hook-calls.js';
 import { createConditionRunner } from './hooks/condition-runner.js';
 import { eventRoutes } from './events/events-routes.js';
-import { isPublicKeyUrl, signingRoutes } from './endpoints/signing-routes.js';
+import { signingRoutes } from './endpoints/signing-routes.js';
 import { createEventRouter } from './events/event-router.js';
 import { eventTypeRoutes } from './events/event-types-routes.js';
 import { createPublisher } from './events/publisher.js';
@@ -18,7 +18,7 @@ import { replayRoutes } from './events/replay-routes.js';
 import { createReplayer } from './events/replayer.js';
 import { svixRoutes } from './svix/svix-routes.js';
 import { hooksRoutes } from './hooks/hooks-routes.js';
-import { inboundRoutes, isHookUrl } from './hooks/inbound-route.js';
+import { inboundRoutes } from './hooks/inbound-route.js';
 import { createExecutionWaiter } from './jobs/execution-waiter.js';
 import { createSpecCache } from './jobs/spec-cache.js';
 import { createPruner, type Pruner } from './retention/pruner.js';
@@ -183,13 +183,41 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     onInvocation: metrics.hookInvocation,
     address: (namespace, jobId, key) => hookAddress(sealer, namespace, jobId, key),
   });
+  const runs = (role: Role) => config.roles.includes(role);
+  const apiRoutes = [
+    inboundRoutes({
+      clock,
+      conditions,
+      calls: hookCalls,
+      waiter,
+      log,
+      bodyLimit: config.hooks.body_limit,
+      rateLimits: config.hooks.rate_limit,
+      waitTimeoutMs: ms(config.hooks.wait_timeout),
+    }),
+    hooksRoutes({ store, clock, calls: hookCalls, conditions, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
+    endpointRoutes({ store, codec: endpointCodec, clock, onResumed: worker.wake }),
+    signingRoutes({ store, codec: endpointCodec, clock }),
+    eventRoutes({ store, publish: publisher.publish, onPublished: worker.wake }),
+    eventTypeRoutes({ store, clock }),
+    replayRoutes({ store, codec: endpointCodec, clock, replay, onSent: worker.wake }),
+    svixRoutes({ store, codec: endpointCodec, publisher, replay, clock, onSent: worker.wake }),
+    endpointAttemptsRoutes({ store, clock }),
+    jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
+    scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
+    executionRoutes({ store, clock, onRetried: worker.wake }),
+    webhookTestRoute({ caller }),
+    schedulePreviewRoute({ clock }),
+    overviewRoute({ store, clock }),
+    docsRoutes(),
+    consoleRoutes(),
+  ];
   const ready = readiness();
   const server = await buildServer({
     log,
     ready: ready.get,
     bodyLimit: DEFAULTS.body_limit_bytes,
     apiToken: config.api_token,
-    isPublic: (url) => isHookUrl(url) || isPublicKeyUrl(url),
     trustedProxies: config.trusted_proxies,
     timeouts: {
       headers: ms(config.http.headers_timeout),
@@ -197,37 +225,9 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       idle: ms(config.http.idle_timeout),
       keepAlive: ms(config.http.keep_alive_timeout),
     },
-    routes: [
-      inboundRoutes({
-        clock,
-        conditions,
-        calls: hookCalls,
-        waiter,
-        log,
-        bodyLimit: config.hooks.body_limit,
-        rateLimits: config.hooks.rate_limit,
-        waitTimeoutMs: ms(config.hooks.wait_timeout),
-      }),
-      hooksRoutes({ store, clock, calls: hookCalls, conditions, bodyLogLimit: DEFAULTS.invocation_body_limit_bytes }),
-      endpointRoutes({ store, codec: endpointCodec, clock, onResumed: worker.wake }),
-      signingRoutes({ store, codec: endpointCodec, clock }),
-      eventRoutes({ store, publish: publisher.publish, onPublished: worker.wake }),
-      eventTypeRoutes({ store, clock }),
-      replayRoutes({ store, codec: endpointCodec, clock, replay, onSent: worker.wake }),
-      svixRoutes({ store, codec: endpointCodec, publisher, replay, clock, onSent: worker.wake }),
-      endpointAttemptsRoutes({ store, clock }),
-      jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
-      scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),
-      executionRoutes({ store, clock, onRetried: worker.wake }),
-      webhookTestRoute({ caller }),
-      schedulePreviewRoute({ clock }),
-      overviewRoute({ store, clock }),
-      metricsRoute(metrics.registry),
-      docsRoutes(),
-      consoleRoutes(),
-    ],
+    // A node without the api role serves /healthz and /metrics only.
+    routes: runs('api') ? [...apiRoutes, metricsRoute(metrics.registry)] : [metricsRoute(metrics.registry)],
   });
-  const runs = (role: Role) => config.roles.includes(role);
 
   return {
     config,

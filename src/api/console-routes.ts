@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { declarePublic } from './access.js';
 
 /** Where the console's build is (ui/dist, made by `npm run build`), from src/api or dist/api alike. */
 export const CONSOLE_FOLDER = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
@@ -15,6 +16,7 @@ export const CONSOLE_PAGES = ['/', '/overview', '/executions', '/executions/:id'
  */
 export function consoleRoutes() {
   return async function register(app: FastifyInstance): Promise<void> {
+    declarePublic(app);
     if (!existsSync(`${CONSOLE_FOLDER}index.html`)) {
       for (const page of CONSOLE_PAGES) {
         app.get(page, async (_request, reply) => reply.code(503).type('text/plain; charset=utf-8').send('The console is not built: run npm run build. The API is at /docs.\n'));

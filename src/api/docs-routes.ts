@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { declarePublic } from './access.js';
 import { apiDocument } from './openapi-document.js';
 
 export const DOCUMENT_PATH = '/openapi.json';
@@ -36,6 +37,7 @@ export function docsRoutes() {
   let document: string | undefined;
   const files = new Map<string, Buffer>();
   return async function register(app: FastifyInstance): Promise<void> {
+    declarePublic(app);
     app.get(DOCUMENT_PATH, async (_request, reply) => {
       document ??= JSON.stringify(apiDocument());
       return reply.header('content-type', 'application/json; charset=utf-8').send(document);

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
-import { installApiAuth } from './auth.js';
+import { installAccess, PUBLIC_ROUTE } from './access.js';
 import { handleClientError } from './client-errors.js';
 import { fromFastify, installErrorHandler } from './http-errors.js';
 import { installBodyParsers } from './body-parsers.js';
@@ -10,8 +10,6 @@ export interface ServerOptions {
   log: Logger;
   bodyLimit: number;
   apiToken?: string;
-  /** /api/v1 routes that authenticate callers themselves, without the API token. */
-  isPublic?: (url: string) => boolean;
   routes: Array<(app: FastifyInstance) => Promise<void>>;
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the caller. */
   trustedProxies: string[];
@@ -31,7 +29,7 @@ export interface ServerTimeouts {
 /** How often Node looks for connections past their headers or request deadline. */
 const DEADLINE_CHECK_MS = 1000;
 
-/** The Fastify server: body limit, one error shape, API token, and the given routes. */
+/** The Fastify server: body limit, one error shape, access decided per route (access.ts), and the given routes. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
@@ -56,8 +54,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   refuseWhileClosing(app);
   installBodyParsers(app);
   installErrorHandler(app);
-  installApiAuth(app, options.apiToken, options.isPublic);
-  app.get('/healthz', async (_request, reply) => {
+  installAccess(app, options.apiToken);
+  app.get('/healthz', PUBLIC_ROUTE, async (_request, reply) => {
     if (options.ready && !options.ready()) return reply.code(503).header('retry-after', '1').send({ status: 'starting' });
     return { status: 'ok' };
   });

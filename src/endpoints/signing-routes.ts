@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { durationIn } from '../duration-schema.js';
 import { parseDuration } from '../duration.js';
+import { PUBLIC_ROUTE } from '../api/access.js';
 import { badRequest, notFound } from '../errors.js';
 import { isSigningKey, newSigningKey, newSigningSecret, publicKeyOf } from '../http/signing.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
@@ -11,10 +12,6 @@ import { endpointView, type EndpointCodec, type Rotated } from './endpoint-codec
 import type { Endpoint } from './endpoint-schema.js';
 
 const DAY = 86_400_000;
-const PUBLIC_KEY_PATH = /^\/api\/v1\/endpoints\/[^/?#]+\/public-key(\?|$)/;
-
-/** Receivers read an endpoint's public key without the API token: it is public by nature. */
-export const isPublicKeyUrl = (url: string): boolean => PUBLIC_KEY_PATH.test(url);
 /** How long a rotated secret keeps signing beside its successor, unless the rotation says. */
 export const DEFAULT_OVERLAP = '24h';
 
@@ -48,8 +45,8 @@ export function signingRoutes(deps: { store: Store; codec: EndpointCodec; clock:
       return { ...endpointView({ ...row, ...sealed }), ...made };
     });
 
-    /** The public keys a receiver checks v1a signatures with: the current one, and any rotated out that still sign. */
-    app.get<{ Params: { name: string } }>('/api/v1/endpoints/:name/public-key', async (request) => {
+    /** The public keys a receiver checks v1a signatures with: the current one, and any rotated out that still sign. Public by nature. */
+    app.get<{ Params: { name: string } }>('/api/v1/endpoints/:name/public-key', PUBLIC_ROUTE, async (request) => {
       const [row] = await store.getEndpoints([request.params.name]);
       const endpoint = row && codec.open(row);
       if (!endpoint?.signing_key) throw notFound(`public key of endpoint ${request.params.name}`);

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import { PUBLIC_ROUTE } from '../api/access.js';
 import { fromFastify } from '../api/http-errors.js';
 import { HttpError } from '../errors.js';
 import type { ExecutionWaiter } from '../jobs/execution-waiter.js';
@@ -19,7 +20,6 @@ type Params = { namespace: string; job: string; key: string };
 type HookRequest = FastifyRequest<{ Params: Params; Querystring: Record<string, unknown> }>;
 
 export const HOOK_ROUTE = '/api/v1/executions/webhook/:namespace/:job/:key';
-export const isHookUrl = (url: string): boolean => url.startsWith('/api/v1/executions/webhook/');
 
 /** One answer for an unknown namespace, job or key alike, so a caller learns nothing from it. */
 const NO_SUCH_HOOK = new HttpError(404, 'NOT_FOUND', 'no such hook');
@@ -194,6 +194,8 @@ export function inboundRoutes(options: InboundOptions) {
     app.route<{ Params: Params; Querystring: Record<string, unknown> }>({
       method: ['GET', 'POST', 'PUT'],
       url: HOOK_ROUTE,
+      // The hook's key (and its secret or signature) authenticates the caller, not the API token.
+      ...PUBLIC_ROUTE,
       onError: async (request, _reply, error: FastifyError) => logRefusal(request, error),
       handler: accept,
     });
