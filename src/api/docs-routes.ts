@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { declarePublic } from './access.js';
+import { DOCS_POLICY, installSecurityHeaders } from './security-headers.js';
 import { apiDocument } from './openapi-document.js';
 
 export const DOCUMENT_PATH = '/openapi.json';
@@ -38,6 +39,7 @@ export function docsRoutes() {
   const files = new Map<string, Buffer>();
   return async function register(app: FastifyInstance): Promise<void> {
     declarePublic(app);
+    installSecurityHeaders(app, DOCS_POLICY);
     app.get(DOCUMENT_PATH, async (_request, reply) => {
       document ??= JSON.stringify(apiDocument());
       return reply.header('content-type', 'application/json; charset=utf-8').send(document);

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { installAccess, PUBLIC_ROUTE } from './access.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { handleClientError } from './client-errors.js';
 import { fromFastify, installErrorHandler } from './http-errors.js';
 import { installBodyParsers } from './body-parsers.js';
@@ -54,6 +55,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   refuseWhileClosing(app);
   installBodyParsers(app);
   installErrorHandler(app);
+  installSecurityHeaders(app);
   installAccess(app, options.apiToken);
   app.get('/healthz', PUBLIC_ROUTE, async (_request, reply) => {
     if (options.ready && !options.ready()) return reply.code(503).header('retry-after', '1').send({ status: 'starting' });

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { withNode } from '../support/fixture.js';
 import { STORE_KINDS } from '../support/stores.js';
-import { launchBrowser } from '../support/browser.js';
+import { cspViolations, launchBrowser } from '../support/browser.js';
+import { DOCS_POLICY } from '../../src/api/security-headers.js';
 import { CONSOLE_PAGES } from '../../src/api/console-routes.js';
 import { SVIX_PATHS } from '../../src/svix/svix-routes.js';
 import type { FastifyInstance } from 'fastify';
@@ -96,13 +97,17 @@ describe('the API document', () => {
         const page = await browser.newPage();
         const elsewhere: string[] = [];
         page.on('request', (r) => void (r.url().startsWith(node.url) || elsewhere.push(r.url())));
-        await page.goto(`${node.url}/docs`);
+        const refused = cspViolations(page);
+        const answer = await page.goto(`${node.url}/docs`);
+        assert.equal(answer?.headers()['content-security-policy'], DOCS_POLICY);
+        assert.equal(answer?.headers()['x-frame-options'], 'DENY');
         await page.getByText('Create a job').first().waitFor({ timeout: 15_000 });
         const summaries = await page.locator('.opblock-summary-description').allTextContents();
         const document = (await node.api('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { summary: string }>> };
         const documented = Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op) => op.summary));
         assert.deepEqual([...summaries].sort(), [...documented].sort());
         assert.deepEqual(elsewhere, []);
+        assert.deepEqual(refused, [], 'the page works under its policy');
       } finally {
         await browser.close();
       }

@@ -4,6 +4,8 @@ import { describe, test } from 'node:test';
 import { consoleFixture, SCREENS } from './console-support.js';
 import type { Page } from 'playwright-core';
 import { waitUntil } from '../../test/support/wait.js';
+import { cspViolations } from '../../test/support/browser.js';
+import { CONSOLE_POLICY } from '../../src/api/security-headers.js';
 
 const TOKEN = 'console-test-token-7f3k2m9x';
 
@@ -165,6 +167,31 @@ describe('the console, in a real browser', () => {
     if (SCREENS) await page.screenshot({ path: join(SCREENS, 'overview.png') });
     await page.getByRole('button', { name: 'Last day' }).click();
     await page.getByRole('heading', { name: 'Deliveries per 15 minutes' }).waitFor();
+    await page.close();
+  });
+
+  test('is sent with a strict Content-Security-Policy, works under it on every page, and cannot be framed', async () => {
+    const { page } = await openPage();
+    const refused = cspViolations(page);
+    const answer = await page.goto(`${f.node.url}/`);
+    assert.equal(answer?.headers()['content-security-policy'], CONSOLE_POLICY);
+    assert.equal(answer?.headers()['x-frame-options'], 'DENY');
+    assert.equal(answer?.headers()['x-content-type-options'], 'nosniff');
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    for (const heading of ['Executions', 'Jobs', 'Hooks', 'Endpoints', 'Events', 'Overview']) {
+      await page.getByRole('link', { name: heading, exact: true }).first().click();
+      await page.getByRole('heading', { name: heading }).first().waitFor();
+    }
+    assert.deepEqual(refused, []);
+
+    // A page of another origin framing the console gets Chromium's error page in the frame, not the console.
+    const framing = await f.browser.newPage();
+    await framing.route('http://framing.test/', (route) => route.fulfill({ contentType: 'text/html', body: `<iframe src="${f.node.url}/"></iframe>` }));
+    await framing.goto('http://framing.test/', { waitUntil: 'load' });
+    const frame = framing.frames().find((fr) => fr !== framing.mainFrame())!;
+    await waitUntil(() => frame.url().startsWith('chrome-error:'), 5000, () => `the frame to be refused; it shows ${frame.url()}`);
+    await framing.close();
     await page.close();
   });
 });
