@@ -3,6 +3,8 @@ import { openPostgresDriver } from './postgres/postgres-driver.js';
 import { createSqlStore } from './sql-store.js';
 import { openThreadStore } from './sqlite/thread-store.js';
 import type { Store } from './store.js';
+import { sqlitePathProblem } from './sqlite/sqlite-path.js';
+import { StoreUnavailableError } from './store-unavailable.js';
 import { ms } from '../config/config.js';
 import { DEFAULTS } from '../config/defaults.js';
 
@@ -27,6 +29,8 @@ export function isPostgresUrl(database: string): boolean {
 
 /** Opens the store the configuration names and brings its schema up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
+  const problem = isPostgresUrl(options.database) ? undefined : sqlitePathProblem(options.database);
+  if (problem) throw new StoreUnavailableError(problem);
   const store = isPostgresUrl(options.database)
     ? createSqlStore(
         openPostgresDriver({ url: options.database, schema: options.schema, lockTimeoutMs: options.busyTimeoutMs ?? ms(DEFAULTS.busy_timeout) }),

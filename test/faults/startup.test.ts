@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli, spawnServe } from '../support/process.js';
 import { startReceiver } from '../support/receiver.js';
@@ -36,6 +40,27 @@ describe('start-up faults', () => {
       squatter.close();
       await receiver.close();
       await db.drop();
+    }
+  });
+
+  test('a SQLite file in a folder this user cannot write: one line naming the path, why, and what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookline-readonly-'));
+    // As root every folder is writable: a read-only file system stands in for a folder owned by another user.
+    const root = process.getuid?.() === 0;
+    if (root) execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', dir]);
+    else chmodSync(dir, 0o555);
+    try {
+      const file = join(dir, 'hookline.db');
+      const res = await runCli(['serve', '--port', '0', '--db', file]);
+      assert.equal(res.code, 1);
+      const lines = res.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `one line: ${res.stderr}`);
+      assert.match(lines[0], new RegExp(`^hookline: cannot open the SQLite file ${file}: the folder ${dir} is (not writable|on a read-only file system) .*-wal.*HOOKLINE_DB`));
+      assert.doesNotMatch(res.stderr, /undefined/);
+    } finally {
+      if (root) execFileSync('umount', [dir]);
+      else chmodSync(dir, 0o755);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -27,7 +27,8 @@ export function openThreadStore(options: SqliteOptions): Store {
     for (const call of pending.values()) call.reject(broken);
     pending.clear();
   };
-  worker.on('error', (err) => fail(new StoreUnavailableError(`the SQLite store stopped: ${err.message}`)));
+  // An error thrown on the thread may arrive without its message (better-sqlite3's SqliteError is cloned bare).
+  worker.on('error', (err) => fail(new StoreUnavailableError(`the SQLite store stopped: ${err?.message ?? (err as { code?: string })?.code ?? String(err)}`)));
   worker.on('exit', () => fail(new StoreUnavailableError('the SQLite store is closed')));
 
   const call = (method: StoreMethod, args: unknown[]): Promise<unknown> =>
