@@ -17,7 +17,7 @@ export const eventOperations: Operation[] = [
     id: 'publishEvent', method: 'post', path: '/api/v1/events', tag: 'Events', summary: 'Publish an event to every endpoint subscribed to its type',
     description: 'Answers 202 once the event and one delivery per subscribed endpoint are stored. The same `id` (or `Idempotency-Key` header) within 24 hours returns the first event and delivers nothing again.',
     body: { schema: publishSchema, name: 'EventInput', required: true, example: { type: 'invoice.paid', payload: { invoice: 'in_1', amount: 4200 } } },
-    responses: { 202: { description: 'Stored', schema: eventViews.publishedView }, 400: BAD_INPUT },
+    responses: { 202: { description: 'Stored', schema: eventViews.publishedView }, 400: BAD_INPUT, 409: refused('The id was used in the last 24 hours for another type or payload.') },
   },
   {
     id: 'listEvents', method: 'get', path: '/api/v1/events', tag: 'Events', summary: "List a namespace's events, newest first",

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock.js';
 import { gateOf } from '../endpoints/delivery-settings.js';
@@ -6,7 +7,7 @@ import type { ConditionRunner } from '../hooks/condition-runner.js';
 import { notifySettings } from '../jobs/job-plan.js';
 import { createGroupCommit } from '../store/group-commit.js';
 import type { NewDelivery, NewEvent, PublishedEvent, Store } from '../store/store.js';
-import { badRequest } from '../errors.js';
+import { badRequest, conflict } from '../errors.js';
 import { patternsMatching } from '../store/event-patterns.js';
 import { payloadProblem } from './payload-schemas.js';
 
@@ -64,7 +65,21 @@ export function createPublisher(deps: { store: Store; endpoints: EndpointCodec; 
       created_at: deps.clock.now(),
       deliveries,
     };
-    return published.add(event);
+    const result = await published.add(event);
+    if (result.reused) await checkSameAsStored(input, result);
+    return result;
+  }
+
+  /**
+   * An id used again within the window names the event first published with it: the same type and
+   * payload are a retry (answered `duplicate`), another type or payload is a 409 naming `id`, since
+   * the stored event, not this one, is what receivers get.
+   */
+  async function checkSameAsStored(input: EventInput, result: PublishedEvent): Promise<void> {
+    const stored = await deps.store.getEvent(input.namespace, result.event_id);
+    if (!stored) return;
+    const same = stored.type === input.type && isDeepStrictEqual((JSON.parse(stored.trigger) as { body: unknown }).body, JSON.parse(input.payloadJson));
+    if (!same) throw conflict(`an event with id ${result.event_id} was published in the last 24 hours with another type or payload; use a new id for a new event`, 'id');
   }
 
   return { publish, deliveriesOf, settle: () => published.settle() };

@@ -162,15 +162,19 @@ for (const kind of STORE_KINDS) {
       });
     });
 
-    test('publishing an id again within the window returns the first event and delivers nothing more; Idempotency-Key is the same', async () => {
+    test('publishing an id again within the window returns the first event and delivers nothing more; another type or payload is a 409; Idempotency-Key is the same', async () => {
       await withNode(kind, {}, async ({ node, clock, receiver }) => {
         await endpoint(node, { name: 'once', url: receiver.url, subscriptions: ['user.created'] });
         const first = await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 1 }, id: 'evt-user-1' });
-        const again = await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 2 }, id: 'evt-user-1' });
+        const again = await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 1 }, id: 'evt-user-1' });
         assert.deepEqual([first.body.id, first.body.duplicate, again.body.id, again.body.duplicate], ['evt-user-1', false, 'evt-user-1', true]);
+        const otherPayload = await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 2 }, id: 'evt-user-1' });
+        const otherType = await node.api('POST', '/api/v1/events', { type: 'user.deleted', payload: { n: 1 }, id: 'evt-user-1' });
+        assert.deepEqual([otherPayload.status, otherPayload.body.error.field, otherType.status, otherType.body.error.field], [409, 'id', 409, 'id']);
         const keyed = await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 3 } }, { 'idempotency-key': 'key-7' });
-        const keyedAgain = await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 4 } }, { 'idempotency-key': 'key-7' });
+        const keyedAgain = await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 3 } }, { 'idempotency-key': 'key-7' });
         assert.deepEqual([keyed.body.id, keyedAgain.body.duplicate], ['key-7', true]);
+        assert.equal((await node.api('POST', '/api/v1/events', { type: 'user.created', payload: { n: 4 } }, { 'idempotency-key': 'key-7' })).status, 409);
         await receiver.waitFor(2);
         await new Promise((r) => setTimeout(r, 300));
         assert.deepEqual(receiver.requests.map((r) => JSON.parse(r.body).n).sort(), [1, 3]);
