@@ -8,7 +8,7 @@ import { executionRoutes } from './api/executions-routes.js';
 import { jobRoutes } from './api/jobs-routes.js';
 import { addressStoredHooks, hookAddress } from './hooks/hook-address.js';
 import { createHookCalls } from './hooks/hook-calls.js';
-import { createConditionRunner } from './hooks/condition-runner.js';
+import { createEvaluationPool } from './evaluation/evaluation-pool.js';
 import { eventRoutes } from './events/events-routes.js';
 import { signingRoutes } from './endpoints/signing-routes.js';
 import { createEventRouter } from './events/event-router.js';
@@ -114,7 +114,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
   const waiter = createExecutionWaiter({ store, clock, pollIntervalMs: ms(config.worker.poll_interval) });
   const openSpec = createSpecCache(codec);
   const endpointCodec = createEndpointCodec(sealer);
-  const conditions = createConditionRunner({ timeoutMs: ms(config.hooks.condition_timeout) });
+  const conditions = createEvaluationPool({ timeoutMs: ms(config.hooks.condition_timeout), threads: DEFAULTS.evaluation_threads });
   const publisher = createPublisher({ store, endpoints: endpointCodec, conditions, clock, windowMs: DEFAULTS.idempotency_window_ms });
   const replay = createReplayer({ store, endpoints: endpointCodec, conditions, clock });
   const router = createEventRouter({ store, publisher, clock, log, pollIntervalMs: ms(config.worker.poll_interval), onRouted: () => worker.wake() });
@@ -199,9 +199,9 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     endpointRoutes({ store, codec: endpointCodec, clock, onResumed: worker.wake }),
     signingRoutes({ store, codec: endpointCodec, clock }),
     eventRoutes({ store, publish: publisher.publish, onPublished: worker.wake }),
-    eventTypeRoutes({ store, clock }),
+    eventTypeRoutes({ store, clock, evaluation: conditions }),
     replayRoutes({ store, codec: endpointCodec, clock, replay, onSent: worker.wake }),
-    svixRoutes({ store, codec: endpointCodec, publisher, replay, clock, onSent: worker.wake }),
+    svixRoutes({ store, codec: endpointCodec, publisher, replay, clock, evaluation: conditions, onSent: worker.wake }),
     endpointAttemptsRoutes({ store, clock }),
     jobRoutes({ store, codec, trigger, clock, onScheduleChange: scheduler.wake }),
     scheduleRoutes({ store, clock, onScheduleChange: scheduler.wake }),

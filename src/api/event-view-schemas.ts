@@ -26,6 +26,9 @@ export const eventView = z
     status: z.enum(RUN_STATUSES).meta({ description: 'pending until every delivery ended; then succeeded, or failed when one failed.' }),
     created_at: time,
     finished_at: timeOrNull,
+    filter_errors: z
+      .array(z.object({ endpoint: z.string(), error: z.string() }))
+      .meta({ description: 'Endpoints subscribed to the event that got no delivery because their filter could not be evaluated (past its deadline, or failing), and why.' }),
     deliveries: z.array(deliveryView).optional(),
   })
   .meta({ id: 'Event', description: 'A published event; read alone, with its deliveries.' });

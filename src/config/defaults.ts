@@ -53,6 +53,8 @@ export const DEFAULTS = {
      */
     condition_timeout: '1s',
   },
+  /** Threads that evaluate costly conditions, endpoint filters and payload schemas, off the event loop. */
+  evaluation_threads: 2,
   /** Invocation log: request bodies are kept up to this many bytes. */
   invocation_body_limit_bytes: 64 * 1024,
   tls: { ca_file: undefined as string | undefined },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEFAULTS, DURATION_RANGES } from '../config/defaults.js';
 import { durationIn } from '../duration-schema.js';
 import { parseDuration } from '../duration.js';
-import { conditionProblem } from '../hooks/conditions.js';
+import { conditionProblem } from '../evaluation/conditions.js';
 import { NAMESPACE } from '../jobs/job-schema.js';
 import { SUBSCRIPTION_PATTERN } from '../events/event-type.js';
 import type { DeliveryGate } from '../store/delivery-gate.js';

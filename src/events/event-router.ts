@@ -23,8 +23,8 @@ export function createEventRouter(deps: { store: Store; publisher: Publisher; cl
     const rows = await store.eventsToRoute(BATCH);
     for (const row of rows) {
       const event = JSON.parse(row.trigger) as { id: string; body: unknown };
-      const deliveries = await publisher.deliveriesOf({ namespace: row.namespace, type: row.type, payload: event.body });
-      await store.routeEvent(row.id, event.id, deliveries, clock.now());
+      const routes = await publisher.routesOf({ namespace: row.namespace, type: row.type, payload: event.body });
+      await store.routeEvent(row.id, event.id, routes.deliveries, clock.now(), routes.filter_errors);
     }
     if (rows.length > 0) deps.onRouted();
     return rows.length;

@@ -7,20 +7,20 @@ import { badRequest, conflict, notFound } from '../errors.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import type { EventTypeRow, Store } from '../store/store.js';
 import { EVENT_TYPE, EVENT_TYPE_MAX } from './event-type.js';
-import { schemaProblem } from './payload-schemas.js';
+import type { EvaluationPool } from '../evaluation/evaluation-pool.js';
 
 /** An entry of the event type catalogue: a name, what it means, and the JSON Schema its payloads match. */
 export const eventTypeSchema = z
   .object({
     name: z.string().max(EVENT_TYPE_MAX).regex(EVENT_TYPE, 'must be dot-separated words of letters, digits, "_" or "-", such as invoice.paid'),
     description: z.string().max(4096).optional(),
-    schema: z.record(z.string(), z.unknown()).optional().meta({ description: 'A JSON Schema (draft 2020-12) each payload of this type must match; pattern, patternProperties and uniqueItems are not taken.' }),
+    schema: z.record(z.string(), z.unknown()).optional().meta({ description: 'A JSON Schema (draft 2020-12) each payload of this type must match; pattern, patternProperties, uniqueItems, dynamic and recursive references are not taken, and at most 2,000 subschemas once its $refs are followed.' }),
   })
   .strict();
 
 type EventType = z.output<typeof eventTypeSchema>;
 
-function readEventType(body: unknown, pathName?: string): EventType {
+async function readEventType(evaluation: EvaluationPool, body: unknown, pathName?: string): Promise<EventType> {
   const fields = body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Record<string, unknown>) } : undefined;
   if (!fields) throw badRequest('the body must be a JSON object', 'body');
   delete fields.created_at;
@@ -31,7 +31,7 @@ function readEventType(body: unknown, pathName?: string): EventType {
   }
   const parsed = eventTypeSchema.safeParse(fields, PARSE_OPTIONS);
   if (!parsed.success) throw zodToHttpError(parsed.error);
-  const problem = parsed.data.schema && schemaProblem(parsed.data.schema);
+  const problem = parsed.data.schema && (await evaluation.schema(parsed.data.schema));
   if (problem) throw badRequest(`schema${problem.path ? `.${problem.path}` : ''}: ${problem.message}`, problem.path ? `schema.${problem.path}` : 'schema');
   return parsed.data;
 }
@@ -55,18 +55,18 @@ export function eventTypeView(row: EventTypeRow) {
 }
 
 /** The optional event type catalogue: a type with a schema has every payload published with it checked against it. */
-export function eventTypeRoutes(deps: { store: Store; clock: Clock }) {
-  const { store, clock } = deps;
+export function eventTypeRoutes(deps: { store: Store; clock: Clock; evaluation: EvaluationPool }) {
+  const { store, clock, evaluation } = deps;
   return async function register(app: FastifyInstance): Promise<void> {
     app.post('/api/v1/event-types', async (request, reply) => {
-      const t = readEventType(request.body);
+      const t = await readEventType(evaluation, request.body);
       if (await store.getEventType(t.name)) throw conflict(`event type ${t.name} exists; PUT /api/v1/event-types/${t.name} replaces it`, 'name');
       const row = rowOf(t, undefined, clock.now());
       await store.upsertEventType(row);
       return reply.code(201).header('location', `/api/v1/event-types/${t.name}`).send(eventTypeView(row));
     });
     app.put<{ Params: { name: string } }>('/api/v1/event-types/:name', async (request, reply) => {
-      const t = readEventType(request.body, request.params.name);
+      const t = await readEventType(evaluation, request.body, request.params.name);
       const row = rowOf(t, await store.getEventType(t.name), clock.now());
       return reply.code((await store.upsertEventType(row)) === 'created' ? 201 : 200).send(eventTypeView(row));
     });

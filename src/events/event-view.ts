@@ -14,6 +14,7 @@ export function eventView(row: EventRow, deliveries?: DeliveryRow[], attempts?: 
     status: row.status,
     created_at: iso(row.created_at),
     finished_at: iso(row.finished_at),
+    filter_errors: row.filter_errors ? (JSON.parse(row.filter_errors) as Array<{ endpoint: string; error: string }>) : [],
     ...(deliveries ? { deliveries: deliveries.map((d) => deliveryView(d, attempts?.filter((a) => a.run_id === d.id))) } : {}),
   };
 }

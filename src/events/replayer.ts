@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { gateOf } from '../endpoints/delivery-settings.js';
 import type { EndpointCodec } from '../endpoints/endpoint-codec.js';
 import type { Endpoint } from '../endpoints/endpoint-schema.js';
-import type { ConditionRunner } from '../hooks/condition-runner.js';
+import type { EvaluationPool } from '../evaluation/evaluation-pool.js';
 import { notifySettings } from '../jobs/job-plan.js';
 import type { ReplayBatch, ReplayCursor, ReplayEndpoint, ReplayFilter, Store } from '../store/store.js';
 
@@ -33,7 +33,7 @@ export interface ReplayResult {
  * again, and with `missing` the endpoint gets the events it never had. A dry run walks the same
  * pages and counts what would be sent, so its count is what a replay then sends.
  */
-export function createReplayer(deps: { store: Store; endpoints: EndpointCodec; conditions: ConditionRunner; clock: Clock }) {
+export function createReplayer(deps: { store: Store; endpoints: EndpointCodec; conditions: EvaluationPool; clock: Clock }) {
   const { store } = deps;
 
   /** The endpoints a page names, opened, with what their replayed deliveries go with. */
@@ -78,7 +78,7 @@ export function createReplayer(deps: { store: Store; endpoints: EndpointCodec; c
       const add: ReplayBatch['add'] = [];
       for (const c of page) {
         const event = JSON.parse(c.trigger) as { id: string; body: unknown };
-        if (endpoint.filter && !(await deps.conditions.evaluate([endpoint.filter], event.body, 'payload')).met) continue;
+        if (endpoint.filter && !(await deps.conditions.filters([endpoint.filter], event.body, endpoint.namespace ?? 'default'))[0].met) continue;
         const delivery = { run_id: uuidv7(), endpoint: endpoint.name, max_attempts: settings.max_attempts, timeout_ms: notifySettings(endpoint).timeoutMs, gate: settings.gate };
         add.push({ execution_id: c.execution_id, event_id: event.id, delivery });
       }

@@ -10,7 +10,7 @@ import { everyForm, redactText } from '../secrets/redact.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { JobGoneError } from '../store/insert-execution.js';
 import type { HookRow, InvocationOutcome, InvocationResult, JobRow, NewInvocation, RateLimit, Store } from '../store/store.js';
-import type { ConditionsOutcome } from './conditions.js';
+import type { ConditionsOutcome } from '../evaluation/conditions.js';
 import type { HookBody } from './request-body.js';
 import type { WebhookTrigger } from './trigger-schema.js';
 

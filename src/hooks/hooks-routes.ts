@@ -7,7 +7,7 @@ import { notFound } from '../errors.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import { redactHeaders } from '../secrets/redact.js';
 import type { InvocationCursor, InvocationResult, InvocationRow, Store } from '../store/store.js';
-import type { ConditionRunner } from './condition-runner.js';
+import type { EvaluationPool } from '../evaluation/evaluation-pool.js';
 import { conditionsVerdict, HOOK_CHANGING, hookSecrets, type HookCalls } from './hook-calls.js';
 import { hookView, invocationView } from './hook-view.js';
 
@@ -44,7 +44,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 /** The hooks API: every hook with its status, enabling and disabling, test events, the invocation log. */
-export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls; conditions: ConditionRunner; bodyLogLimit: number }) {
+export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls; conditions: EvaluationPool; bodyLogLimit: number }) {
   const { store, clock, calls } = deps;
 
   async function hookOr404(id: string) {
@@ -86,7 +86,7 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
       const text = typeof value === 'string' ? value : JSON.stringify(value);
       const body = { value, json: JSON.stringify(value), text };
       const call = { receivedAt: clock.now(), sourceIp: request.ip, method: 'POST', query: null, headers, raw: Buffer.from(text), body, parameters, test: true };
-      const verdict = conditionsVerdict(await deps.conditions.evaluate(target.trigger.conditions ?? [], { body: value, headers, parameters }));
+      const verdict = conditionsVerdict(await deps.conditions.conditions(target.trigger.conditions ?? [], { body: value, headers, parameters }, 'trigger', target.job.namespace));
       const outcome = await calls.commit(target, call, verdict, []);
       if (outcome.result === 'stale') throw HOOK_CHANGING;
       const id = outcome.execution?.id;

@@ -7,8 +7,8 @@ import { HttpError } from '../errors.js';
 import type { ExecutionWaiter } from '../jobs/execution-waiter.js';
 import { redactHeaders, redactValue } from '../secrets/redact.js';
 import type { InvocationOutcome } from '../store/store.js';
-import type { ConditionRunner } from './condition-runner.js';
-import type { ConditionsOutcome } from './conditions.js';
+import type { EvaluationPool } from '../evaluation/evaluation-pool.js';
+import type { ConditionsOutcome } from '../evaluation/conditions.js';
 import { conditionsVerdict, HOOK_CHANGING, hookSecrets, type HookCall, type HookCalls, type HookTarget } from './hook-calls.js';
 import { createRateLimits, retryAfterSeconds, type RateLimitSettings } from './rate-limits.js';
 import { checkContentEncoding, readHookBody, withoutSecrets } from './request-body.js';
@@ -46,7 +46,7 @@ const STALE = new Error('the hook changed since it was read');
 
 export interface InboundOptions {
   clock: Clock;
-  conditions: ConditionRunner;
+  conditions: EvaluationPool;
   calls: HookCalls;
   waiter: ExecutionWaiter;
   log: Logger;
@@ -124,7 +124,7 @@ export function inboundRoutes(options: InboundOptions) {
     call.body = withoutSecrets(readHookBody(request.headers['content-type'], call.raw), secrets);
     call.parameters = call.query === null ? request.query : (redactValue(request.query, secrets) as Record<string, unknown>);
     const conditions = trigger.conditions?.length
-      ? await options.conditions.evaluate(trigger.conditions, { body: call.body.value, headers: call.headers, parameters: call.parameters })
+      ? await options.conditions.conditions(trigger.conditions, { body: call.body.value, headers: call.headers, parameters: call.parameters }, 'trigger', target.job.namespace)
       : ALL_MET;
     const limits = limitsFor(hook, trigger, call.receivedAt);
     const outcome = await calls.commit(target, call, conditionsVerdict(conditions), limits);

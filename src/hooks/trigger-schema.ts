@@ -4,7 +4,7 @@ import { durationIn } from '../duration-schema.js';
 import { documentedAs } from '../schema-docs.js';
 import type { RunStatus } from '../store/store.js';
 import { REDACTED } from '../secrets/redact.js';
-import { conditionProblem } from './conditions.js';
+import { conditionProblem } from '../evaluation/conditions.js';
 import { verifySchema } from './signatures.js';
 
 /** Kestra's spellings of what Hookline has: its webhook trigger, and a condition that is an expression. */

@@ -54,7 +54,9 @@ UPDATE executions SET status = ?, attempts = ?, finished_at = ? WHERE id = ? AND
 export const endEventsNow = (count: number) => `
 UPDATE executions SET status = 'succeeded', finished_at = ? WHERE id IN (${marks(count)})`;
 
-const EVENT_COLUMNS = `id, namespace, event_type AS type, trigger, status, attempts, created_at, finished_at`;
+const EVENT_COLUMNS = `id, namespace, event_type AS type, trigger, status, attempts, created_at, finished_at, filter_errors`;
+
+export const SET_FILTER_ERRORS = `UPDATE executions SET filter_errors = ? WHERE id = ?`;
 
 /** An event by the id receivers see, in its namespace; the newest if the id came back after its window. */
 export const EVENT_BY_EVENT_ID = `

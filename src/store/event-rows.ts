@@ -13,6 +13,12 @@ export interface NewDelivery {
   gate: DeliveryGate;
 }
 
+/** An endpoint whose filter could not be evaluated for an event, so it got no delivery of it. */
+export interface FilterError {
+  endpoint: string;
+  error: string;
+}
+
 export interface NewEvent {
   /** The row's own id (an execution of the namespace's events job). */
   id: string;
@@ -24,6 +30,8 @@ export interface NewEvent {
   payload: string;
   created_at: number;
   deliveries: NewDelivery[];
+  /** Endpoints left out because their filter could not be evaluated. */
+  filter_errors?: FilterError[];
 }
 
 export interface PublishedEvent {
@@ -44,6 +52,8 @@ export interface EventRow {
   attempts: number;
   created_at: number;
   finished_at: number | null;
+  /** JSON text of FilterError[], or null. */
+  filter_errors: string | null;
 }
 
 /** An event as its execution keeps it: what its deliveries send, and what the console and the API show. */

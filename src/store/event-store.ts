@@ -3,7 +3,7 @@ import type { Dialect, Driver } from './driver.js';
 import { lockGates, opensAtOnce, release, saveHealth, type GateRow } from './endpoint-gate.js';
 import * as e from './event-queries.js';
 import {
-  eventsJobOf, eventTrigger, type DeliveryGate, type EndpointHealth, type EventFilter, type EventRow, type NewDelivery, type NewEvent, type PublishedEvent,
+  eventsJobOf, eventTrigger, type DeliveryGate, type EndpointHealth, type EventFilter, type EventRow, type FilterError, type NewDelivery, type NewEvent, type PublishedEvent,
 } from './event-rows.js';
 import { insertRun, prepareExecutions } from './insert-execution.js';
 import type { EndpointState, NewExecution } from './rows.js';
@@ -25,7 +25,13 @@ export async function publishEvents(tx: Driver, dialect: Dialect, items: NewEven
   const silent = fresh.filter((item) => !item.deliveries.some((d) => rows.has(d.endpoint))).map((item) => item.id);
   if (silent.length > 0) await tx.execute(e.endEventsNow(silent.length), [now, ...silent]);
   for (const [row, gate] of gated(fresh, rows)) await release(tx, row, gate, now);
+  for (const item of fresh) await saveFilterErrors(tx, item.id, item.filter_errors);
   return items.map((item, i) => ({ id: created[i].id, event_id: item.event_id, reused: created[i].reused }));
+}
+
+/** Kept on the event, so that an endpoint left out for a filter that could not be evaluated is not left out silently. */
+async function saveFilterErrors(tx: Driver, id: string, errors: FilterError[] | undefined): Promise<void> {
+  if (errors && errors.length > 0) await tx.execute(e.SET_FILTER_ERRORS, [JSON.stringify(errors), id]);
 }
 
 function executionOf(item: NewEvent, rows: Map<string, GateRow>): NewExecution {
@@ -101,9 +107,10 @@ export async function setEndpointState(tx: Driver, dialect: Dialect, name: strin
  * Gives a raised event (internal-events.ts) its deliveries, once: the node whose transaction moves
  * it out of `routing` writes them; another that tries after finds it moved and writes nothing.
  */
-export async function routeEvent(tx: Driver, dialect: Dialect, id: string, eventId: string, deliveries: NewDelivery[], now: number): Promise<void> {
+export async function routeEvent(tx: Driver, dialect: Dialect, id: string, eventId: string, deliveries: NewDelivery[], now: number, filterErrors?: FilterError[]): Promise<void> {
   const rows = await lockGates(tx, dialect, deliveries.map((d) => d.endpoint));
   if ((await tx.execute(e.START_ROUTED, [id])) === 0) return;
+  await saveFilterErrors(tx, id, filterErrors);
   const kept = deliveries.filter((d) => rows.has(d.endpoint));
   for (const d of kept) {
     const run = { id: d.run_id, kind: 'delivery' as const, name: d.endpoint, max_attempts: d.max_attempts, timeout_ms: d.timeout_ms, message_id: eventId };

@@ -333,6 +333,10 @@ CREATE TABLE event_types (
   updated_at BIGINT NOT NULL
 );
 `,
+  `
+-- Endpoint filters that could not be evaluated for an event (past their deadline, or failing): which endpoint, and why.
+ALTER TABLE executions ADD COLUMN filter_errors TEXT;
+`,
 ];
 
 /**

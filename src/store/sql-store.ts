@@ -214,7 +214,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     replay: (batch, now) => db.transaction((tx) => replays.replay(tx, dialect, batch, now)),
     getDelivery: async (executionId, endpoint) => (await db.query<DeliveryRow>(DELIVERY_OF, [executionId, endpoint]))[0],
     eventsToRoute: (limit) => db.query<EventRow>(e.TO_ROUTE, [limit]),
-    routeEvent: (id, eventId, deliveries, now) => db.transaction((tx) => events.routeEvent(tx, dialect, id, eventId, deliveries, now)),
+    routeEvent: (id, eventId, deliveries, now, filterErrors) => db.transaction((tx) => events.routeEvent(tx, dialect, id, eventId, deliveries, now, filterErrors)),
     setEndpointState: (name, state, gate, now) => db.transaction((tx) => events.setEndpointState(tx, dialect, name, state, gate, now)),
     endpointAttemptStats: (name, since, bucketMs) => endpointAttemptStats(db, name, since, bucketMs),
   };

@@ -1,7 +1,7 @@
 import type { EndpointAttemptCursor, EndpointAttemptRow, EndpointAttemptStats } from './endpoint-attempts.js';
 import type { OverviewCounts } from './overview.js';
 import type { Dialect } from './driver.js';
-import type { DeliveryGate, DeliveryRow, EndpointHealth, EventFilter, EventRow, EventTypeRow, NewDelivery, NewEvent, PublishedEvent } from './event-rows.js';
+import type { DeliveryGate, DeliveryRow, EndpointHealth, EventFilter, EventRow, EventTypeRow, FilterError, NewDelivery, NewEvent, PublishedEvent } from './event-rows.js';
 import type { ApplicationRow } from './application-store.js';
 import type { MissingCandidate, ReplayBatch, ReplayCursor, ReplayFilter, ResendCandidate } from './replay-rows.js';
 import type {
@@ -194,7 +194,7 @@ export interface EventStore {
   /** Events Hookline raised that wait for their deliveries, oldest first. */
   eventsToRoute(limit: number): Promise<EventRow[]>;
   /** Gives a raised event its deliveries, unless another node already has. */
-  routeEvent(id: string, eventId: string, deliveries: NewDelivery[], now: number): Promise<void>;
+  routeEvent(id: string, eventId: string, deliveries: NewDelivery[], now: number, filterErrors?: FilterError[]): Promise<void>;
   /** Writes a rotation: the endpoint's spec with its new secret or key, and those rotated out (sealed); whether the endpoint exists. */
   rotateSigning(name: string, spec: string, previousSigning: string, now: number): Promise<boolean>;
   /** Existing deliveries a replay's filter picks, oldest event first, after a cursor. */

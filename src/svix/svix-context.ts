@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { EvaluationPool } from '../evaluation/evaluation-pool.js';
 import type { EndpointCodec } from '../endpoints/endpoint-codec.js';
 import type { Endpoint } from '../endpoints/endpoint-schema.js';
 import type { Publisher } from '../events/publisher.js';
@@ -13,6 +14,8 @@ export interface SvixContext {
   publisher: Publisher;
   replay: Replay;
   clock: Clock;
+  /** Checks schemas of event types off the event loop. */
+  evaluation: EvaluationPool;
   /** Told when deliveries were made due, so the local worker looks at once. */
   onSent: () => void;
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { gateOf } from '../endpoints/delivery-settings.js';
-import { schemaProblem } from '../events/payload-schemas.js';
 import { notifySettings } from '../jobs/job-plan.js';
 import { applicationOf, endpointOf, iteratorOf, limitOf, type SvixContext } from './svix-context.js';
 import { svixInvalid, svixNotFound, svixParse } from './svix-errors.js';
@@ -88,7 +87,7 @@ export function svixMessageRoutes(ctx: SvixContext) {
     app.post('/api/v1/event-type', async (request, reply) => {
       const input = svixParse(eventTypeIn, request.body);
       const schema = input.schemas ? (Object.values(input.schemas)[0] as Record<string, unknown>) : undefined;
-      const problem = schema === undefined ? undefined : schemaProblem(schema);
+      const problem = schema === undefined ? undefined : await ctx.evaluation.schema(schema);
       if (problem) throw svixInvalid(`schemas.1${problem.path ? `.${problem.path}` : ''}`, problem.message);
       const now = clock.now();
       const previous = await store.getEventType(input.name);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createConditionRunner } from '../../src/hooks/condition-runner.js';
+import { createEvaluationPool } from '../../src/evaluation/evaluation-pool.js';
 import { probeHealth } from '../support/health-probe.js';
 import { spawnServe, type NodeProcess } from '../support/process.js';
 import { STORE_KINDS, type TestDatabase } from '../support/stores.js';
@@ -109,14 +109,14 @@ describe('hostile input: costly hook conditions run off the event loop, under a 
   });
 });
 
-describe('the condition thread', () => {
+describe('the evaluation threads', () => {
   test('a call past its deadline ends its thread; the calls queued behind it run on a fresh one', async () => {
-    const runner = createConditionRunner({ timeoutMs: 300 });
+    const runner = createEvaluationPool({ timeoutMs: 300, threads: 1 });
     try {
       const slow = Array.from({ length: 40 }, () => "trigger.body.s.matches('^a+$')").join(' && ');
-      const stuck = runner.evaluate([slow], { body: { s: 'a'.repeat(1_000_000) }, headers: {}, parameters: {} });
-      const next = runner.evaluate(["trigger.body.s.matches('^b')"], { body: { s: 'bcd' }, headers: {}, parameters: {} });
-      const inline = runner.evaluate(['trigger.body.ok == true'], { body: { ok: true }, headers: {}, parameters: {} });
+      const stuck = runner.conditions([slow], { body: { s: 'a'.repeat(1_000_000) }, headers: {}, parameters: {} });
+      const next = runner.conditions(["trigger.body.s.matches('^b')"], { body: { s: 'bcd' }, headers: {}, parameters: {} });
+      const inline = runner.conditions(['trigger.body.ok == true'], { body: { ok: true }, headers: {}, parameters: {} });
       assert.deepEqual(await inline, { met: true }, 'a cheap condition does not wait behind a costly one');
       const first = await stuck;
       assert.equal(first.met, false);
