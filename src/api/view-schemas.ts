@@ -87,6 +87,7 @@ export const attemptView = z
     response_headers: headers.nullable(),
     response_body: z.string().nullable(),
     response_body_truncated: z.boolean(),
+    response_body_encoding: z.literal('base64').optional().meta({ description: 'Present when the answer was not text (invalid UTF-8, or NUL bytes): response_body is the base64 of its bytes.' }),
   })
   .meta({ id: 'Attempt', description: 'One HTTP call: what was sent (secrets as ***) and what came back.' });
 

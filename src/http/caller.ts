@@ -85,7 +85,8 @@ function redactResult(result: SendResult, secrets: string[]): SendResult {
   return {
     ...result,
     headers: result.headers && redactHeaders(result.headers, secrets),
-    body: result.body && redactText(result.body, secrets),
+    // A binary body holds one character a byte: its secrets are found as their UTF-8 bytes.
+    body: result.body && redactText(result.body, result.bodyEncoding === 'binary' ? secrets.map((s) => Buffer.from(s).toString('latin1')) : secrets),
     error: result.error && redactText(result.error, secrets),
   };
 }

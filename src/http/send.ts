@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { request } from 'undici';
 import type { Agents } from './agents.js';
 import { CallAbort } from './call-abort.js';
@@ -16,6 +17,11 @@ export interface SendResult {
   statusCode?: number;
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * `binary`: the body is not text (invalid UTF-8, or it holds NUL bytes, which PostgreSQL's text
+   * cannot): `body` holds its bytes one character each (latin1), and is kept as base64.
+   */
+  bodyEncoding?: 'binary';
   truncated: boolean;
   errorCode?: string;
   error?: string;
@@ -50,8 +56,8 @@ export async function send(
     });
     statusCode = res.statusCode;
     headers = flattenHeaders(res.headers, options.limits.responseHeaders);
-    const { body, truncated } = await readCapped(res.body, options.limits.responseBodyBytes);
-    return { startedAt, durationMs: elapsed(), statusCode, headers, body, truncated };
+    const { body, bodyEncoding, truncated } = await readCapped(res.body, options.limits.responseBodyBytes);
+    return { startedAt, durationMs: elapsed(), statusCode, headers, body, ...(bodyEncoding ? { bodyEncoding } : {}), truncated };
   } catch (err) {
     const reason = deadline.aborted ? deadline.reason : err;
     return { startedAt, durationMs: elapsed(), statusCode, headers, truncated: false, ...describeError(reason) };
@@ -71,7 +77,7 @@ class DeadlineError extends Error {
  * Reads the body up to `limit` bytes. A longer one is not read to its end: the connection is
  * closed once the limit is reached, so a receiver answering with gigabytes costs one buffer.
  */
-function readCapped(body: NodeJS.ReadableStream & { destroy(): void }, limit: number): Promise<{ body: string; truncated: boolean }> {
+function readCapped(body: NodeJS.ReadableStream & { destroy(): void }, limit: number): Promise<{ body: string; bodyEncoding?: 'binary'; truncated: boolean }> {
   return new Promise((resolve, reject) => {
     const kept: Buffer[] = [];
     let size = 0;
@@ -79,7 +85,7 @@ function readCapped(body: NodeJS.ReadableStream & { destroy(): void }, limit: nu
     const finish = (truncated: boolean) => {
       if (settled) return;
       settled = true;
-      resolve({ body: Buffer.concat(kept).toString('utf8'), truncated });
+      resolve({ ...decodeBody(Buffer.concat(kept), truncated), truncated });
     };
     body.on('data', (chunk: Buffer) => {
       if (settled) return;
@@ -121,4 +127,16 @@ function describeError(err: unknown): { errorCode: string; error: string } {
   }
   const detail = codes.find((c) => !c.startsWith('UND_ERR')) ?? codes[0];
   return { errorCode: ERROR_CODES.connection, error: detail ? `${detail}: ${message}` : message };
+}
+
+/** A body as text when it is text; its bytes as they came otherwise (a cut may end a character early). */
+function decodeBody(bytes: Buffer, truncated: boolean): { body: string; bodyEncoding?: 'binary' } {
+  const text = !bytes.includes(0) && (isUtf8(bytes) || (truncated && isUtf8(bytes.subarray(0, lastWholeCharacter(bytes)))));
+  return text ? { body: bytes.toString('utf8') } : { body: bytes.toString('latin1'), bodyEncoding: 'binary' };
+}
+
+/** Where the last UTF-8 character that may be cut short starts (at most 3 bytes from the end). */
+function lastWholeCharacter(bytes: Buffer): number {
+  for (let i = bytes.length - 1; i >= Math.max(0, bytes.length - 3); i--) if ((bytes[i] & 0xc0) !== 0x80) return i;
+  return bytes.length;
 }

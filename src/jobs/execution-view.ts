@@ -95,5 +95,6 @@ export function attemptView(a: AttemptRow, run?: RunRow) {
     response_headers: json(a.response_headers),
     response_body: a.response_body,
     response_body_truncated: a.response_truncated === 1,
+    ...(a.response_encoding === 'base64' ? { response_body_encoding: 'base64' as const } : {}),
   };
 }

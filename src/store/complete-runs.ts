@@ -159,7 +159,7 @@ async function insertAttempts(tx: Driver, attempts: AttemptRow[]): Promise<void>
       q.insertAttempts(chunk.length),
       chunk.flatMap((a) => [
         a.id, a.run_id, a.execution_id, a.attempt, a.started_at, a.duration_ms, a.status_code, a.error_code, a.error,
-        a.request, a.response_headers, a.response_body, a.response_truncated, a.endpoint,
+        a.request, a.response_headers, a.response_body, a.response_truncated, a.response_encoding, a.endpoint,
       ]),
     );
   }

@@ -336,6 +336,8 @@ CREATE TABLE event_types (
   `
 -- Endpoint filters that could not be evaluated for an event (past their deadline, or failing): which endpoint, and why.
 ALTER TABLE executions ADD COLUMN filter_errors TEXT;
+-- A receiver's answer that is not text (invalid UTF-8, NUL bytes) is kept as the base64 of its bytes.
+ALTER TABLE attempts ADD COLUMN response_encoding TEXT;
 `,
 ];
 

@@ -98,7 +98,7 @@ ORDER BY created_at DESC, id DESC LIMIT ?`;
 
 export const LIST_ATTEMPTS = `
 SELECT id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error, request,
-  response_headers, response_body, response_truncated, endpoint
+  response_headers, response_body, response_truncated, response_encoding, endpoint
 FROM attempts WHERE execution_id = ? ORDER BY attempt, started_at`;
 
 /** The runs a claim may take: due ones and ones whose lease lapsed, each kind in its own index order. */
@@ -168,8 +168,8 @@ FROM v WHERE executions.id = v.id`;
 /** `count` attempts in one statement. */
 export const insertAttempts = (count: number) => `
 INSERT INTO attempts (id, run_id, execution_id, attempt, started_at, duration_ms, status_code, error_code, error,
-  request, response_headers, response_body, response_truncated, endpoint)
-VALUES ${rows(count, 14)}`;
+  request, response_headers, response_body, response_truncated, response_encoding, endpoint)
+VALUES ${rows(count, 15)}`;
 
 export const releaseRuns = (count: number) => `
 UPDATE runs SET status = 'pending', attempt = attempt - 1, due_at = ?, lease_owner = NULL, lease_until = NULL,

@@ -185,6 +185,8 @@ export interface AttemptRow {
   response_headers: string | null;
   response_body: string | null;
   response_truncated: number;
+  /** `base64` when the body was not text (invalid UTF-8 or NUL bytes) and is kept as the base64 of its bytes; null for text. */
+  response_encoding: string | null;
   /** The endpoint the call went through, when its webhook named one. */
   endpoint: string | null;
 }

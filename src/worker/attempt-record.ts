@@ -42,8 +42,9 @@ export function completionFor(run: ClaimedRun, outcome: CallOutcome, context: At
       error: outcome.error,
       request,
       response_headers: result.headers ? JSON.stringify(result.headers) : null,
-      response_body: result.body ?? null,
+      response_body: result.body === undefined ? null : result.bodyEncoding === 'binary' ? Buffer.from(result.body, 'latin1').toString('base64') : result.body,
       response_truncated: result.truncated ? 1 : 0,
+      response_encoding: result.bodyEncoding === 'binary' ? 'base64' : null,
       endpoint: context.endpoint ?? null,
     },
   };
@@ -52,7 +53,7 @@ export function completionFor(run: ClaimedRun, outcome: CallOutcome, context: At
 /** A task's result as later templates read it: `outputs.<task>.status_code`, `.headers` and `.body` (parsed when JSON). */
 function outputOf(result: CallOutcome['result']): string {
   const json = /[/+]json\b/i.test(result.headers?.['content-type'] ?? '');
-  let body: unknown = result.body ?? null;
+  let body: unknown = result.body === undefined ? null : result.bodyEncoding === 'binary' ? Buffer.from(result.body, 'latin1').toString('base64') : result.body;
   if (json && typeof body === 'string') {
     try {
       body = JSON.parse(body);

@@ -27,6 +27,13 @@ export function createAttempt(deps: {
   const { store, clock } = deps;
   return async function attempt(run: ClaimedRun, abort: CallAbort): Promise<RunCompletion | undefined> {
     const opened = run.kind === 'delivery' ? undefined : deps.openSpec(run.spec);
+    if (run.attempt > run.max_attempts) {
+      // Claimed past its attempts: earlier attempts were made but their outcomes never recorded
+      // (a node lost, a record refused). It fails without another call, so re-delivery stays bounded.
+      const settings = { policy: resolveRetryPolicy(undefined), maxAttempts: run.max_attempts, timeoutMs: run.timeout_ms };
+      const failure = configFailure({}, `all ${run.max_attempts} attempts were made; the outcome of the last could not be recorded`, clock.now());
+      return completionFor(run, failure, { settings, completion: completionOf(run, opened?.plan), keepOutput: false }, clock.now());
+    }
     let call;
     try {
       call = await deps.prepare(run);

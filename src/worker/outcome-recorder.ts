@@ -12,6 +12,13 @@ const RETRY_CAP_MS = 5000;
  * locked or full database), an outcome is written again until it takes: the run stays leased to this
  * worker meanwhile, so the call is not made twice unless the lease lapses first.
  */
+/** An outcome with what the receiver sent left out, saying why: what is left is Hookline's own text. */
+function withoutAnswer(completion: RunCompletion, why: string): RunCompletion {
+  const note = `the answer could not be stored: ${why.replace(/\0/g, '')}`.slice(0, 500);
+  const error = completion.attempt.error ? `${completion.attempt.error} (${note})` : note;
+  return { ...completion, output: null, attempt: { ...completion.attempt, response_headers: null, response_body: null, response_encoding: null, error } };
+}
+
 export function createOutcomeRecorder(deps: {
   store: Store;
   log: Logger;
@@ -32,8 +39,15 @@ export function createOutcomeRecorder(deps: {
         deps.onCommitted(run, completion, ended);
         return;
       } catch (err) {
+        if (!isStoreUnavailable(err) && completion.attempt.response_body !== null) {
+          // The store refused what the receiver sent (or anything else of the record): the outcome is
+          // kept without the answer, so the run moves on rather than being called again when its lease lapses.
+          log.error({ run: run.id, err: (err as Error).message }, 'recording an attempt failed; it is recorded again without its answer');
+          completion = withoutAnswer(completion, (err as Error).message);
+          continue;
+        }
         if (!isStoreUnavailable(err) || givenUp) {
-          log.error({ run: run.id, err: (err as Error).message }, 'recording an attempt failed; the run is retried when its lease lapses');
+          log.error({ run: run.id, err: (err as Error).message }, 'recording an attempt failed; the run is retried when its lease lapses, at most up to its attempts');
           return;
         }
         log.warn({ run: run.id, err: err.message, retry_in_ms: wait }, 'the store is unavailable; the attempt is recorded again shortly');

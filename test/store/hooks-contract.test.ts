@@ -128,7 +128,7 @@ for (const kind of STORE_KINDS) {
       await t.store.recordInvocations([invocation(hook.id, T0, { execution: e })], DAY);
       const [run] = await t.store.claimRuns('w', T0, 10, 100);
       assert.equal(run.hook_id, hook.id);
-      const attempt = { id: uuidv7(), run_id: run.id, execution_id: e.id, attempt: 1, started_at: T0, duration_ms: 1, status_code: 500, error_code: null, error: 'HTTP 500', request: '{}', response_headers: null, response_body: null, response_truncated: 0, endpoint: null };
+      const attempt = { id: uuidv7(), run_id: run.id, execution_id: e.id, attempt: 1, started_at: T0, duration_ms: 1, status_code: 500, error_code: null, error: 'HTTP 500', request: '{}', response_headers: null, response_body: null, response_truncated: 0, response_encoding: null, endpoint: null };
       await t.store.completeRuns([{ kind: 'task', task_name: run.name, notify: [], run_id: run.id, execution_id: e.id, job_id: run.job_id, namespace: run.namespace, owner: 'w', outcome: 'failed', error: 'HTTP 500', request: '{}', response: '{}', now: T0 + 5, hook_id: run.hook_id, attempt }]);
       const stopped = (await t.store.getHook(hook.id))!;
       assert.deepEqual([stopped.enabled, stopped.disabled_reason], [0, `stopAfter: execution ${e.id} failed`]);
@@ -244,7 +244,7 @@ for (const kind of STORE_KINDS) {
         DAY,
       );
       const [run] = await t.store.claimRuns('w', T0, 1, 100);
-      const attempt = { id: uuidv7(), run_id: run.id, execution_id: run.execution_id, attempt: 1, started_at: T0, duration_ms: 1, status_code: 200, error_code: null, error: null, request: '{}', response_headers: null, response_body: null, response_truncated: 0, endpoint: null };
+      const attempt = { id: uuidv7(), run_id: run.id, execution_id: run.execution_id, attempt: 1, started_at: T0, duration_ms: 1, status_code: 200, error_code: null, error: null, request: '{}', response_headers: null, response_body: null, response_truncated: 0, response_encoding: null, endpoint: null };
       await t.store.completeRuns([{ kind: 'task', task_name: run.name, notify: [], run_id: run.id, execution_id: run.execution_id, job_id: run.job_id, owner: 'w', namespace: run.namespace, outcome: 'succeeded', error: null, request: '{}', response: '{}', now: T0 + 1, hook_id: null, attempt }]);
       const cutoff = { finished_before: T0 + DAY, received_before: T0 + DAY, ticks_before: T0 + DAY, windows_before: T0 + DAY };
       assert.deepEqual((await t.store.prune(cutoff, 1)).counts, { invocations: 1, executions: 1, ticks: 0, rate_counts: 1, rollups: 1 });

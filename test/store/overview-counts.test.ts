@@ -28,7 +28,7 @@ function ended(run: Awaited<ReturnType<typeof claimed>>, at: number, a: Answer):
     outcome: error === null ? 'succeeded' : 'failed', error, request: '{}', response: '{}', now: at + a.ms, hook_id: null,
     attempt: {
       id: uuidv7(), run_id: run.id, execution_id: run.execution_id, attempt: run.attempt, started_at: at, duration_ms: a.ms, status_code: a.status ?? null,
-      error_code: a.code ?? null, error, request: '{}', response_headers: null, response_body: null, response_truncated: 0, endpoint: a.endpoint ?? null,
+      error_code: a.code ?? null, error, request: '{}', response_headers: null, response_body: null, response_truncated: 0, response_encoding: null, endpoint: a.endpoint ?? null,
     },
   };
 }

@@ -59,7 +59,7 @@ function completion(run: { id: string; execution_id: string; job_id: string; lea
     attempt: {
       id: uuidv7(), run_id: run.id, execution_id: run.execution_id, attempt: run.attempt, started_at: now, duration_ms: 5,
       status_code: outcome === 'succeeded' ? 200 : 503, error_code: null, error: outcome === 'succeeded' ? null : 'HTTP 503', request,
-      response_headers: '{}', response_body: 'ok', response_truncated: 0, endpoint: null,
+      response_headers: '{}', response_body: 'ok', response_truncated: 0, response_encoding: null, endpoint: null,
     },
   };
 }

@@ -700,6 +700,11 @@ export interface components {
             } | null;
             response_body: string | null;
             response_body_truncated: boolean;
+            /**
+             * @description Present when the answer was not text (invalid UTF-8, or NUL bytes): response_body is the base64 of its bytes.
+             * @constant
+             */
+            response_body_encoding?: "base64";
         };
         /** @description One attempt made through an endpoint; the execution holds its request and response. */
         EndpointAttempt: {
@@ -1482,6 +1487,11 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             finished_at: string | null;
+            /** @description Endpoints subscribed to the event that got no delivery because their filter could not be evaluated (past its deadline, or failing), and why. */
+            filter_errors: {
+                endpoint: string;
+                error: string;
+            }[];
             deliveries?: components["schemas"]["Delivery"][];
         };
         PublicKey: {
@@ -2118,7 +2128,7 @@ export interface components {
         EventTypeInput: {
             name?: string;
             description?: string;
-            /** @description A JSON Schema (draft 2020-12) each payload of this type must match; pattern, patternProperties and uniqueItems are not taken. */
+            /** @description A JSON Schema (draft 2020-12) each payload of this type must match; pattern, patternProperties, uniqueItems, dynamic and recursive references are not taken, and at most 2,000 subschemas once its $refs are followed. */
             schema?: {
                 [key: string]: unknown;
             };
@@ -4578,6 +4588,15 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The id was used in the last 24 hours for another type or payload. */
+            409: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
