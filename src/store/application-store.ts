@@ -14,7 +14,8 @@ const COLUMNS = 'namespace, name, uid, created_at, updated_at';
 
 export const INSERT_APPLICATION = `INSERT INTO applications (${COLUMNS}) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
 export const UPDATE_APPLICATION = `UPDATE applications SET name = ?, uid = ?, updated_at = ? WHERE namespace = ?`;
-export const GET_APPLICATION = `SELECT ${COLUMNS} FROM applications WHERE namespace = ? OR uid = ? ORDER BY namespace LIMIT 1`;
+/** By id first: an id never resolves to the application that has it as its uid. */
+export const GET_APPLICATION = `SELECT ${COLUMNS} FROM applications WHERE namespace = ? OR uid = ? ORDER BY CASE WHEN namespace = ? THEN 0 ELSE 1 END LIMIT 1`;
 export const LIST_APPLICATIONS = `SELECT ${COLUMNS} FROM applications WHERE namespace > ? ORDER BY namespace LIMIT ?`;
 const DELETE_APPLICATION = `DELETE FROM applications WHERE namespace = ?`;
 /** An application's endpoints go with it, but those a job names. */

@@ -191,7 +191,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
 
     insertApplication: async (row) => (await db.execute(apps.INSERT_APPLICATION, [row.namespace, row.name, row.uid, row.created_at, row.updated_at])) > 0,
     updateApplication: async (row) => (await db.execute(apps.UPDATE_APPLICATION, [row.name, row.uid, row.updated_at, row.namespace])) > 0,
-    getApplication: async (idOrUid) => (await db.query<ApplicationRow>(apps.GET_APPLICATION, [idOrUid, idOrUid]))[0],
+    getApplication: async (idOrUid) => (await db.query<ApplicationRow>(apps.GET_APPLICATION, [idOrUid, idOrUid, idOrUid]))[0],
     listApplications: (limit, after = '') => db.query<ApplicationRow>(apps.LIST_APPLICATIONS, [after, limit]),
     deleteApplication: (namespace) => db.transaction((tx) => apps.deleteApplication(tx, namespace)),
     upsertEventType: (row) =>

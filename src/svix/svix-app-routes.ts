@@ -15,6 +15,13 @@ function readApplication(body: unknown): z.output<typeof applicationIn> {
   return parsed.data;
 }
 
+/** A uid is refused when it already names another application, as its id or its uid: one name, one application. */
+async function checkUidFree(ctx: SvixContext, uid: string | null | undefined, own?: string): Promise<void> {
+  if (!uid) return;
+  const other = await ctx.store.getApplication(uid);
+  if (other && other.namespace !== own) throw svixConflict(`uid ${uid} is another application's id or uid`);
+}
+
 /** A new application's namespace: its uid when that is a namespace's name, else one made up. */
 const namespaceFor = (uid: string | null | undefined) => (uid && NAMESPACE.test(uid) ? uid : `app_${randomBytes(12).toString('hex')}`);
 
@@ -47,10 +54,12 @@ export function svixAppRoutes(ctx: SvixContext) {
       const found = await ctx.store.getApplication(request.params.app_id);
       const now = ctx.clock.now();
       if (!found) {
+        await checkUidFree(ctx, input.uid);
         const row: ApplicationRow = { namespace: namespaceFor(request.params.app_id), name: input.name, uid: input.uid ?? null, created_at: now, updated_at: now };
         if (!(await ctx.store.insertApplication(row))) throw svixConflict('An application with this uid exists');
         return reply.code(201).send(applicationOut(row));
       }
+      await checkUidFree(ctx, input.uid, found.namespace);
       const row = { ...found, name: input.name, uid: input.uid ?? found.uid, updated_at: now };
       await ctx.store.updateApplication(row);
       return applicationOut(row);

@@ -1,17 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { gateOf } from '../endpoints/delivery-settings.js';
+import { EVENT_ID } from '../events/event-schema.js';
+import { EVENT_TYPE, EVENT_TYPE_MAX } from '../events/event-type.js';
 import { notifySettings } from '../jobs/job-plan.js';
 import { applicationOf, endpointOf, iteratorOf, limitOf, type SvixContext } from './svix-context.js';
 import { svixInvalid, svixNotFound, svixParse } from './svix-errors.js';
 import { attemptOut, eventTypeOut, listResponse, messageOut } from './svix-views.js';
 
+/** Types and ids follow Hookline's own rules (event-schema.ts): a message that could never be delivered is refused, not accepted. */
+const eventTypeName = z.string().max(EVENT_TYPE_MAX).regex(EVENT_TYPE, 'must be dot-separated words of letters, digits, "_" or "-", such as invoice.paid');
 const messageIn = z.looseObject({
-  eventType: z.string().min(1).max(256),
+  eventType: eventTypeName,
   payload: z.record(z.string(), z.unknown()),
-  eventId: z.string().min(1).max(256).nullish(),
+  eventId: z.string().regex(EVENT_ID, 'must be 1-256 printable characters without spaces').nullish(),
 });
-const eventTypeIn = z.looseObject({ name: z.string().min(1).max(256), description: z.string().max(4096), schemas: z.record(z.string(), z.unknown()).nullish() });
+const eventTypeIn = z.looseObject({ name: eventTypeName, description: z.string().max(4096), schemas: z.record(z.string(), z.unknown()).nullish() });
 
 const cursorOf = (iterator: string | undefined) => {
   if (!iterator) return undefined;
