@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import { installAccess, PUBLIC_ROUTE } from './access.js';
 import { installSecurityHeaders } from './security-headers.js';
+import { installInputGuard } from './input-guard.js';
 import { handleClientError } from './client-errors.js';
 import { fromFastify, installErrorHandler } from './http-errors.js';
 import { installBodyParsers } from './body-parsers.js';
@@ -57,6 +58,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installErrorHandler(app);
   installSecurityHeaders(app);
   installAccess(app, options.apiToken);
+  installInputGuard(app);
   app.get('/healthz', PUBLIC_ROUTE, async (_request, reply) => {
     if (options.ready && !options.ready()) return reply.code(503).header('retry-after', '1').send({ status: 'starting' });
     return { status: 'ok' };

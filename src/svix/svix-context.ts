@@ -5,7 +5,7 @@ import type { Endpoint } from '../endpoints/endpoint-schema.js';
 import type { Publisher } from '../events/publisher.js';
 import type { Replay } from '../events/replayer.js';
 import type { ApplicationRow, EndpointRow, Store } from '../store/store.js';
-import { svixNotFound } from './svix-errors.js';
+import { svixInvalid, svixNotFound } from './svix-errors.js';
 
 /** What the Svix-compatible routes work with: Hookline's own store, publisher and replays. */
 export interface SvixContext {
@@ -41,3 +41,12 @@ export function limitOf(query: unknown): number {
 }
 
 export const iteratorOf = (query: unknown): string | undefined => (query as { iterator?: string }).iterator || undefined;
+
+/** An iterator that is a time and an id (`<ms>~<id>`), as the message and attempt lists give them; another is a 422 naming it. */
+export function timeIterator(query: unknown): { at: number; id: string } | undefined {
+  const iterator = iteratorOf(query);
+  if (iterator === undefined) return undefined;
+  const match = /^(\d{1,15})~(.+)$/.exec(iterator);
+  if (!match) throw svixInvalid('iterator', 'must be an iterator this list gave');
+  return { at: Number(match[1]), id: match[2] };
+}

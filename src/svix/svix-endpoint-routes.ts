@@ -24,7 +24,8 @@ const endpointIn = z.looseObject({
 });
 type EndpointIn = z.output<typeof endpointIn>;
 const SECRET = /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/;
-const timeRange = z.looseObject({ since: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date-time'), until: z.string().nullish() });
+const dateTime = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date-time');
+const timeRange = z.looseObject({ since: dateTime, until: dateTime.nullish() });
 
 /** The Hookline endpoint a Svix endpoint is: its filter types its subscriptions (all, when none), its rate limit per second. */
 function toEndpoint(input: EndpointIn, app: ApplicationRow, name: string, previous?: Endpoint): Endpoint {

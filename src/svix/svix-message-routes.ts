@@ -4,7 +4,7 @@ import { gateOf } from '../endpoints/delivery-settings.js';
 import { EVENT_ID } from '../events/event-schema.js';
 import { EVENT_TYPE, EVENT_TYPE_MAX } from '../events/event-type.js';
 import { notifySettings } from '../jobs/job-plan.js';
-import { applicationOf, endpointOf, iteratorOf, limitOf, type SvixContext } from './svix-context.js';
+import { applicationOf, endpointOf, iteratorOf, limitOf, timeIterator, type SvixContext } from './svix-context.js';
 import { svixInvalid, svixNotFound, svixParse } from './svix-errors.js';
 import { attemptOut, eventTypeOut, listResponse, messageOut } from './svix-views.js';
 
@@ -17,11 +17,6 @@ const messageIn = z.looseObject({
 });
 const eventTypeIn = z.looseObject({ name: eventTypeName, description: z.string().max(4096), schemas: z.record(z.string(), z.unknown()).nullish() });
 
-const cursorOf = (iterator: string | undefined) => {
-  if (!iterator) return undefined;
-  const [at, id] = iterator.split('~');
-  return Number.isSafeInteger(Number(at)) && id ? { created_at: Number(at), id } : undefined;
-};
 
 /** Svix messages (Hookline events), their attempts, and event types (Hookline's catalogue). */
 export function svixMessageRoutes(ctx: SvixContext) {
@@ -50,7 +45,8 @@ export function svixMessageRoutes(ctx: SvixContext) {
     app.get<{ Params: AppParams }>('/api/v1/app/:app_id/msg', async (request) => {
       const application = await applicationOf(ctx, request.params.app_id);
       const limit = limitOf(request.query);
-      const rows = await store.listEvents({ namespace: application.namespace }, limit, cursorOf(iteratorOf(request.query)));
+      const position = timeIterator(request.query);
+      const rows = await store.listEvents({ namespace: application.namespace }, limit, position && { created_at: position.at, id: position.id });
       const page = listResponse(rows, limit, (last) => `${Number(last.created_at)}~${last.id}`);
       return { ...page, data: rows.map(messageOut) };
     });
@@ -70,8 +66,8 @@ export function svixMessageRoutes(ctx: SvixContext) {
       const application = await applicationOf(ctx, request.params.app_id);
       const { row, endpoint } = await endpointOf(ctx, application, request.params.endpoint_id);
       const limit = limitOf(request.query);
-      const [at, id] = (iteratorOf(request.query) ?? '').split('~');
-      const before = id ? { started_at: Number(at), id } : undefined;
+      const position = timeIterator(request.query);
+      const before = position && { started_at: position.at, id: position.id };
       const rows = (await store.listEndpointAttempts(row.name, limit, before)).filter((a) => a.kind === 'delivery');
       const data = rows.map((a) => attemptOut(a, a.message_id, row.name, endpoint.url));
       return listResponse(data, limit, (last) => `${Date.parse(last.timestamp)}~${last.id}`);

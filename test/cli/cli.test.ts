@@ -90,7 +90,7 @@ describe('hookline command line', () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'hookline-db-')), 'no-such-folder', 'hookline.db');
     const res = await runCli(['serve', '--port', '0', '--db', missing]);
     assert.equal(res.code, 1);
-    assert.match(res.stderr, /directory does not exist/);
+    assert.match(res.stderr, /^hookline: cannot open the SQLite file .*hookline\.db: the folder .*no-such-folder does not exist; create it/);
   });
 
   test('DATABASE_URL runs the same server on PostgreSQL', async () => {

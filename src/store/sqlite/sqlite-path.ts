@@ -13,7 +13,7 @@ export function sqlitePathProblem(path: string): string | undefined {
   const folder = dirname(file);
   const user = typeof process.getuid === 'function' ? ` (uid ${process.getuid()})` : '';
   const advice = `set --db or HOOKLINE_DB to a file in a folder this user can write, or make ${folder} writable by it${user}`;
-  if (!existsSync(folder)) return `cannot open the SQLite file ${file}: the folder ${folder} does not exist; create it, or ${advice}`;
+  if (!existsSync(folder)) return `cannot open the SQLite file ${file}: the folder ${folder} does not exist; create it, or set --db or HOOKLINE_DB to a file in a folder that exists`;
   if (!statSync(folder).isDirectory()) return `cannot open the SQLite file ${file}: ${folder} is not a folder; ${advice}`;
   const folderWrite = writeProblem(folder);
   if (folderWrite) return `cannot open the SQLite file ${file}: the folder ${folder} ${folderWrite}${user}, and SQLite writes its -wal and -shm files there; ${advice}`;
