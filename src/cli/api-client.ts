@@ -1,3 +1,4 @@
+import { shownServer } from './terminal-safe.js';
 /** The one client the CLI's verbs talk to a Hookline server through: JSON in and out, the token sent when given. */
 export interface ApiClientOptions {
   server: string;
@@ -35,7 +36,7 @@ export function createApiClient(options: ApiClientOptions) {
       res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw new UnreachableError(`cannot reach ${base}${cause ? ` (${cause})` : ''}; set --server or HOOKLINE_URL`);
+      throw new UnreachableError(`cannot reach ${shownServer(base)}${cause ? ` (${cause})` : ''}; set --server or HOOKLINE_URL`);
     }
     const text = await res.text();
     const parsed = text ? safeJson(text) : undefined;

@@ -3,6 +3,7 @@ import { ApiError, createApiClient, UnreachableError } from './api-client.js';
 import { addEventVerbs } from './event-verbs.js';
 import { addActingVerbs, addCompletionVerb, addReadingVerbs, type Verbs } from './program.js';
 import { UsageError } from './run-verbs.js';
+import { terminalSafe } from './terminal-safe.js';
 import { createApp } from '../app.js';
 import { loadConfig } from '../config/load.js';
 import { VERSION } from '../version.js';
@@ -41,10 +42,14 @@ export async function main(argv: string[]): Promise<number> {
     // The token is read from the environment here, not given as a default: help would print it.
     client() {
       const { server, token } = program.opts<{ server: string; token?: string }>();
-      return createApiClient({ server, token: token ?? process.env.HOOKLINE_API_TOKEN });
+      const bearer = token ?? process.env.HOOKLINE_API_TOKEN;
+      // A header carries printable ASCII only: any other character is the user's to fix, not a server that cannot be reached.
+      if (bearer !== undefined && !/^[\x21-\x7e]*$/.test(bearer)) throw new UsageError('the API token (--token or HOOKLINE_API_TOKEN) may hold printable ASCII characters only, without spaces');
+      return createApiClient({ server, token: bearer });
     },
-    write: (text) => void process.stdout.write(text),
-    warn: (text) => void process.stderr.write(text),
+    // Everything the CLI prints goes through terminalSafe: what a server or receiver sent cannot drive the terminal.
+    write: (text) => void process.stdout.write(terminalSafe(text)),
+    warn: (text) => void process.stderr.write(terminalSafe(text)),
     failed: () => void (code = EXIT.failed),
   };
   program
@@ -76,15 +81,15 @@ function failure(err: unknown): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (err instanceof ApiError) {
-    process.stderr.write(`hookline: ${err.message} (${err.status} ${err.code}${err.field ? `, field ${err.field}` : ''})\n`);
+    process.stderr.write(terminalSafe(`hookline: ${err.message} (${err.status} ${err.code}${err.field ? `, field ${err.field}` : ''})`) + '\n');
     return EXIT.failed;
   }
   if (err instanceof UnreachableError) {
-    process.stderr.write(`hookline: ${err.message}\n`);
+    process.stderr.write(terminalSafe(`hookline: ${err.message}`) + '\n');
     return EXIT.unreachable;
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`hookline: ${err.message}\n`);
+    process.stderr.write(terminalSafe(`hookline: ${err.message}`) + '\n');
     return EXIT.usage;
   }
   throw err;
