@@ -38,13 +38,13 @@ function requestTask(task: Mapping, index: number, previous: string | undefined)
     throw new ForeignDocumentError(`${field}.type`, `task ${String(task.id)}: ${type} is not a task Hookline runs. Hookline's tasks are HTTP calls: use io.kestra.plugin.core.http.Request (uri, method, body, headers), or put the work behind an HTTP endpoint and call that`);
   }
   for (const key of Object.keys(task)) if (!REQUEST_KEYS.has(key)) throw new ForeignDocumentError(`${field}.${key}`, `task ${String(task.id)}: ${key} is not something Hookline's calls take`);
-  const headers = { ...((task.headers as Mapping | undefined) ?? {}), ...(task.contentType ? { 'Content-Type': task.contentType } : {}) };
+  const headers = { ...mapping(task.headers, `${field}.headers`), ...(task.contentType ? { 'Content-Type': task.contentType } : {}) };
   const webhook: Mapping = { url: task.uri, method: task.method ?? 'GET', headers };
   if (task.body !== undefined) webhook.body = task.body;
   const out: Mapping = { name: task.id, webhook, depends_on: previous ? [previous] : [] };
   if (task.description !== undefined) out.description = task.description;
   if (task.timeout !== undefined) out.timeout = isoDuration(task.timeout, `${field}.timeout`);
-  if (task.retry !== undefined) out.retry_policy = retryPolicy(task.retry as Mapping, `${field}.retry`);
+  if (task.retry !== undefined && task.retry !== null) out.retry_policy = retryPolicy(mapping(task.retry, `${field}.retry`), `${field}.retry`);
   return out;
 }
 
@@ -63,6 +63,13 @@ function retryPolicy(retry: Mapping, field: string): Mapping {
 function schedule(trigger: Mapping, field: string): Mapping | string {
   if (typeof trigger.cron !== 'string') throw new ForeignDocumentError(`${field}.cron`, 'a Schedule trigger needs its cron');
   return trigger.timezone === undefined ? trigger.cron : { cron: trigger.cron, timezone: trigger.timezone };
+}
+
+/** A mapping where one is expected (null or absent: an empty one). */
+function mapping(value: unknown, field: string): Mapping {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ForeignDocumentError(field, 'expected a mapping');
+  return value as Mapping;
 }
 
 function list(value: unknown, field: string): Mapping[] {

@@ -1,3 +1,5 @@
+import { kestraFlowToJob } from '../../src/cli/kestra-flow.js';
+import { ForeignDocumentError } from '../../src/cli/foreign-document.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,6 +80,14 @@ describe('hookline apply: Kestra flows and Kontroler DAGs', () => {
     await waitUntil(() => receiver.requests.length === 2);
     assert.deepEqual(receiver.requests.map((r) => r.path), ['/first', '/second']);
     assert.equal(receiver.requests[0].body, '{"hello": "world"}');
+  });
+
+  test('a Kestra task with retry: null has no retry policy; headers that are not a mapping are refused naming the field', () => {
+    const flow = (task: Record<string, unknown>) => ({ id: 'f', namespace: 'n', tasks: [{ id: 't', type: 'io.kestra.plugin.core.http.Request', uri: 'https://example.com/', ...task }] });
+    const job = kestraFlowToJob(flow({ retry: null })) as { tasks: Array<Record<string, unknown>> };
+    assert.equal(job.tasks[0].retry_policy, undefined);
+    assert.throws(() => kestraFlowToJob(flow({ headers: 'abc' })), (err: Error & { field?: string }) => err instanceof ForeignDocumentError && err.field === 'tasks.0.headers');
+    assert.throws(() => kestraFlowToJob(flow({ retry: 'often' })), (err: Error & { field?: string }) => err instanceof ForeignDocumentError && err.field === 'tasks.0.retry');
   });
 
   test("Kestra's own example, with a Log task, is refused naming the task and what to use; the other documents still apply", async () => {
