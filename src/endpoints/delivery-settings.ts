@@ -48,6 +48,16 @@ export type DeliverySettings = { [K in keyof typeof deliveryFields]?: z.output<(
 
 const ms = (d: string) => parseDuration(d)!;
 
+/**
+ * The least time between two sends of a rate-limited endpoint: its window shared by its deliveries,
+ * with a margin (5%, at most 50 ms) for the time a request takes to arrive, which varies, so that no
+ * window of `per` at the receiver sees more than `deliveries`.
+ */
+function slotOf(limit: { deliveries: number; per: string }): number {
+  const per = ms(limit.per);
+  return (per + Math.min(50, per * 0.05)) / limit.deliveries;
+}
+
 /** How the store lets an endpoint's deliveries through: its settings with the defaults filled in. */
 export function gateOf(settings: DeliverySettings): DeliveryGate {
   const breaker = settings.circuit_breaker ?? {};
@@ -55,7 +65,7 @@ export function gateOf(settings: DeliverySettings): DeliveryGate {
   const disableAfter = settings.disable_after ?? DEFAULTS.endpoints.disable_after;
   return {
     fifo: settings.ordering === 'fifo',
-    slot_ms: settings.rate_limit ? ms(settings.rate_limit.per) / settings.rate_limit.deliveries : 0,
+    slot_ms: settings.rate_limit ? slotOf(settings.rate_limit) : 0,
     breaker_failures: breaker.failures ?? DEFAULTS.endpoints.breaker_failures,
     probe_ms: probe,
     max_probe_ms: Math.max(probe, ms(breaker.max_probe_interval ?? DEFAULTS.endpoints.max_probe_interval)),

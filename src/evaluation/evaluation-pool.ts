@@ -8,6 +8,8 @@ import { schemaSize } from './schema-size.js';
 
 /** How long a task may wait for a new thread to start before it fails anyway. */
 const STARTUP_GUARD_MS = 10_000;
+/** The heap of one evaluation thread, in MiB. */
+const THREAD_HEAP_MB = 256;
 /** Tasks one lane (namespace) may have waiting; more are refused at once rather than queued. */
 export const LANE_QUEUE_LIMIT = 32;
 /** Compiling a schema being saved may take this long: longer than a payload's check, and done once. */
@@ -65,7 +67,8 @@ export function createEvaluationPool(options: EvaluationPoolOptions) {
   let nextId = 0;
 
   function startThread(slot: Slot): Worker {
-    const thread = new Worker(threadBootstrap(import.meta.url, './evaluation-thread'), { eval: true });
+    // A thread's heap is capped: past it the thread ends (its task fails) and another takes its place.
+    const thread = new Worker(threadBootstrap(import.meta.url, './evaluation-thread'), { eval: true, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
     thread.unref();
     thread.on('message', (message: { id: number; started?: true; part?: [number, ConditionsOutcome]; result?: unknown; error?: string }) => {
       const running = slot.running;

@@ -42,7 +42,8 @@ function failed(row: GateRow, item: RunCompletion, gate: DeliveryGate): void {
   row.failing_since ??= now;
   if (item.attempt.status_code === 410) return disable(row, 'the endpoint answered 410 Gone', now);
   if (gate.disable_after_ms > 0 && now - row.failing_since >= gate.disable_after_ms) {
-    return disable(row, `every delivery failed for ${formatDuration(now - row.failing_since)}`, now);
+    // The reason names the setting, not the time measured, which depends on when the last attempt ran.
+    return disable(row, `every delivery failed for ${formatDuration(gate.disable_after_ms)} or more (its disable_after)`, now);
   }
   if (row.probe_at !== null) {
     // A probe failed (one made at its time: a delivery in flight when the circuit opened is not one):

@@ -338,6 +338,8 @@ CREATE TABLE event_types (
 ALTER TABLE executions ADD COLUMN filter_errors TEXT;
 -- A receiver's answer that is not text (invalid UTF-8, NUL bytes) is kept as the base64 of its bytes.
 ALTER TABLE attempts ADD COLUMN response_encoding TEXT;
+-- When a rate-limited endpoint was last sent a delivery: the next goes a whole slot later (send-slot.ts).
+ALTER TABLE endpoints ADD COLUMN last_send_at BIGINT;
 `,
 ];
 

@@ -3,6 +3,7 @@ import { readOverview } from './overview.js';
 import type { Dialect, Driver } from './driver.js';
 import { CREATE_MIGRATIONS_TABLE, MIGRATIONS } from './migrations.js';
 import * as q from './queries.js';
+import { takeSendSlot } from './send-slot.js';
 import { findExecutionsQuery, lastExecutionsQuery } from './execution-queries.js';
 import { insertExecution, insertExecutions } from './insert-execution.js';
 import * as apps from './application-store.js';
@@ -118,6 +119,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
           : claim(tx, claimSql, owner, now, limit, leaseMarginMs);
       }),
     completeRuns: (items) => db.transaction((tx) => completeRuns(tx, dialect, items)),
+    takeSendSlot: (run, slotMs, now) => db.transaction((tx) => takeSendSlot(tx, dialect, run, slotMs, now)),
     releaseRuns: (owner, runIds, now) =>
       runIds.length === 0 ? Promise.resolve() : db.transaction((tx) => release(tx, owner, runIds, now)),
     async nextWakeAt() {

@@ -85,6 +85,11 @@ export interface Store extends EventStore {
   completeRuns(items: RunCompletion[]): Promise<Array<Ended | undefined>>;
   /** Hands back runs this owner holds but will not finish, due at once and with the attempt not counted. */
   releaseRuns(owner: string, runIds: string[], now: number): Promise<void>;
+  /**
+   * Just before a delivery to a rate-limited endpoint is sent: takes the endpoint's next send now, or
+   * puts the run back (its attempt not counted) and returns when its slot comes (send-slot.ts).
+   */
+  takeSendSlot(run: { id: string; owner: string; endpoint: string }, slotMs: number, now: number): Promise<number | undefined>;
   /** When the next run falls due or lease lapses, if any run is waiting. */
   nextWakeAt(): Promise<number | undefined>;
   /**

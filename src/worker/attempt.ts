@@ -49,6 +49,12 @@ export function createAttempt(deps: {
       // Its endpoint changed the run's settings: its lease must cover the call it makes now.
       await store.adjustRun(run.id, run.lease_owner, clock.now() + settings.timeoutMs + deps.leaseMarginMs, settings.timeoutMs, settings.maxAttempts);
     }
+    const gate = call.completion.delivery;
+    if (gate && gate.slot_ms > 0 && run.kind === 'delivery') {
+      // Its endpoint's rate limit is kept by when deliveries are sent, not when they fell due.
+      const putBack = await store.takeSendSlot({ id: run.id, owner: run.lease_owner, endpoint: run.name }, gate.slot_ms, clock.now());
+      if (putBack !== undefined) return undefined;
+    }
     const facts = {
       jobId: run.job_id,
       jobName: opened?.spec.name ?? '',

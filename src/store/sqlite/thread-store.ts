@@ -66,6 +66,7 @@ export function openThreadStore(options: SqliteOptions): Store {
     claimRuns: forward('claimRuns'),
     completeRuns: forward('completeRuns'),
     releaseRuns: forward('releaseRuns'),
+    takeSendSlot: forward('takeSendSlot'),
     nextWakeAt: forward('nextWakeAt'),
     recoverOrphanedRuns: forward('recoverOrphanedRuns'),
     setJobEnabled: forward('setJobEnabled'),
