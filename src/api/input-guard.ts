@@ -20,14 +20,29 @@ function notTextAt(value: unknown, at: string, depth = 0): string | undefined {
 }
 
 /**
+ * Route options of a route whose body holds data rather than text fields: `'*'` for a body that is
+ * the data itself (a trigger's input), or the fields that are (an event's `payload`). Data is kept
+ * as JSON text, which holds any string, so it is not checked.
+ */
+export const dataFields = (...fields: string[]) => ({ config: { dataFields: fields } });
+
+function withoutData(body: unknown, data: readonly string[] | undefined): unknown {
+  if (!data) return body;
+  if (data.includes('*') || body === null || typeof body !== 'object' || Array.isArray(body)) return data.includes('*') ? undefined : body;
+  return Object.fromEntries(Object.entries(body).filter(([key]) => !data.includes(key)));
+}
+
+/**
  * Every request's path parameters, query and JSON body are refused with a 400 naming where when a
  * string in them holds a NUL or a lone surrogate: the same answer on both stores, before any handler
  * runs, rather than a 5xx from a store that cannot keep it. One check for every route, including
- * routes added later. (A hook's raw body is kept as bytes and is not checked here.)
+ * routes added later. (A hook's raw body is kept as bytes and is not checked here, nor are the data
+ * fields a route declares.)
  */
 export function installInputGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    const where = notTextAt(request.params, '') ?? notTextAt(request.query, '') ?? notTextAt(request.body, '');
+    const data = (request.routeOptions.config as { dataFields?: readonly string[] } | undefined)?.dataFields;
+    const where = notTextAt(request.params, '') ?? notTextAt(request.query, '') ?? notTextAt(withoutData(request.body, data), '');
     if (where !== undefined) throw badRequest(`${where || 'body'} holds a NUL character or a lone surrogate, which no text field takes`, where || 'body');
   });
 }

@@ -1,3 +1,4 @@
+import { dataFields } from './input-guard.js';
 import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
@@ -104,7 +105,7 @@ export function jobRoutes(deps: { store: Store; codec: JobCodec; trigger: Trigge
       return reply.code(204).send();
     });
 
-    app.post<{ Params: Params }>('/api/v1/jobs/:id/trigger', async (request, reply) => {
+    app.post<{ Params: Params }>('/api/v1/jobs/:id/trigger', dataFields('*'), async (request, reply) => {
       const key = request.headers['idempotency-key'];
       if (Array.isArray(key) || (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY))) {
         throw badRequest(`Idempotency-Key must be one value of 1 to ${MAX_IDEMPOTENCY_KEY} characters`, 'Idempotency-Key');

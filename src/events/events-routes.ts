@@ -1,3 +1,4 @@
+import { dataFields } from '../api/input-guard.js';
 import type { FastifyInstance } from 'fastify';
 import { page, POSITIONS, readPage } from '../api/pagination.js';
 import { parseQuery } from '../api/query.js';
@@ -12,7 +13,7 @@ import type { Publish } from './publisher.js';
 export function eventRoutes(deps: { store: Store; publish: Publish; onPublished: () => void }) {
   const { store, publish } = deps;
   return async function register(app: FastifyInstance): Promise<void> {
-    app.post('/api/v1/events', async (request, reply) => {
+    app.post('/api/v1/events', dataFields('payload'), async (request, reply) => {
       const parsed = publishSchema.safeParse(request.body, PARSE_OPTIONS);
       if (!parsed.success) throw zodToHttpError(parsed.error);
       const { type, payload, namespace } = parsed.data;

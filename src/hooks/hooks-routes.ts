@@ -1,3 +1,4 @@
+import { dataFields } from '../api/input-guard.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { page, POSITIONS, readPage } from '../api/pagination.js';
@@ -76,7 +77,7 @@ export function hooksRoutes(deps: { store: Store; clock: Clock; calls: HookCalls
      * marked as a test. The API token stands in for the hook's secret and signature; rate limits
      * and the hook's enabled switch do not apply.
      */
-    app.post<{ Params: Params }>('/api/v1/hooks/:id/test', async (request) => {
+    app.post<{ Params: Params }>('/api/v1/hooks/:id/test', dataFields('*'), async (request) => {
       const input = parse(hookTestSchema, request.body);
       const target = await calls.byId(request.params.id);
       if (!target) throw notFound(`hook ${request.params.id}`);

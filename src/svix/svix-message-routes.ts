@@ -1,3 +1,4 @@
+import { dataFields } from '../api/input-guard.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { gateOf } from '../endpoints/delivery-settings.js';
@@ -31,7 +32,7 @@ export function svixMessageRoutes(ctx: SvixContext) {
   }
 
   return async function register(app: FastifyInstance): Promise<void> {
-    app.post<{ Params: AppParams }>('/api/v1/app/:app_id/msg', async (request, reply) => {
+    app.post<{ Params: AppParams }>('/api/v1/app/:app_id/msg', dataFields('payload'), async (request, reply) => {
       const application = await applicationOf(ctx, request.params.app_id);
       const input = svixParse(messageIn, request.body);
       const published = await ctx.publisher.publish({
