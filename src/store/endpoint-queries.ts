@@ -17,6 +17,8 @@ export const SUBSCRIBE = `INSERT INTO subscriptions (namespace, pattern, endpoin
 export const ENDPOINT_EXISTS = `SELECT 1 AS found FROM endpoints WHERE name = ?`;
 export const getEndpoints = (count: number) => `SELECT ${COLUMNS} FROM endpoints WHERE name IN (${marks(count)})`;
 export const LIST_ENDPOINTS = `SELECT ${COLUMNS} FROM endpoints WHERE name > ? ORDER BY name LIMIT ?`;
+/** A namespace's endpoints, by its own index. */
+export const LIST_NAMESPACE_ENDPOINTS = `SELECT ${COLUMNS} FROM endpoints WHERE namespace = ? AND name > ? ORDER BY name LIMIT ?`;
 export const DELETE_ENDPOINT = `DELETE FROM endpoints WHERE name = ?`;
 
 export const JOBS_NAMING = `SELECT job_id FROM job_endpoints WHERE endpoint = ? ORDER BY job_id LIMIT 100`;

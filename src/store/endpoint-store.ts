@@ -2,6 +2,7 @@
 import type { Driver } from './driver.js';
 import { settleEvents } from './delivery-outcomes.js';
 import * as q from './endpoint-queries.js';
+import { setEndpointUid } from './application-store.js';
 import type { EndpointRow } from './store.js';
 
 /** A job names endpoints that do not exist. */
@@ -13,11 +14,16 @@ export class UnknownEndpointError extends Error {
 
 const params = (row: EndpointRow) => [row.name, row.spec, row.namespace, row.created_at, row.updated_at];
 
-export async function insertEndpoint(tx: Driver, row: EndpointRow): Promise<boolean> {
+/** Inserts an endpoint; false when its name is taken. With a Svix `uid`, false too when its namespace has that uid (nothing is written). */
+export async function insertEndpoint(tx: Driver, row: EndpointRow, uid?: string): Promise<boolean> {
   if ((await tx.execute(q.INSERT_ENDPOINT, params(row))) !== 1) return false;
+  if (uid !== undefined && !(await setEndpointUid(tx, row.namespace, uid, row.name))) throw UID_TAKEN;
   await subscribe(tx, row);
   return true;
 }
+
+/** Rolls an endpoint's insert back: its uid is another endpoint's in its namespace. */
+export const UID_TAKEN = new Error('the uid is taken in this namespace');
 
 export async function upsertEndpoint(tx: Driver, row: EndpointRow): Promise<'created' | 'updated'> {
   const existed = (await tx.query(q.ENDPOINT_EXISTS, [row.name])).length > 0;
@@ -36,7 +42,8 @@ export function getEndpoints(db: Driver, names: string[]): Promise<EndpointRow[]
   return names.length === 0 ? Promise.resolve([]) : db.query<EndpointRow>(q.getEndpoints(names.length), names);
 }
 
-export function listEndpoints(db: Driver, limit: number, afterName = ''): Promise<EndpointRow[]> {
+export function listEndpoints(db: Driver, limit: number, afterName = '', namespace?: string): Promise<EndpointRow[]> {
+  if (namespace !== undefined) return db.query<EndpointRow>(q.LIST_NAMESPACE_ENDPOINTS, [namespace, afterName, limit]);
   return db.query<EndpointRow>(q.LIST_ENDPOINTS, [afterName, limit]);
 }
 

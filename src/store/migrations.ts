@@ -340,6 +340,16 @@ ALTER TABLE executions ADD COLUMN filter_errors TEXT;
 ALTER TABLE attempts ADD COLUMN response_encoding TEXT;
 -- When a rate-limited endpoint was last sent a delivery: the next goes a whole slot later (send-slot.ts).
 ALTER TABLE endpoints ADD COLUMN last_send_at BIGINT;
+-- An application's endpoints listed by its own index.
+CREATE INDEX endpoints_namespace ON endpoints (namespace, name);
+-- Svix endpoint uids, unique within their application, each naming a Hookline endpoint.
+CREATE TABLE endpoint_uids (
+  namespace TEXT NOT NULL,
+  uid TEXT NOT NULL,
+  endpoint TEXT NOT NULL REFERENCES endpoints (name) ON DELETE CASCADE,
+  PRIMARY KEY (namespace, uid)
+);
+CREATE INDEX endpoint_uids_endpoint ON endpoint_uids (endpoint);
 `,
 ];
 

@@ -187,7 +187,7 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     insertEndpoint: (row) => db.transaction((tx) => endpoints.insertEndpoint(tx, row)),
     upsertEndpoint: (row) => db.transaction((tx) => endpoints.upsertEndpoint(tx, row)),
     getEndpoints: (names) => endpoints.getEndpoints(db, names),
-    listEndpoints: (limit, afterName) => endpoints.listEndpoints(db, limit, afterName),
+    listEndpoints: (limit, afterName, namespace) => endpoints.listEndpoints(db, limit, afterName, namespace),
     deleteEndpoint: (name, now) => db.transaction((tx) => endpoints.deleteEndpoint(tx, name, now)),
     listEndpointAttempts: (name, limit, before) => listEndpointAttempts(db, name, limit, before),
 
@@ -196,6 +196,14 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     getApplication: async (idOrUid) => (await db.query<ApplicationRow>(apps.GET_APPLICATION, [idOrUid, idOrUid, idOrUid]))[0],
     listApplications: (limit, after = '') => db.query<ApplicationRow>(apps.LIST_APPLICATIONS, [after, limit]),
     deleteApplication: (namespace) => db.transaction((tx) => apps.deleteApplication(tx, namespace)),
+    deleteApplicationEvents: (namespace, batch) => db.transaction((tx) => apps.deleteApplicationEvents(tx, namespace, batch)),
+    insertUidEndpoint: (row, uid) =>
+      db.transaction((tx) => endpoints.insertEndpoint(tx, row, uid)).catch((err) => {
+        if (err === endpoints.UID_TAKEN) return false;
+        throw err;
+      }),
+    endpointByUid: (namespace, uid) => apps.endpointByUid(db, namespace, uid),
+    endpointUids: (names) => apps.endpointUids(db, names),
     upsertEventType: (row) =>
       db.transaction(async (tx) => {
         const existed = (await tx.query(e.EVENT_TYPE_EXISTS, [row.name])).length > 0;

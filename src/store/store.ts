@@ -159,7 +159,8 @@ export interface Store extends EventStore {
   insertEndpoint(row: EndpointRow): Promise<boolean>;
   upsertEndpoint(row: EndpointRow): Promise<'created' | 'updated'>;
   getEndpoints(names: string[]): Promise<EndpointRow[]>;
-  listEndpoints(limit: number, afterName?: string): Promise<EndpointRow[]>;
+  /** Endpoints by name; those of one namespace when it is given. */
+  listEndpoints(limit: number, afterName?: string, namespace?: string): Promise<EndpointRow[]>;
   /**
    * Deletes an endpoint no job names (its deliveries not yet made fail, and their events end);
    * otherwise deletes nothing and returns the jobs that name it.
@@ -179,8 +180,16 @@ export interface EventStore {
   /** An application by its namespace (its id) or its uid. */
   getApplication(idOrUid: string): Promise<ApplicationRow | undefined>;
   listApplications(limit: number, afterNamespace?: string): Promise<ApplicationRow[]>;
-  /** Deletes an application with its endpoints (but those jobs name) and its events. */
+  /** Deletes an application with its endpoints (but those jobs name) and what is left of its events. */
   deleteApplication(namespace: string): Promise<boolean>;
+  /** Deletes up to `batch` of an application's events (with deliveries and attempts); returns how many. */
+  deleteApplicationEvents(namespace: string, batch: number): Promise<number>;
+  /** Creates a Svix endpoint with its uid, unique in its namespace; false when the name or the uid is taken. */
+  insertUidEndpoint(row: EndpointRow, uid: string): Promise<boolean>;
+  /** The endpoint with this Svix uid in the namespace. */
+  endpointByUid(namespace: string, uid: string): Promise<string | undefined>;
+  /** The Svix uids of these endpoints, by name. */
+  endpointUids(names: string[]): Promise<Map<string, string>>;
   /** Creates or replaces an event type of the catalogue. */
   upsertEventType(row: EventTypeRow): Promise<'created' | 'updated'>;
   getEventType(name: string): Promise<EventTypeRow | undefined>;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { DEFAULTS } from '../config/defaults.js';
 import { NAMESPACE } from '../jobs/job-schema.js';
-import type { ApplicationRow } from '../store/store.js';
+import { eventsJobOf, type ApplicationRow } from '../store/store.js';
 import { applicationOf, iteratorOf, limitOf, type SvixContext } from './svix-context.js';
 import { svixConflict, svixInvalid } from './svix-errors.js';
 import { applicationOut, listResponse } from './svix-views.js';
@@ -22,8 +23,20 @@ async function checkUidFree(ctx: SvixContext, uid: string | null | undefined, ow
   if (other && other.namespace !== own) throw svixConflict(`uid ${uid} is another application's id or uid`);
 }
 
-/** A new application's namespace: its uid when that is a namespace's name, else one made up. */
-const namespaceFor = (uid: string | null | undefined) => (uid && NAMESPACE.test(uid) ? uid : `app_${randomBytes(12).toString('hex')}`);
+/** Batches of events deleted before the rest go with the application in one transaction (events still arriving). */
+const MAX_DELETE_BATCHES = 10_000;
+
+/**
+ * A new application's namespace: its uid when that can name a namespace no one uses yet (no
+ * endpoints, no events; never `default`), else one made up, so an application never takes over
+ * endpoints and events that are not its own.
+ */
+async function namespaceFor(ctx: SvixContext, uid: string | null | undefined): Promise<string> {
+  const made = `app_${randomBytes(12).toString('hex')}`;
+  if (!uid || !NAMESPACE.test(uid) || uid === 'default') return made;
+  const used = (await ctx.store.listEndpoints(1, '', uid)).length > 0 || (await ctx.store.getJob(eventsJobOf(uid))) !== undefined;
+  return used ? made : uid;
+}
 
 /** Svix applications: each is a Hookline namespace, its endpoints and events those of the namespace. */
 export function svixAppRoutes(ctx: SvixContext) {
@@ -36,7 +49,7 @@ export function svixAppRoutes(ctx: SvixContext) {
         throw svixConflict('An application with this uid exists');
       }
       const now = ctx.clock.now();
-      const row: ApplicationRow = { namespace: namespaceFor(input.uid), name: input.name, uid: input.uid ?? null, created_at: now, updated_at: now };
+      const row: ApplicationRow = { namespace: await namespaceFor(ctx, input.uid), name: input.name, uid: input.uid ?? null, created_at: now, updated_at: now };
       if (!(await ctx.store.insertApplication(row))) throw svixConflict('An application with this uid exists');
       return reply.code(201).send(applicationOut(row));
     });
@@ -55,7 +68,7 @@ export function svixAppRoutes(ctx: SvixContext) {
       const now = ctx.clock.now();
       if (!found) {
         await checkUidFree(ctx, input.uid);
-        const row: ApplicationRow = { namespace: namespaceFor(request.params.app_id), name: input.name, uid: input.uid ?? null, created_at: now, updated_at: now };
+        const row: ApplicationRow = { namespace: await namespaceFor(ctx, request.params.app_id), name: input.name, uid: input.uid ?? null, created_at: now, updated_at: now };
         if (!(await ctx.store.insertApplication(row))) throw svixConflict('An application with this uid exists');
         return reply.code(201).send(applicationOut(row));
       }
@@ -67,6 +80,10 @@ export function svixAppRoutes(ctx: SvixContext) {
 
     app.delete<{ Params: { app_id: string } }>('/api/v1/app/:app_id', async (request, reply) => {
       const found = await applicationOf(ctx, request.params.app_id);
+      // Its events go in batches, each a transaction of its own, so the store's writer is never held long; then the rest.
+      for (let batches = 0; batches < MAX_DELETE_BATCHES; batches++) {
+        if ((await ctx.store.deleteApplicationEvents(found.namespace, DEFAULTS.prune_batch)) < DEFAULTS.prune_batch) break;
+      }
       await ctx.store.deleteApplication(found.namespace);
       return reply.code(204).send();
     });

@@ -6,6 +6,7 @@ import type { Publisher } from '../events/publisher.js';
 import type { Replay } from '../events/replayer.js';
 import type { ApplicationRow, EndpointRow, Store } from '../store/store.js';
 import { svixInvalid, svixNotFound } from './svix-errors.js';
+import { GENERATED_ENDPOINT } from './svix-views.js';
 
 /** What the Svix-compatible routes work with: Hookline's own store, publisher and replays. */
 export interface SvixContext {
@@ -26,12 +27,20 @@ export async function applicationOf(ctx: SvixContext, idOrUid: string): Promise<
   return app;
 }
 
-/** An endpoint of the application, by its id (Hookline's name for it). */
-export async function endpointOf(ctx: SvixContext, app: ApplicationRow, id: string): Promise<{ row: EndpointRow; endpoint: Endpoint }> {
-  const [row] = await ctx.store.getEndpoints([id]);
+/** An endpoint of the application, by its id (Hookline's name for it) or by its uid, which is the application's own. */
+export async function endpointOf(ctx: SvixContext, app: ApplicationRow, idOrUid: string): Promise<{ row: EndpointRow; endpoint: Endpoint; uid: string | null }> {
+  let [row] = await ctx.store.getEndpoints([idOrUid]);
+  if (!row || row.namespace !== app.namespace) {
+    const name = await ctx.store.endpointByUid(app.namespace, idOrUid);
+    [row] = name ? await ctx.store.getEndpoints([name]) : [];
+  }
   if (!row || row.namespace !== app.namespace) throw svixNotFound('Endpoint');
-  return { row, endpoint: ctx.codec.open(row) };
+  const uid = (await ctx.store.endpointUids([row.name])).get(row.name) ?? legacyUid(row.name);
+  return { row, endpoint: ctx.codec.open(row), uid };
 }
+
+/** Endpoints made before uids were kept per application were named after their uid; generated names (`ep_...`) have none. */
+export const legacyUid = (name: string): string | null => (GENERATED_ENDPOINT.test(name) ? null : name);
 
 /** `?limit=` as Svix clients send it: 1 to 250, 50 when left out. */
 export function limitOf(query: unknown): number {

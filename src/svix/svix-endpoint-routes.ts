@@ -8,7 +8,7 @@ import { parseDuration } from '../duration.js';
 import { newSigningSecret } from '../http/signing.js';
 import { ENDPOINT_NAME } from '../jobs/webhook-schema.js';
 import type { ApplicationRow, EndpointRow } from '../store/store.js';
-import { applicationOf, endpointOf, iteratorOf, limitOf, type SvixContext } from './svix-context.js';
+import { applicationOf, endpointOf, iteratorOf, legacyUid, limitOf, type SvixContext } from './svix-context.js';
 import { svixConflict, svixInvalid, svixParse } from './svix-errors.js';
 import { endpointOut, listResponse } from './svix-views.js';
 
@@ -78,31 +78,25 @@ export function svixEndpointRoutes(ctx: SvixContext) {
     app.post<{ Params: { app_id: string } }>('/api/v1/app/:app_id/endpoint', async (request, reply) => {
       const application = await applicationOf(ctx, request.params.app_id);
       const input = svixParse(endpointIn, request.body);
-      const endpoint = toEndpoint(input, application, input.uid ?? `ep_${randomBytes(12).toString('hex')}`);
+      // Its name is Hookline's, made up; its uid is the application's own, unique within it alone.
+      const endpoint = toEndpoint(input, application, `ep_${randomBytes(12).toString('hex')}`);
       const row = codec.toRow(endpoint, undefined, clock.now());
-      if (!(await store.insertEndpoint(row))) throw svixConflict('An endpoint with this uid exists');
-      return reply.code(201).send(endpointOut(await setDisabled(row, endpoint, input.disabled), endpoint));
+      const inserted = input.uid ? await store.insertUidEndpoint(row, input.uid) : await store.insertEndpoint(row);
+      if (!inserted) throw svixConflict('An endpoint with this uid exists in this application');
+      return reply.code(201).send(endpointOut(await setDisabled(row, endpoint, input.disabled), endpoint, input.uid ?? null));
     });
 
     app.get<{ Params: { app_id: string } }>('/api/v1/app/:app_id/endpoint', async (request) => {
       const application = await applicationOf(ctx, request.params.app_id);
       const limit = limitOf(request.query);
-      // Endpoints are listed by name across namespaces; this application's are kept.
-      const rows: EndpointRow[] = [];
-      let after = iteratorOf(request.query);
-      for (let pages = 0; rows.length < limit && pages < 50; pages++) {
-        const batch = await store.listEndpoints(500, after);
-        rows.push(...batch.filter((r) => r.namespace === application.namespace));
-        if (batch.length < 500) break;
-        after = batch[batch.length - 1].name;
-      }
-      const page = rows.slice(0, limit);
-      return listResponse(page.map((r) => endpointOut(r, codec.open(r))), limit, (last) => last.id);
+      const rows = await store.listEndpoints(limit, iteratorOf(request.query), application.namespace);
+      const uids = await store.endpointUids(rows.map((r) => r.name));
+      return listResponse(rows.map((r) => endpointOut(r, codec.open(r), uids.get(r.name) ?? legacyUid(r.name))), limit, (last) => last.id);
     });
 
     app.get<{ Params: Params }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request) => {
-      const { row, endpoint } = await endpointOf(ctx, await applicationOf(ctx, request.params.app_id), request.params.endpoint_id);
-      return endpointOut(row, endpoint);
+      const { row, endpoint, uid } = await endpointOf(ctx, await applicationOf(ctx, request.params.app_id), request.params.endpoint_id);
+      return endpointOut(row, endpoint, uid);
     });
 
     app.put<{ Params: Params }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request) => {
@@ -112,7 +106,7 @@ export function svixEndpointRoutes(ctx: SvixContext) {
       const endpoint = toEndpoint(input, application, found.row.name, found.endpoint);
       const row = codec.toRow(endpoint, found.row, clock.now());
       await store.upsertEndpoint(row);
-      return endpointOut(await setDisabled({ ...found.row, ...row }, endpoint, input.disabled), endpoint);
+      return endpointOut(await setDisabled({ ...found.row, ...row }, endpoint, input.disabled), endpoint, found.uid);
     });
 
     app.delete<{ Params: Params }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request, reply) => {

@@ -11,12 +11,12 @@ export function applicationOut(row: ApplicationRow) {
 /** Endpoints Hookline names for Svix (`ep_...`) have no uid of their own; the rest are named after theirs. */
 export const GENERATED_ENDPOINT = /^ep_[a-z0-9]+$/;
 
-export function endpointOut(row: EndpointRow, endpoint: Endpoint) {
+export function endpointOut(row: EndpointRow, endpoint: Endpoint, uid: string | null) {
   const types = endpoint.subscriptions ?? [];
   const perSecond = endpoint.rate_limit && endpoint.rate_limit.per === '1s' ? endpoint.rate_limit.deliveries : null;
   return {
     id: row.name,
-    uid: GENERATED_ENDPOINT.test(row.name) ? null : row.name,
+    uid,
     url: endpoint.url,
     description: endpoint.description ?? '',
     filterTypes: types.length === 0 || types.includes('*') ? null : types,

@@ -55,3 +55,71 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+for (const kind of STORE_KINDS) {
+  describe(`Svix applications keep to their own: ${kind.name}`, () => {
+    test("an application's endpoints are listed from its own index, whatever other applications hold", async () => {
+      await withNode(kind, {}, async ({ node, receiver }) => {
+        for (const id of ['crowded', 'small']) assert.equal((await svix(node, 'PUT', `/api/v1/app/${id}`, { name: id })).status, 201);
+        for (let i = 0; i < 60; i++) assert.equal((await svix(node, 'POST', '/api/v1/app/crowded/endpoint', { url: receiver.url })).status, 201);
+        for (let i = 0; i < 3; i++) assert.equal((await svix(node, 'POST', '/api/v1/app/small/endpoint', { url: `${receiver.url}/${i}` })).status, 201);
+        const small = await svix(node, 'GET', '/api/v1/app/small/endpoint?limit=10');
+        assert.deepEqual([small.body.data.length, small.body.done], [3, true]);
+        const seen: string[] = [];
+        let iterator = '';
+        for (let pages = 0; pages < 5; pages++) {
+          const page = await svix(node, 'GET', `/api/v1/app/crowded/endpoint?limit=25${iterator ? `&iterator=${iterator}` : ''}`);
+          seen.push(...page.body.data.map((e: { id: string }) => e.id));
+          if (page.body.done) break;
+          iterator = page.body.iterator;
+        }
+        assert.equal(new Set(seen).size, 60);
+      });
+    });
+
+    test('endpoint uids belong to their application; an application with uid "default" does not take the default namespace', async () => {
+      await withNode(kind, {}, async ({ node, receiver }) => {
+        assert.equal((await node.api('POST', '/api/v1/endpoints', { name: 'native', url: receiver.url, subscriptions: ['*'] })).status, 201);
+        for (const id of ['one', 'two']) {
+          assert.equal((await svix(node, 'PUT', `/api/v1/app/${id}`, { name: id })).status, 201);
+          const made = await svix(node, 'POST', `/api/v1/app/${id}/endpoint`, { uid: 'billing', url: `${receiver.url}/${id}` });
+          assert.equal(made.status, 201, made.text);
+          assert.equal(made.body.uid, 'billing');
+        }
+        assert.equal((await svix(node, 'POST', '/api/v1/app/one/endpoint', { uid: 'billing', url: receiver.url })).status, 409);
+        assert.equal((await svix(node, 'GET', '/api/v1/app/one/endpoint/billing')).body.url, `${receiver.url}/one`);
+        assert.equal((await svix(node, 'GET', '/api/v1/app/two/endpoint/billing')).body.url, `${receiver.url}/two`);
+
+        const app = await svix(node, 'POST', '/api/v1/app', { name: 'Default', uid: 'default' });
+        assert.equal(app.status, 201);
+        assert.notEqual(app.body.id, 'default');
+        assert.deepEqual((await svix(node, 'GET', '/api/v1/app/default/endpoint')).body.data, [], "the default namespace's endpoints are not the app's");
+        assert.equal((await svix(node, 'DELETE', '/api/v1/app/default')).status, 204);
+        assert.equal((await node.api('GET', '/api/v1/endpoints/native')).status, 200, 'deleting the app left the native endpoint');
+      });
+    });
+
+    test("deleting an application with more events than a batch removes them all, in batches, and nothing of another's", async () => {
+      await withNode(kind, {}, async ({ node }) => {
+        for (const id of ['going', 'staying']) assert.equal((await svix(node, 'PUT', `/api/v1/app/${id}`, { name: id })).status, 201);
+        const going = (await svix(node, 'GET', '/api/v1/app/going')).body.id;
+        const batches: number[] = [];
+        const store = node.app.store;
+        const original = store.deleteApplicationEvents.bind(store);
+        store.deleteApplicationEvents = async (namespace, batch) => {
+          const n = await original(namespace, batch);
+          batches.push(n);
+          return n;
+        };
+        await Promise.all(Array.from({ length: 4 }, async (_, w) => {
+          for (let i = w; i < 1_100; i += 4) assert.equal((await svix(node, 'POST', '/api/v1/app/going/msg', { eventType: 'x.y', payload: { i } })).status, 202);
+        }));
+        assert.equal((await svix(node, 'POST', '/api/v1/app/staying/msg', { eventType: 'x.y', payload: {} })).status, 202);
+        assert.equal((await svix(node, 'DELETE', '/api/v1/app/going')).status, 204);
+        assert.deepEqual(batches, [1000, 100]);
+        assert.deepEqual((await node.api('GET', `/api/v1/events?namespace=${going}`)).body.items, []);
+        assert.equal((await svix(node, 'GET', '/api/v1/app/staying/msg')).body.data.length, 1);
+      });
+    });
+  });
+}
