@@ -60,4 +60,17 @@ describe('the console: events, endpoint health and replay', () => {
     assert.deepEqual([saved.timeout, saved.filter, saved.subscriptions], ['12s', 'payload.amount > 0', ['invoice.*']]);
     await page.close();
   });
+
+  test("an event shows the endpoints whose filter could not be evaluated, and why", async () => {
+    const made = await f.node.api('PUT', '/api/v1/endpoints/picky', { url: `${f.receiver.url}/picky`, subscriptions: ['parcel.*'], filter: 'payload.parcel.weight > 1' });
+    assert.equal(made.status, 201, made.text);
+    const published = await f.node.api('POST', '/api/v1/events', { type: 'parcel.sent', id: 'evt-no-parcel', payload: { note: 'no parcel' } });
+    assert.equal(published.status, 202);
+    const page = await openConsole(f.browser, f.node.url, '/events/evt-no-parcel');
+    const region = page.getByRole('region', { name: 'Filters not evaluated' });
+    await region.getByRole('link', { name: 'picky' }).waitFor();
+    await region.getByText(/the filter could not be evaluated/).waitFor();
+    if (SCREENS) await page.screenshot({ path: '/tmp/filter-errors.png', fullPage: true });
+    await page.close();
+  });
 });

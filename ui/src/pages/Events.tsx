@@ -155,7 +155,19 @@ export function EventPage({ id }: { id: string }) {
           ))}
         </tbody>
       </table>
-      {(e.deliveries ?? []).length === 0 && <p className="empty">No endpoint is subscribed to it.</p>}
+      {(e.deliveries ?? []).length === 0 && e.filter_errors.length === 0 && <p className="empty">No endpoint is subscribed to it.</p>}
+      {e.filter_errors.length > 0 && (
+        <section aria-label="Filters not evaluated">
+          <h3>Not delivered: filters that could not be evaluated</h3>
+          <ul>
+            {e.filter_errors.map((f) => (
+              <li key={f.endpoint}>
+                <Link href={`/endpoints/${encodeURIComponent(f.endpoint)}`}>{f.endpoint}</Link> <span className="error-text">{f.error}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {(e.deliveries ?? [])
         .filter((d) => d.id === open)
         .map((d) => (
