@@ -9,8 +9,8 @@ import { spawnServe, type NodeProcess } from '../support/process.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { STORE_KINDS, type TestDatabase } from '../support/stores.js';
 
-/** A held event loop shows as a slow /healthz (the node runs in a process of its own). */
-const HEALTH_LIMIT_MS = 500;
+/** A held event loop shows as a slow /healthz (the node runs in a process of its own); the threads share two cores with it. */
+const HEALTH_LIMIT_MS = 1000;
 /** condition_timeout below, and what publishing may take at most: a thread's deadline, its restart, and a turn. */
 const TIMEOUT_MS = 500;
 const PUBLISH_BOUND_MS = 4 * TIMEOUT_MS + 2000;
@@ -127,7 +127,8 @@ for (const kind of STORE_KINDS) {
       const published = await crowd;
       const { slowestMs, failures } = await probe.stop();
       assert.equal(hook.status, 200, JSON.stringify(hook.body));
-      assert.ok(hook.ms < 2 * TIMEOUT_MS + 1500, `the hook call in another namespace waited ${hook.ms.toFixed(0)} ms`);
+      // Behind at most one task per thread (each cut at its deadline), never behind the whole crowd (four publishes of five filters).
+      assert.ok(hook.ms < 2 * TIMEOUT_MS + 2500, `the hook call in another namespace waited ${hook.ms.toFixed(0)} ms`);
       for (const p of published) {
         // Refused at once once the namespace has too many waiting, else judged within the bound.
         assert.ok(p.status === 202, JSON.stringify(p.body));
