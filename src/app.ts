@@ -17,6 +17,7 @@ import { createPublisher } from './events/publisher.js';
 import { replayRoutes } from './events/replay-routes.js';
 import { createReplayer } from './events/replayer.js';
 import { svixRoutes } from './svix/svix-routes.js';
+import { inspectorRoutes } from './inspector/inspector-routes.js';
 import { hooksRoutes } from './hooks/hooks-routes.js';
 import { inboundRoutes } from './hooks/inbound-route.js';
 import { createExecutionWaiter } from './jobs/execution-waiter.js';
@@ -209,6 +210,7 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
     webhookTestRoute({ caller }),
     schedulePreviewRoute({ clock }),
     overviewRoute({ store, clock }),
+    ...(config.inspector.enabled ? [inspectorRoutes({ store, clock, sealer, limits: { bins: config.inspector.bins, requestsPerBin: config.inspector.requests_per_bin } })] : []),
     docsRoutes(),
     consoleRoutes(),
   ];
@@ -242,6 +244,8 @@ export async function createApp(config: Config, parts: { clock?: Clock; log?: Lo
       // The port is taken first, so a node that cannot have it starts nothing; health checks answer
       // 503 until the worker and scheduler run, so a node that answers them is one that works.
       const address = await server.listen({ host: config.host, port: config.port });
+      // This node's own bins are reachable by its worker whatever the egress policy (and nothing else on loopback).
+      if (config.inspector.enabled && runs('api')) agents.allowOwnInspector(Number(new URL(address).port), config.host);
       if (runs('worker')) {
         await worker.start();
         router.start();

@@ -80,6 +80,7 @@ const TAGS = [
   { name: 'Endpoints', description: 'Named, reusable call targets, and the events they subscribe to.' },
   { name: 'Events', description: 'Typed events published to every subscribed endpoint, each delivery signed, retried and recorded.' },
   { name: 'Hooks', description: 'Secret inbound webhook URLs that start jobs.' },
+  { name: 'Inspector', description: 'Request bins on the node: what was sent to /inspect/{bin} (which anyone may call), read with the token.' },
   { name: 'Operations', description: 'Health and metrics.' },
 ];
 

@@ -13,6 +13,7 @@ import { schedulePreviewSchema } from './schedule-preview-route.js';
 import { overviewQuery } from './overview-route.js';
 import * as views from './view-schemas.js';
 import { eventOperations } from './event-operations.js';
+import { inspectorOperations } from './inspector-operations.js';
 
 /**
  * Every route of the API, as the OpenAPI document shows it: its parameters, the schemas that check
@@ -23,7 +24,7 @@ export interface Operation {
   id: string;
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
-  tag: 'Jobs' | 'Executions' | 'Endpoints' | 'Events' | 'Hooks' | 'Operations';
+  tag: 'Jobs' | 'Executions' | 'Endpoints' | 'Events' | 'Hooks' | 'Inspector' | 'Operations';
   summary: string;
   description?: string;
   /** Path parameters, each with what it names. */
@@ -194,5 +195,5 @@ const serviceOperations: Operation[] = [
 ];
 
 export const OPERATIONS: readonly Operation[] = [
-  ...jobOperations, ...executionOperations, ...endpointOperations, ...eventOperations, ...hookOperations, ...serviceOperations,
+  ...jobOperations, ...executionOperations, ...endpointOperations, ...eventOperations, ...hookOperations, ...inspectorOperations, ...serviceOperations,
 ];

@@ -60,6 +60,18 @@ export const configSchema = z
       .strict()
       .prefault({}),
     tls: z.object({ ca_file: z.string().optional() }).strict().prefault({}),
+    // `inspector: false` (or true) is the short form of `inspector: {enabled: ...}`.
+    inspector: z.preprocess(
+      (v) => (typeof v === 'boolean' || v === 'true' || v === 'false' ? { enabled: v === true || v === 'true' } : v),
+      z
+        .object({
+          enabled: z.preprocess(booleanText, z.boolean()).default(DEFAULTS.inspector.enabled),
+          bins: z.coerce.number().int().min(1).max(10_000).default(DEFAULTS.inspector.bins),
+          requests_per_bin: z.coerce.number().int().min(1).max(10_000).default(DEFAULTS.inspector.requests_per_bin),
+        })
+        .strict()
+        .prefault({}),
+    ),
     egress: z
       .object({
         allow: z.preprocess(commaList, cidrList),

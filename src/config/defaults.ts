@@ -53,6 +53,21 @@ export const DEFAULTS = {
      */
     condition_timeout: '1s',
   },
+  /**
+   * The inspector: request bins at /inspect/{bin} on the API port, for a first run and for
+   * debugging. `inspector: false` in the configuration turns it off (for nodes facing the internet).
+   */
+  inspector: {
+    enabled: true,
+    /** Bins kept; the one used least recently goes when another is needed. */
+    bins: 100,
+    /** Requests each bin keeps, its newest. */
+    requests_per_bin: 100,
+    /** Body bytes kept of each request. */
+    body_bytes: 64 * 1024,
+    /** The longest `?delay=` a bin answers after. */
+    max_delay: '30s',
+  },
   /** Threads that evaluate costly conditions, endpoint filters and payload schemas, off the event loop. */
   evaluation_threads: 2,
   /** Invocation log: request bodies are kept up to this many bytes. */

@@ -25,6 +25,7 @@ const ENV_KEYS: Record<string, string> = {
   HOOKLINE_EGRESS_ALLOW: 'egress.allow',
   HOOKLINE_EGRESS_DENY: 'egress.deny',
   HOOKLINE_EGRESS_PUBLIC_ONLY: 'egress.public_only',
+  HOOKLINE_INSPECTOR: 'inspector.enabled',
 };
 
 /** Defaults < config file < HOOKLINE_* environment < command-line flags. */

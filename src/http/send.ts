@@ -49,7 +49,7 @@ export async function send(
       method: req.method as 'POST',
       headers: req.headers,
       body: req.body,
-      dispatcher: agents.pick(options.tlsSkipVerify),
+      dispatcher: agents.pick(options.tlsSkipVerify, req.url),
       signal: deadline,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,

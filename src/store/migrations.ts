@@ -350,6 +350,29 @@ CREATE TABLE endpoint_uids (
   PRIMARY KEY (namespace, uid)
 );
 CREATE INDEX endpoint_uids_endpoint ON endpoint_uids (endpoint);
+
+-- The inspector: requests sent to /inspect/{bin}, each bin keeping its newest, the bins used least recently dropped.
+CREATE TABLE inspector_bins (
+  bin TEXT PRIMARY KEY,
+  secret TEXT,
+  created_at BIGINT NOT NULL,
+  last_at BIGINT NOT NULL
+);
+CREATE INDEX inspector_bins_last ON inspector_bins (last_at);
+CREATE TABLE inspector_requests (
+  id TEXT PRIMARY KEY,
+  bin TEXT NOT NULL,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  query TEXT,
+  headers TEXT NOT NULL,
+  body TEXT,
+  body_encoding TEXT,
+  truncated INTEGER NOT NULL DEFAULT 0,
+  signature TEXT,
+  received_at BIGINT NOT NULL
+);
+CREATE INDEX inspector_requests_bin ON inspector_requests (bin, received_at, id);
 `,
 ];
 

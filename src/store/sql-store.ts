@@ -7,6 +7,7 @@ import { takeSendSlot } from './send-slot.js';
 import { findExecutionsQuery, lastExecutionsQuery } from './execution-queries.js';
 import { insertExecution, insertExecutions } from './insert-execution.js';
 import * as apps from './application-store.js';
+import * as inspector from './inspector-store.js';
 import * as endpoints from './endpoint-store.js';
 import { ROTATE_SIGNING, subscribedEndpoints } from './endpoint-queries.js';
 import * as e from './event-queries.js';
@@ -191,6 +192,11 @@ export function createSqlStore(db: Driver, dialect: Dialect, migrationLock?: str
     deleteEndpoint: (name, now) => db.transaction((tx) => endpoints.deleteEndpoint(tx, name, now)),
     listEndpointAttempts: (name, limit, before) => listEndpointAttempts(db, name, limit, before),
 
+    recordInspected: (request, limits) => db.transaction((tx) => inspector.recordInspected(tx, request, limits)),
+    listInspected: (bin, limit) => inspector.listInspected(db, bin, limit),
+    getInspectorBin: (bin) => inspector.getBin(db, bin),
+    setInspectorSecret: (bin, sealed, now) => db.transaction((tx) => inspector.setBinSecret(tx, bin, sealed, now)),
+    deleteInspectorBin: (bin) => db.transaction((tx) => inspector.deleteBin(tx, bin)),
     insertApplication: async (row) => (await db.execute(apps.INSERT_APPLICATION, [row.namespace, row.name, row.uid, row.created_at, row.updated_at])) > 0,
     updateApplication: async (row) => (await db.execute(apps.UPDATE_APPLICATION, [row.name, row.uid, row.updated_at, row.namespace])) > 0,
     getApplication: async (idOrUid) => (await db.query<ApplicationRow>(apps.GET_APPLICATION, [idOrUid, idOrUid, idOrUid]))[0],

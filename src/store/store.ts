@@ -3,6 +3,7 @@ import type { OverviewCounts } from './overview.js';
 import type { Dialect } from './driver.js';
 import type { DeliveryGate, DeliveryRow, EndpointHealth, EventFilter, EventRow, EventTypeRow, FilterError, NewDelivery, NewEvent, PublishedEvent } from './event-rows.js';
 import type { ApplicationRow } from './application-store.js';
+import type { InspectedRequest, InspectorBinRow, InspectorLimits } from './inspector-store.js';
 import type { MissingCandidate, ReplayBatch, ReplayCursor, ReplayFilter, ResendCandidate } from './replay-rows.js';
 import type {
   HookFilter,
@@ -42,6 +43,7 @@ import type {
 } from './rows.js';
 
 export type { ApplicationRow } from './application-store.js';
+export type { InspectedRequest, InspectorBinRow, InspectorLimits } from './inspector-store.js';
 export * from './event-rows.js';
 export * from './replay-rows.js';
 export * from './hook-rows.js';
@@ -174,6 +176,14 @@ export interface Store extends EventStore {
 
 /** The store's side of events (part of Store). */
 export interface EventStore {
+  /** Records a request to an inspector bin, within the limits (inspector-store.ts). */
+  recordInspected(request: InspectedRequest, limits: InspectorLimits): Promise<void>;
+  /** A bin's requests, newest first. */
+  listInspected(bin: string, limit: number): Promise<InspectedRequest[]>;
+  getInspectorBin(bin: string): Promise<InspectorBinRow | undefined>;
+  /** Gives a bin a (sealed) signing secret to check what it receives with, or takes it away (null). */
+  setInspectorSecret(bin: string, sealed: string | null, now: number): Promise<void>;
+  deleteInspectorBin(bin: string): Promise<boolean>;
   /** Creates an application; false when its namespace or uid is taken. */
   insertApplication(row: ApplicationRow): Promise<boolean>;
   updateApplication(row: ApplicationRow): Promise<boolean>;

@@ -14,6 +14,8 @@ const PUBLIC = [
   /^\/docs(\/.*)?$/,
   /^\/api\/v1\/executions\/webhook\/:namespace\/:job\/:key$/,
   /^\/api\/v1\/endpoints\/:name\/public-key$/,
+  // Inspector bins: anyone may send to them (reading them takes the token).
+  /^\/inspect\/:bin(\/\*)?$/,
   // The console: its pages and built files hold no data.
   /^\/(overview|executions|jobs|hooks|tester|endpoints|events)?(\/new|\/:id|\/:name)?$/,
   /^\/(index\.html|assets\/[\w.-]+|[\w-]+\.(svg|ico|png|txt))$/,
