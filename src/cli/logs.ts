@@ -1,5 +1,6 @@
 import { parseDuration } from '../duration.js';
 import type { ApiClient } from './api-client.js';
+import { attemptText, type Attempt } from './attempt-text.js';
 import { UsageError } from './run-verbs.js';
 
 interface Listed {
@@ -9,18 +10,6 @@ interface Listed {
   attempts: number;
   created_at: string;
   trigger: { type: string };
-}
-
-interface Attempt {
-  task?: string;
-  notification?: number;
-  attempt: number;
-  started_at: string;
-  duration_ms: number;
-  status_code: number | null;
-  error_code: string | null;
-  error: string | null;
-  request: { method: string; url: string };
 }
 
 interface Detail extends Listed {
@@ -109,13 +98,6 @@ function newLines(d: Detail, seen: Map<string, Seen>): Array<{ at: string; text:
   }
   seen.set(d.id, { attempts: d.attempt_log.length, ended, createdAt: Date.parse(d.created_at) });
   return lines;
-}
-
-function attemptText(a: Attempt, named: boolean): string {
-  const of = a.task !== undefined && named ? `task ${a.task} ` : a.notification !== undefined ? `notification ${a.notification} ` : '';
-  const answer = a.status_code === null ? 'no answer' : String(a.status_code);
-  const problem = a.error ? ` (${a.error})` : '';
-  return `${of}attempt ${a.attempt} ${a.request.method} ${a.request.url} -> ${answer} in ${a.duration_ms}ms${problem}`;
 }
 
 /** `--since`: a duration ago, or an RFC 3339 time; in milliseconds. */

@@ -79,9 +79,10 @@ export function addActingVerbs(program: Command, v: Verbs): void {
     .description('start an execution of a job and print its id')
     .argument('<job>')
     .option('-d, --data <json>', 'the trigger body: JSON, @file.json, or @- for standard input')
-    .option('-w, --wait', 'follow the execution to its end; exit 1 if it failed')
+    .option('-w, --wait', 'follow the execution to its end, printing each attempt as it ends (to standard error); exit 1 if it failed')
     .action(async (job: string, options: { data?: string; wait?: boolean }) => {
-      const result = await triggerJob(v.client(), job, readData(options.data), options.wait === true);
+      // Each attempt goes to standard error as it ends; standard output keeps the one line a script reads.
+      const result = await triggerJob(v.client(), job, readData(options.data), options.wait === true, v.warn);
       v.write(result.text);
       if (!result.ok) v.failed();
     });

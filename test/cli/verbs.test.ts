@@ -38,9 +38,12 @@ describe('the CLI: verbs over the API', () => {
     const ok = await runCli(['trigger', 'nightly', '--data', `@${data}`, '--wait'], env);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^[0-9a-f-]{36} succeeded after 1 attempt\n$/);
+    // Each attempt is printed as it ends, on standard error.
+    assert.match(ok.stderr, /^[0-9a-f-]{36} started\n\S+ attempt 1 POST http:\/\/127\.0\.0\.1:\d+\/\S* -> 200 in \d+ms\n$/);
     const failed = await runCli(['trigger', 'broken', '--wait'], env);
     assert.equal(failed.code, 1);
     assert.match(failed.stdout, /failed after 1 attempt: HTTP 500/);
+    assert.match(failed.stderr, /attempt 1 POST \S+\/fail -> 500 in \d+ms \(HTTP 500\)/);
     const plain = await runCli(['trigger', 'nightly', '-d', '{"x": 1}'], env);
     assert.equal(plain.code, 0);
     assert.match(plain.stdout, /^[0-9a-f-]{36}\n$/);
