@@ -26,11 +26,15 @@ export function webhookTestRoute(deps: { caller: Caller }) {
         { jobId: 'webhook-test', jobName: 'webhook-test', executionId: id, attempt: 1, scheduledTime: Date.now(), messageId: `msg_${id}`, data: { trigger: { type: 'test', body: null } } },
         callTimeoutMs({ webhook, timeout: parsed.data.timeout }),
       );
+      const { result } = outcome;
+      const binary = result.body !== undefined && result.bodyEncoding === 'binary';
       return {
         success: outcome.verdict === 'success',
-        status_code: outcome.result.statusCode ?? 0,
-        response_body: outcome.result.body ?? outcome.error ?? '',
-        duration_ms: outcome.result.durationMs,
+        status_code: result.statusCode ?? 0,
+        response_headers: result.headers ?? {},
+        response_body: binary ? Buffer.from(result.body!, 'latin1').toString('base64') : (result.body ?? outcome.error ?? ''),
+        ...(binary ? { response_body_encoding: 'base64' as const } : {}),
+        duration_ms: result.durationMs,
       };
     });
   };

@@ -46,6 +46,8 @@ type Result = { result: unknown } | { error: string; parts: Array<[number, Condi
 
 interface Slot {
   thread?: Worker;
+  /** The thread has loaded and taken a task: a thread still starting does not count against waiting tasks. */
+  ready?: boolean;
   running?: { call: Pending; timer: NodeJS.Timeout; parts: Array<[number, ConditionsOutcome]> };
 }
 
@@ -70,10 +72,14 @@ export function createEvaluationPool(options: EvaluationPoolOptions) {
     // A thread's heap is capped: past it the thread ends (its task fails) and another takes its place.
     const thread = new Worker(threadBootstrap(import.meta.url, './evaluation-thread'), { eval: true, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
     thread.unref();
+    slot.ready = false;
     thread.on('message', (message: { id: number; started?: true; part?: [number, ConditionsOutcome]; result?: unknown; error?: string }) => {
       const running = slot.running;
       if (running?.call.id !== message.id) return;
-      if (message.started) arm(slot, running.call.timeoutMs);
+      if (message.started) {
+        slot.ready = true;
+        arm(slot, running.call.timeoutMs);
+      }
       else if (message.part) running.parts.push(message.part);
       else if (message.error !== undefined) finish(slot, { error: message.error, parts: running.parts });
       else finish(slot, { result: message.result });
@@ -91,7 +97,8 @@ export function createEvaluationPool(options: EvaluationPoolOptions) {
     clearTimeout(running.timer);
     running.timer = setTimeout(() => {
       void slot.thread?.terminate();
-      slot.thread = undefined;
+      // Its successor starts now, while the tasks behind wait, not when the next is given to it.
+      slot.thread = startThread(slot);
       finish(slot, { error: `took longer than ${running.call.timeoutMs} ms to evaluate`, parts: running.parts });
     }, ms);
   }
@@ -148,10 +155,13 @@ export function createEvaluationPool(options: EvaluationPoolOptions) {
     }
     return new Promise((resolve) => {
       const call: Pending = { id: ++nextId, lane, task, timeoutMs, resolve, expiry: undefined as unknown as NodeJS.Timeout };
-      call.expiry = setTimeout(() => {
+      const expire = () => {
+        // The time a thread takes to start (after one was ended) is not the queue's: wait for it.
+        if (slots.some((s) => s.thread && !s.ready)) return void (call.expiry = setTimeout(expire, options.timeoutMs).unref());
         drop(call);
         resolve({ error: `waited longer than ${queueLimitMs} ms for an evaluation thread`, parts: [] });
-      }, queueLimitMs).unref();
+      };
+      call.expiry = setTimeout(expire, queueLimitMs).unref();
       if (queue.length === 0) {
         lanes.set(lane, queue);
         turn.push(lane);

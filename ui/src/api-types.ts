@@ -596,6 +596,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inspector/{bin}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a bin received, newest first
+         * @description Anything sent to `/inspect/{bin}` (any method, and paths under it) is recorded and answered 200, or the `?status=` it asks for after the `?delay=` it asks for.
+         */
+        get: operations["getInspectorBin"];
+        /** Set a bin's signing secret, to check what it receives */
+        put: operations["putInspectorBin"];
+        post?: never;
+        /** Delete a bin and what it received */
+        delete: operations["deleteInspectorBin"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/overview": {
         parameters: {
             query?: never;
@@ -1437,7 +1459,16 @@ export interface components {
         WebhookTestResult: {
             success: boolean;
             status_code: number;
+            /** @description The answer's headers (secrets as `***`); empty when nothing answered. */
+            response_headers: {
+                [key: string]: string;
+            };
             response_body: string;
+            /**
+             * @description Present when the answer was not text: response_body is the base64 of its bytes.
+             * @constant
+             */
+            response_body_encoding?: "base64";
             duration_ms: number;
         };
         /** @description One event on its way to one endpoint, with its attempts. */
@@ -2147,6 +2178,45 @@ export interface components {
         InvocationPage: {
             items: components["schemas"]["Invocation"][];
             next_cursor: string | null;
+        };
+        InspectorBinRequests: {
+            bin: string;
+            /** @description Where to send to it, on this node. */
+            url: string;
+            /** @description The bin checks signatures with a secret. */
+            signed: boolean;
+            requests: {
+                id: string;
+                method: string;
+                /** @description The path under the bin: `/` for `/inspect/{bin}` itself. */
+                path: string;
+                query: string | null;
+                /** @description As received; values of credential-like headers (authorization, cookies, keys, tokens, secrets, passwords) are `***`. */
+                headers: {
+                    [key: string]: string;
+                };
+                body: string | null;
+                /**
+                 * @description Present when the body was not text: `body` is the base64 of its bytes.
+                 * @constant
+                 */
+                body_encoding?: "base64";
+                body_truncated: boolean;
+                /** @description With a secret on the bin: `valid`, or why its Standard Webhooks signature is not; else null. */
+                signature: string | null;
+                /** Format: date-time */
+                received_at: string;
+            }[];
+        };
+        InspectorBinInput: {
+            secret?: string | null;
+        };
+        InspectorBin: {
+            bin: string;
+            /** @description Where to send to it, on this node. */
+            url: string;
+            /** @description The bin checks signatures with a secret. */
+            signed: boolean;
         };
     };
     responses: never;
@@ -5917,6 +5987,222 @@ export interface operations {
             };
             /** @description There is no such hook. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getInspectorBin: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The bin: 1-64 letters, digits, "_" or "-". */
+                bin: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectorBinRequests"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putInspectorBin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bin: 1-64 letters, digits, "_" or "-". */
+                bin: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                 *     }
+                 */
+                "application/json": components["schemas"]["InspectorBinInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectorBin"];
+                };
+            };
+            /** @description The input is wrong: the error names the field and what was expected. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a type this route takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The store is unavailable, or the node is shutting down: try again. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteInspectorBin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bin: 1-64 letters, digits, "_" or "-". */
+                bin: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body sent is not valid JSON or YAML. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API token is missing or wrong. */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "www-authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description There is no such bin. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over the size limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not of a type this route takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -146,6 +146,7 @@ describe('the console, in a real browser', () => {
     await result.waitFor();
     assert.equal(await result.locator('.status-code').innerText(), '200');
     assert.match(await result.getByLabel('Response body').innerText(), /"accepted": true/);
+    assert.match(await result.getByLabel('Response headers').innerText(), /^content-type: application\/json$/m);
     const last = f.receiver.requests.at(-1)!;
     assert.equal(last.body, '{"ping": 1}');
     await page.close();

@@ -68,7 +68,10 @@ export function Tester() {
             <span className={`status ${result.success ? 'succeeded' : 'failed'}`}>{result.success ? 'success' : 'failure'}</span> · status{' '}
             <strong className="status-code">{result.status_code || 'none'}</strong> · {result.duration_ms} ms
           </p>
-          <pre aria-label="Response body">{shown(result.response_body)}</pre>
+          {Object.keys(result.response_headers).length > 0 && (
+            <pre aria-label="Response headers">{Object.entries(result.response_headers).map(([name, value]) => `${name}: ${value}`).join('\n')}</pre>
+          )}
+          <pre aria-label="Response body">{result.response_body_encoding === 'base64' ? `(not text; base64)\n${result.response_body}` : shown(result.response_body)}</pre>
         </div>
       )}
     </section>
