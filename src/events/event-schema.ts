@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RFC3339 } from '../scheduler/schedule-schema.js';
 import { NAMESPACE } from '../jobs/job-schema.js';
-import { pageQuery, queryText } from '../api/query.js';
+import { pageQuery, queryChoice, queryText } from '../api/query.js';
 import { EVENT_TYPE, EVENT_TYPE_MAX } from './event-type.js';
 
 /** An event id as publishers give it (and as Idempotency-Key carries it): printable, no spaces. */
@@ -30,6 +30,7 @@ export const namespaceQuery = z.string().regex(NAMESPACE, NAMESPACE_RULE).defaul
 export const eventsQuery = z.object({
   namespace: namespaceQuery.meta({ description: 'The namespace whose events are listed; `default` when left out.' }),
   type: queryText.optional().meta({ description: 'Only events of this type.' }),
+  status: queryChoice(['pending', 'succeeded', 'failed']).optional().meta({ description: 'Only events whose deliveries all succeeded, of which one failed, or that still have deliveries to make (pending).' }),
   since: rfc3339Time.optional().meta({ description: 'Only events published at or after this RFC 3339 time.' }),
   until: rfc3339Time.optional().meta({ description: 'Only events published before this RFC 3339 time.' }),
   ...pageQuery,

@@ -27,7 +27,7 @@ export function eventRoutes(deps: { store: Store; publish: Publish; onPublished:
       const query = parseQuery(eventsQuery, request.query);
       const { limit, cursor } = readPage(query, POSITIONS.timeAndId);
       const before = cursor && { created_at: cursor[0], id: cursor[1] };
-      const rows = await store.listEvents({ namespace: query.namespace, type: query.type, since: query.since, until: query.until }, limit, before);
+      const rows = await store.listEvents({ namespace: query.namespace, type: query.type, status: query.status, since: query.since, until: query.until }, limit, before);
       const result = page(rows, limit, (last) => [Number(last.created_at), last.id]);
       return { items: result.items.map((row) => eventView(row)), next_cursor: result.next_cursor };
     });

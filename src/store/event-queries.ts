@@ -63,10 +63,17 @@ export const EVENT_BY_EVENT_ID = `
 SELECT ${EVENT_COLUMNS} FROM executions WHERE job_id = ? AND idempotency_key = ? AND event_type IS NOT NULL`;
 export const EVENT_BY_ID = `SELECT ${EVENT_COLUMNS} FROM executions WHERE id = ? AND event_type IS NOT NULL`;
 
-/** A namespace's events, newest first, from a (created_at, id) cursor; `type` and a time range may narrow them. */
-export const listEvents = (byType: boolean) => `
+/** How an event's status filter reads: ended as it says, or not ended yet. */
+const STATUS_CLAUSE: Record<'pending' | 'succeeded' | 'failed', string> = {
+  pending: `AND status NOT IN ('succeeded', 'failed')`,
+  succeeded: `AND status = 'succeeded'`,
+  failed: `AND status = 'failed'`,
+};
+
+/** A namespace's events, newest first, from a (created_at, id) cursor; `type`, a status and a time range may narrow them. */
+export const listEvents = (byType: boolean, status?: keyof typeof STATUS_CLAUSE) => `
 SELECT ${EVENT_COLUMNS} FROM executions
-WHERE job_id = ? AND event_type IS NOT NULL ${byType ? 'AND event_type = ?' : ''}
+WHERE job_id = ? AND event_type IS NOT NULL ${byType ? 'AND event_type = ?' : ''} ${status ? STATUS_CLAUSE[status] : ''}
   AND created_at >= ? AND (created_at < ? OR (created_at = ? AND id < ?))
 ORDER BY created_at DESC, id DESC LIMIT ?`;
 

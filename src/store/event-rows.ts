@@ -64,6 +64,8 @@ export function eventTrigger(eventId: string, payload: string): string {
 export interface EventFilter {
   namespace: string;
   type?: string;
+  /** Ended so (succeeded, failed), or not ended yet (pending). */
+  status?: 'pending' | 'succeeded' | 'failed';
   /** Epoch ms, inclusive / exclusive. */
   since?: number;
   until?: number;

@@ -81,7 +81,7 @@ export async function getEvent(db: Driver, namespace: string, id: string): Promi
 export function listEvents(db: Driver, filter: EventFilter, limit: number, before?: { created_at: number; id: string }): Promise<EventRow[]> {
   const until = before?.created_at ?? filter.until ?? Number.MAX_SAFE_INTEGER;
   const params = [eventsJobOf(filter.namespace), ...(filter.type ? [filter.type] : []), filter.since ?? 0, until, until, before?.id ?? '', limit];
-  return db.query<EventRow>(e.listEvents(filter.type !== undefined), params);
+  return db.query<EventRow>(e.listEvents(filter.type !== undefined, filter.status), params);
 }
 
 /**

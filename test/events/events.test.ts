@@ -162,6 +162,21 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    test('events are listed by status: pending, succeeded, failed', async () => {
+      await withNode(kind, { responder: byPath({ '/good': [200], '/bad': [500] }) }, async ({ node, receiver }) => {
+        await endpoint(node, { name: 'good', url: `${receiver.url}/good`, subscriptions: ['good.*'] });
+        await endpoint(node, { name: 'bad', url: `${receiver.url}/bad`, subscriptions: ['bad.*'], retry_policy: { max_attempts: 1 } });
+        const good = await publish(node, { type: 'good.x', payload: {} });
+        const bad = await publish(node, { type: 'bad.x', payload: {} });
+        await eventWhen(node, good, (e) => e.status === 'succeeded');
+        await eventWhen(node, bad, (e) => e.status === 'failed');
+        const listed = async (status: string) => (await node.api('GET', `/api/v1/events?status=${status}`)).body.items.map((e: any) => e.id);
+        assert.deepEqual([await listed('succeeded'), await listed('failed'), await listed('pending')], [[good], [bad], []]);
+        const wrong = await node.api('GET', '/api/v1/events?status=held');
+        assert.deepEqual([wrong.status, wrong.body.error.field], [400, 'status']);
+      });
+    });
+
     test('publishing an id again within the window returns the first event and delivers nothing more; another type or payload is a 409; Idempotency-Key is the same', async () => {
       await withNode(kind, {}, async ({ node, clock, receiver }) => {
         await endpoint(node, { name: 'once', url: receiver.url, subscriptions: ['user.created'] });

@@ -4556,6 +4556,8 @@ export interface operations {
                 namespace?: string;
                 /** @description Only events of this type. */
                 type?: string;
+                /** @description Only events whose deliveries all succeeded, of which one failed, or that still have deliveries to make (pending). */
+                status?: "pending" | "succeeded" | "failed";
                 /** @description Only events published at or after this RFC 3339 time. */
                 since?: string;
                 /** @description Only events published before this RFC 3339 time. */

@@ -178,6 +178,9 @@ describe('the console, in a real browser', () => {
     assert.equal(answer?.headers()['content-security-policy'], CONSOLE_POLICY);
     assert.equal(answer?.headers()['x-frame-options'], 'DENY');
     assert.equal(answer?.headers()['x-content-type-options'], 'nosniff');
+    // Its icon is served without the token, as its other files are.
+    const icon = await fetch(`${f.node.url}${await page.locator('link[rel=icon]').getAttribute('href')}`);
+    assert.deepEqual([icon.status, icon.headers.get('content-type')], [200, 'image/svg+xml']);
     await page.getByLabel('API token').fill(TOKEN);
     await page.getByRole('button', { name: 'Log in' }).click();
     for (const heading of ['Executions', 'Jobs', 'Hooks', 'Endpoints', 'Events', 'Overview']) {

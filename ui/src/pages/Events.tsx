@@ -6,7 +6,7 @@ import { api, data } from '../api';
 import { ago } from '../format';
 import { Status } from '../Status';
 
-const FILTERS = ['namespace', 'type', 'cursor'] as const;
+const FILTERS = ['namespace', 'type', 'status', 'cursor'] as const;
 const PAGE = 100;
 const REFRESH_MS = 1000;
 
@@ -32,6 +32,15 @@ export function Events() {
             <input name={name} defaultValue={filters[name] ?? ''} onKeyDown={(e) => e.key === 'Enter' && setFilter(name, e.currentTarget.value.trim())} onBlur={(e) => setFilter(name, e.currentTarget.value.trim())} />
           </label>
         ))}
+        <label>
+          Status
+          <select name="status" value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+            <option value="">any</option>
+            <option value="pending">pending</option>
+            <option value="succeeded">succeeded</option>
+            <option value="failed">failed</option>
+          </select>
+        </label>
       </form>
       {list.error && <p role="alert" className="error">{list.error.message}</p>}
       <table className="list">
