@@ -5,7 +5,6 @@ import { startNode, type Running } from '../support/harness.js';
 import { createJob, runToEnd, trigger } from '../support/jobs.js';
 import { startReceiver } from '../support/receiver.js';
 import { STORE_KINDS, type StoreKind } from '../support/stores.js';
-import { waitUntil } from '../support/wait.js';
 import { ManualClock } from '../../src/clock.js';
 
 const TOKEN = 'inspector-test-token';
