@@ -8,7 +8,7 @@ import { declarePublic } from './access.js';
 export const CONSOLE_FOLDER = fileURLToPath(new URL('../../ui/dist/', import.meta.url));
 
 /** The console's own pages: each answers its index.html, and the app shows the page. */
-export const CONSOLE_PAGES = ['/', '/overview', '/executions', '/executions/:id', '/jobs', '/jobs/new', '/jobs/:id', '/hooks', '/hooks/:id', '/tester', '/endpoints', '/endpoints/new', '/endpoints/:name', '/events', '/events/:id'];
+export const CONSOLE_PAGES = ['/', '/overview', '/executions', '/executions/:id', '/jobs', '/jobs/new', '/jobs/:id', '/hooks', '/hooks/:id', '/tester', '/endpoints', '/endpoints/new', '/endpoints/:name', '/events', '/events/:id', '/inspector', '/inspector/:bin'];
 
 /**
  * The web console, served by the api role: its built files, and its pages. Neither needs the API

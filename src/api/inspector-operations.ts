@@ -18,6 +18,7 @@ const inspectedView = z
     body_encoding: z.literal('base64').optional().meta({ description: 'Present when the body was not text: `body` is the base64 of its bytes.' }),
     body_truncated: z.boolean(),
     signature: z.string().nullable().meta({ description: 'With a secret on the bin: `valid`, or why its Standard Webhooks signature is not; else null.' }),
+    status: z.number().int().meta({ description: 'The status the bin answered with.' }),
     received_at: views.time,
   });
 
@@ -28,7 +29,7 @@ const binRequestsView = z.object({ ...binFields, requests: z.array(inspectedView
 export const inspectorOperations: Operation[] = [
   {
     id: 'getInspectorBin', method: 'get', path: '/api/v1/inspector/{bin}', tag: 'Inspector', summary: 'What a bin received, newest first',
-    description: 'Anything sent to `/inspect/{bin}` (any method, and paths under it) is recorded and answered 200, or the `?status=` it asks for after the `?delay=` it asks for.',
+    description: 'Anything sent to `/inspect/{bin}` (any method, and paths under it) is recorded and answered 200, or the `?status=` it asks for (`?fail=N`: 500 to the bin\'s first N requests) after the `?delay=` it asks for.',
     params: bin,
     query: binQuery,
     responses: { 200: { description: 'OK', schema: binRequestsView }, 400: refused('The input is wrong: the error names the field and what was expected.') },

@@ -28,7 +28,8 @@ type BinRequest = FastifyRequest<{ Params: { bin: string; '*'?: string }; Querys
 /**
  * The inspector: a request bin on the node itself. Any request to `/inspect/{bin}` (and paths
  * under it) is recorded — method, path, query, headers, body, time — and answered 200
- * `{"ok": true}`, or the status `?status=` asks for, after the `?delay=` it asks for. What a bin
+ * `{"ok": true}`, or the status `?status=` asks for (`?fail=N`: 500 to the bin's first N requests),
+ * after the `?delay=` it asks for. What a bin
  * received is read at `GET /api/v1/inspector/{bin}`; a bin given a signing secret checks each
  * request's Standard Webhooks signature as it arrives.
  */
@@ -39,17 +40,21 @@ export function inspectorRoutes(deps: { store: Store; clock: Clock; sealer: Seal
   async function record(request: BinRequest, reply: FastifyReply) {
     const { bin } = request.params;
     if (!BIN.test(bin)) throw badRequest('a bin is named with 1-64 letters, digits, "_" or "-"', 'bin');
-    const status = request.query.status === undefined ? 200 : Number(request.query.status);
+    const fail = request.query.fail === undefined ? 0 : Number(request.query.fail);
+    if (!Number.isInteger(fail) || fail < 0 || fail > 100) throw badRequest('fail must be a number of requests from 0 to 100', 'fail');
+    // `?fail=N`: the bin's first N requests are answered 500, the rest as usual — a delivery that fails, then succeeds when retried.
+    const failing = fail > 0 && (await store.listInspected(bin, fail)).length < fail;
+    const status = request.query.status === undefined ? (failing ? 500 : 200) : Number(request.query.status);
     if (!Number.isInteger(status) || status < 200 || status > 599) throw badRequest('status must be an HTTP status from 200 to 599', 'status');
     const delay = request.query.delay === undefined ? 0 : parseDuration(request.query.delay);
     if (delay === undefined || delay > maxDelay) throw badRequest(`delay must be a duration of at most ${DEFAULTS.inspector.max_delay}`, 'delay');
     const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-    await store.recordInspected(await inspected(bin, request, raw), deps.limits);
+    await store.recordInspected(await inspected(bin, request, raw, status), deps.limits);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     return reply.code(status).send({ ok: status < 400 });
   }
 
-  async function inspected(bin: string, request: BinRequest, raw: Buffer): Promise<InspectedRequest> {
+  async function inspected(bin: string, request: BinRequest, raw: Buffer, status: number): Promise<InspectedRequest> {
     const kept = raw.subarray(0, DEFAULTS.inspector.body_bytes);
     const text = !kept.includes(0) && isUtf8(kept);
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
@@ -66,6 +71,7 @@ export function inspectorRoutes(deps: { store: Store; clock: Clock; sealer: Seal
       body_encoding: raw.length === 0 || text ? null : 'base64',
       truncated: raw.length > kept.length ? 1 : 0,
       signature: await signatureOf(bin, headers, raw),
+      status,
       received_at: clock.now(),
     };
   }
@@ -120,6 +126,7 @@ export function inspectedView(r: InspectedRequest) {
     ...(r.body_encoding ? { body_encoding: r.body_encoding } : {}),
     body_truncated: r.truncated === 1,
     signature: r.signature,
+    status: Number(r.status),
     received_at: new Date(Number(r.received_at)).toISOString(),
   };
 }

@@ -20,6 +20,8 @@ export interface InspectedRequest {
   truncated: number;
   /** When the bin has a secret: `valid`, or why the Standard Webhooks signature does not verify; else null. */
   signature: string | null;
+  /** The status the bin answered with. */
+  status: number;
   received_at: number;
 }
 
@@ -36,12 +38,12 @@ export interface InspectorLimits {
   requestsPerBin: number;
 }
 
-const REQUEST_COLUMNS = 'id, bin, method, path, query, headers, body, body_encoding, truncated, signature, received_at';
+const REQUEST_COLUMNS = 'id, bin, method, path, query, headers, body, body_encoding, truncated, signature, status, received_at';
 
 const TOUCH_BIN = `
 INSERT INTO inspector_bins (bin, secret, created_at, last_at) VALUES (?, NULL, ?, ?)
 ON CONFLICT (bin) DO UPDATE SET last_at = excluded.last_at`;
-const INSERT_REQUEST = `INSERT INTO inspector_requests (${REQUEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_REQUEST = `INSERT INTO inspector_requests (${REQUEST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 /** A bin's requests past its newest `limit`. */
 const TRIM_BIN = `
 DELETE FROM inspector_requests WHERE bin = ? AND id NOT IN (
@@ -60,7 +62,7 @@ ON CONFLICT (bin) DO UPDATE SET secret = excluded.secret`;
 export async function recordInspected(tx: Driver, request: InspectedRequest, limits: InspectorLimits): Promise<void> {
   await tx.execute(TOUCH_BIN, [request.bin, request.received_at, request.received_at]);
   await tx.execute(INSERT_REQUEST, [
-    request.id, request.bin, request.method, request.path, request.query, request.headers, request.body, request.body_encoding, request.truncated, request.signature, request.received_at,
+    request.id, request.bin, request.method, request.path, request.query, request.headers, request.body, request.body_encoding, request.truncated, request.signature, request.status, request.received_at,
   ]);
   await tx.execute(TRIM_BIN, [request.bin, request.bin, limits.requestsPerBin]);
   const bins = Number((await tx.query<{ n: number | string }>(COUNT_BINS))[0].n);

@@ -370,6 +370,7 @@ CREATE TABLE inspector_requests (
   body_encoding TEXT,
   truncated INTEGER NOT NULL DEFAULT 0,
   signature TEXT,
+  status INTEGER NOT NULL,
   received_at BIGINT NOT NULL
 );
 CREATE INDEX inspector_requests_bin ON inspector_requests (bin, received_at, id);

@@ -17,7 +17,7 @@ const PUBLIC = [
   // Inspector bins: anyone may send to them (reading them takes the token).
   /^\/inspect\/:bin(\/\*)?$/,
   // The console: its pages and built files hold no data.
-  /^\/(overview|executions|jobs|hooks|tester|endpoints|events)?(\/new|\/:id|\/:name)?$/,
+  /^\/(overview|executions|jobs|hooks|tester|endpoints|events|inspector)?(\/new|\/:id|\/:name|\/:bin)?$/,
   /^\/(index\.html|assets\/[\w.-]+|[\w-]+\.(svg|ico|png|txt))$/,
 ];
 

@@ -37,6 +37,8 @@ for (const kind of STORE_KINDS) {
         const started = performance.now();
         assert.equal((await fetch(`${node.url}/inspect/first?delay=300ms`)).status, 200);
         assert.ok(performance.now() - started >= 290);
+        const once = [(await fetch(`${node.url}/inspect/once?fail=1`)).status, (await fetch(`${node.url}/inspect/once?fail=1`)).status];
+        assert.deepEqual(once, [500, 200], 'fail=1: the first request fails, the next does not');
         const bad = await fetch(`${node.url}/inspect/first?status=99`);
         assert.deepEqual([bad.status, (await bad.json()).error.field], [400, 'status']);
 
@@ -44,7 +46,8 @@ for (const kind of STORE_KINDS) {
         const { requests } = await bin(node, 'first');
         assert.equal(requests.length, 4);
         const [first] = requests.slice(-1);
-        assert.deepEqual([first.method, first.path, first.query, first.body], ['POST', '/orders/7', 'source=shop', '{"order": 7}']);
+        assert.deepEqual([first.method, first.path, first.query, first.body, first.status], ['POST', '/orders/7', 'source=shop', '{"order": 7}', 200]);
+        assert.equal(requests[1].status, 503);
         assert.deepEqual([first.headers.authorization, first.headers['x-api-key'], first.headers['content-type']], ['***', '***', 'application/json']);
         assert.deepEqual([requests[2].method, requests[2].body_encoding, requests[2].body], ['PUT', 'base64', Buffer.from([0, 1, 255]).toString('base64')]);
         assert.ok(node.logs.every((line) => !line.includes('their-secret') && !line.includes('k-123')));

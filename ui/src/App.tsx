@@ -10,6 +10,7 @@ import { JobPage } from './pages/Job';
 import { NewJob } from './pages/NewJob';
 import { HookPage, Hooks } from './pages/Hooks';
 import { Tester } from './pages/Tester';
+import { Inspector, InspectorBin } from './pages/Inspector';
 import { EndpointPage, Endpoints } from './pages/Endpoints';
 import { Overview } from './pages/Overview';
 import { EventPage, Events } from './pages/Events';
@@ -22,6 +23,7 @@ const NAV = [
   ['/endpoints', 'Endpoints'],
   ['/events', 'Events'],
   ['/tester', 'Tester'],
+  ['/inspector', 'Inspector'],
   ['/docs', 'API'],
 ] as const;
 
@@ -66,6 +68,8 @@ export function App() {
           <Route path="/hooks/:id">{(params) => <HookPage id={params.id} />}</Route>
           <Route path="/hooks" component={Hooks} />
           <Route path="/tester" component={Tester} />
+          <Route path="/inspector/:bin">{(params) => <InspectorBin bin={decodeURIComponent(params.bin)} />}</Route>
+          <Route path="/inspector" component={Inspector} />
           <Route path="/endpoints/new">{() => <EndpointPage />}</Route>
           <Route path="/endpoints/:name">{(params) => <EndpointPage name={decodeURIComponent(params.name)} />}</Route>
           <Route path="/endpoints" component={Endpoints} />

@@ -605,7 +605,7 @@ export interface paths {
         };
         /**
          * What a bin received, newest first
-         * @description Anything sent to `/inspect/{bin}` (any method, and paths under it) is recorded and answered 200, or the `?status=` it asks for after the `?delay=` it asks for.
+         * @description Anything sent to `/inspect/{bin}` (any method, and paths under it) is recorded and answered 200, or the `?status=` it asks for (`?fail=N`: 500 to the bin's first N requests) after the `?delay=` it asks for.
          */
         get: operations["getInspectorBin"];
         /** Set a bin's signing secret, to check what it receives */
@@ -2204,6 +2204,8 @@ export interface components {
                 body_truncated: boolean;
                 /** @description With a secret on the bin: `valid`, or why its Standard Webhooks signature is not; else null. */
                 signature: string | null;
+                /** @description The status the bin answered with. */
+                status: number;
                 /** Format: date-time */
                 received_at: string;
             }[];
