@@ -127,6 +127,8 @@ export async function get(client: ApiClient, kind: string, name: string | undefi
     rows.push(...page.items);
     cursor = page.next_cursor;
   } while (cursor && rows.length < MAX_ROWS);
+  // An empty table says so, rather than printing its headings alone.
+  if (rows.length === 0 && (format === 'table' || format === 'wide')) return `No ${kind} found${Object.keys(filters).length > 0 ? ' that the filters keep' : ''}.\n`;
   return render(rows, columns, format);
 }
 

@@ -101,7 +101,7 @@ function newLines(d: Detail, seen: Map<string, Seen>): Array<{ at: string; text:
 }
 
 /** `--since`: a duration ago, or an RFC 3339 time; in milliseconds. */
-function sinceTime(since: string): number {
+export function sinceTime(since: string): number {
   const ago = parseDuration(since);
   if (ago !== undefined) return Date.now() - ago;
   if (!Number.isNaN(Date.parse(since)) && /^\d{4}-\d{2}-\d{2}T/.test(since)) return Date.parse(since);

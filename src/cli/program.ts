@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { ApiClient } from './api-client.js';
 import { apply } from './apply.js';
+import { DELETABLE_KINDS, deleteOne } from './delete.js';
 import { describeExecution, retryExecution, testWebhook } from './describe.js';
 import { get, KIND_NAMES, kindNamed } from './get.js';
-import { logs } from './logs.js';
+import { logs, sinceTime } from './logs.js';
 import { completionScript, SHELLS, type ArgumentWords } from './completion.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { readData, setHookEnabled, setJobRunning, triggerJob, UsageError } from './run-verbs.js';
@@ -42,13 +43,22 @@ export function addReadingVerbs(program: Command, v: Verbs): void {
     .option('--namespace <namespace>', 'executions, hooks and events of one namespace')
     .option('--type <type>', 'events of one type')
     .option('--trigger <type>', 'executions: schedule | webhook | manual | retry (run again by hand)')
-    .option('--since <time>', 'executions and events created at or after (RFC 3339)')
-    .option('--until <time>', 'executions and events created before (RFC 3339)')
+    .option('--since <time>', 'executions and events created at or after this time (RFC 3339) or this long ago (1h)')
+    .option('--until <time>', 'executions and events created before this time (RFC 3339) or this long ago (10m)')
     .option('--error <text>', 'executions whose last error holds this text')
     .action(async (kindName: string, name: string | undefined, options: Record<string, string>) => {
       const { output, ...filters } = options;
+      // --since and --until take a duration ago (1h) as well as an RFC 3339 time, as logs does.
+      for (const key of ['since', 'until'] as const) if (filters[key] !== undefined) filters[key] = new Date(sinceTime(filters[key])).toISOString();
       v.write(await get(v.client(), kindOrRefuse(kindName), name, filters, outputFormat(output)));
     });
+
+  program
+    .command('delete')
+    .description(`delete a job, an endpoint, an event type or an inspector bin`)
+    .argument('<kind>', DELETABLE_KINDS.join(' | '))
+    .argument('<name>')
+    .action(async (kind: string, name: string) => v.write(await deleteOne(v.client(), kind, name)));
 
   program
     .command('logs')
@@ -136,6 +146,7 @@ const JOB_NAMES = { listed: 'jobs' } as const;
 const ARGUMENT_WORDS: ArgumentWords = {
   get: { words: KIND_NAMES },
   describe: { words: ['execution'] },
+  delete: { words: DELETABLE_KINDS },
   completion: { words: SHELLS },
   trigger: JOB_NAMES,
   pause: JOB_NAMES,

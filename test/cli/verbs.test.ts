@@ -67,6 +67,24 @@ describe('the CLI: verbs over the API', () => {
 
     const endpoints = await runCli(['get', 'endpoints', '-o', 'yaml'], env);
     assert.equal(parseYaml(endpoints.stdout)[0].name, 'slack');
+
+    // --since takes a duration ago as well as a time; an empty table says so.
+    const recent = await runCli(['get', 'executions', '--since', '1h', '-o', 'json'], env);
+    assert.ok(JSON.parse(recent.stdout).length >= 1, recent.stderr);
+    assert.equal((await runCli(['get', 'executions', '--until', '1h'], env)).stdout, 'No executions found that the filters keep.\n');
+    assert.equal((await runCli(['get', 'events'], env)).stdout, 'No events found.\n');
+  });
+
+  test('delete removes a job, an endpoint, an event type or a bin, and says why it would not', async () => {
+    const made = await fetch(`${node.url}/api/v1/jobs/doomed`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ webhook: { url: receiver.url } }) });
+    assert.equal(made.status, 201);
+    assert.deepEqual(await runCli(['delete', 'job', 'doomed'], env).then((r) => [r.code, r.stdout]), [0, 'job doomed deleted\n']);
+    const again = await runCli(['delete', 'jobs', 'doomed'], env);
+    assert.deepEqual([again.code, again.stderr.includes('(404 NOT_FOUND)')], [1, true]);
+    const hook = await runCli(['delete', 'hook', 'x'], env);
+    assert.equal(hook.code, 2);
+    assert.match(hook.stderr, /remove the trigger from the job/);
+    assert.equal((await runCli(['delete', 'schedule', 'x'], env)).code, 2);
   });
 
   test('pause, resume, hooks disable and enable say what they did', async () => {
