@@ -8,7 +8,7 @@ import { executionsQuery, jobExecutionsQuery } from './execution-filter.js';
 import { jobsQuery } from './jobs-routes.js';
 import { pageOnlyQuery } from './query.js';
 import { SCAN_LIMIT } from '../store/execution-queries.js';
-import { webhookTestSchema } from './webhook-test-route.js';
+import { webhookTestQuery, webhookTestSchema } from './webhook-test-route.js';
 import { schedulePreviewSchema } from './schedule-preview-route.js';
 import { overviewQuery } from './overview-route.js';
 import * as views from './view-schemas.js';
@@ -166,6 +166,7 @@ const endpointOperations: Operation[] = [
   { id: 'deleteEndpoint', method: 'delete', path: '/api/v1/endpoints/{name}', tag: 'Endpoints', summary: 'Delete an endpoint no job names', params: endpoint, responses: { 204: { description: 'Deleted' }, 404: notFound('endpoint'), 409: refused('Jobs name the endpoint; the error lists them.') } },
   {
     id: 'testWebhook', method: 'post', path: '/api/v1/webhooks/test', tag: 'Endpoints', summary: 'Make one call with a webhook config, now, without a job',
+    query: webhookTestQuery,
     body: { schema: webhookTestSchema, required: true, example: { webhook: { url: 'https://example.com/ping', method: 'POST', body: { ping: true } } } },
     responses: { 200: ok(views.webhookTestView), 400: BAD_INPUT },
   },

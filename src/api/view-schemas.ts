@@ -211,7 +211,7 @@ export const webhookTestView = z
   .object({
     success: z.boolean(),
     status_code: z.number().int(),
-    response_headers: z.record(z.string(), z.string()).meta({ description: 'The answer\'s headers (secrets as `***`); empty when nothing answered.' }),
+    response_headers: z.record(z.string(), z.string()).optional().meta({ description: 'With `?response_headers=true`: the answer\'s headers (secrets as `***`); empty when nothing answered.' }),
     response_body: z.string(),
     response_body_encoding: z.literal('base64').optional().meta({ description: 'Present when the answer was not text: response_body is the base64 of its bytes.' }),
     duration_ms: z.number(),

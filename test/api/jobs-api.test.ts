@@ -144,10 +144,13 @@ describe('API edges', () => {
       assert.equal(ok.body.status_code, 200);
       assert.equal(ok.body.response_body, '{"received": true}');
       assert.equal(typeof ok.body.duration_ms, 'number');
+      // Asked for, the answer's headers come too.
+      const headed = await node.api('POST', '/api/v1/webhooks/test?response_headers=true', { webhook: { url: receiver.url, body: '{}' } });
+      assert.match(headed.body.response_headers.date ?? '', /GMT$/);
       const bad = await node.api('POST', '/api/v1/webhooks/test', { webhook: { url: receiver.url, body: 'fail' } });
       assert.equal(bad.body.success, false);
       assert.equal(bad.body.status_code, 500);
-      assert.equal(receiver.requests.length, 2, 'no retries');
+      assert.equal(receiver.requests.length, 3, 'one request a test, no retries');
       const invalid = await node.api('POST', '/api/v1/webhooks/test', { webhook: { url: 'nope' } });
       assert.equal(invalid.status, 400);
       assert.equal(invalid.body.error.field, 'webhook.url');

@@ -18,7 +18,8 @@ const sqlite = STORE_KINDS.find((k) => k.name === 'sqlite')!;
  */
 const NOT_API = new Set(['/docs/{file}', '/docs/start.js', '/docs', ...CONSOLE_PAGES.map((p) => p.replace(/:(\w+)/g, '{$1}'))]);
 const isSvix = (path: string) => SVIX_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
-const isNotApi = (path: string) => NOT_API.has(path) || path.startsWith('/assets/') || path.startsWith('/inspect/') || path === '/index.html' || isSvix(path);
+// The console's built files (index.html, favicon.svg, assets/...) and the inspector's bins are not the API.
+const isNotApi = (path: string) => NOT_API.has(path) || path.startsWith('/assets/') || path.startsWith('/inspect/') || /^\/(index\.html|favicon\.svg)$/.test(path) || isSvix(path);
 
 /** `METHOD /path/{param} public|token` for every route the server has, HEAD left out, from its route table. */
 function serverRoutes(node: { app: { server: FastifyInstance } }): string[] {

@@ -1459,8 +1459,8 @@ export interface components {
         WebhookTestResult: {
             success: boolean;
             status_code: number;
-            /** @description The answer's headers (secrets as `***`); empty when nothing answered. */
-            response_headers: {
+            /** @description With `?response_headers=true`: the answer's headers (secrets as `***`); empty when nothing answered. */
+            response_headers?: {
                 [key: string]: string;
             };
             response_body: string;
@@ -4423,7 +4423,10 @@ export interface operations {
     };
     testWebhook: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Add the answer's headers (`response_headers`); left out, the answer is exactly Chronos' {success, status_code, response_body, duration_ms}. */
+                response_headers?: "true" | "false";
+            };
             header?: never;
             path?: never;
             cookie?: never;

@@ -14,7 +14,7 @@ export function Tester() {
   const [problem, setProblem] = useState<string>();
   const call = useMutation({
     mutationFn: async (webhook: Record<string, unknown>) => {
-      const { data, error } = await api.POST('/api/v1/webhooks/test', { body: { webhook } as never });
+      const { data, error } = await api.POST('/api/v1/webhooks/test', { params: { query: { response_headers: 'true' } as never }, body: { webhook } as never });
       if (error) throw new Error((error as ApiError).error.message);
       return data!;
     },
@@ -68,8 +68,8 @@ export function Tester() {
             <span className={`status ${result.success ? 'succeeded' : 'failed'}`}>{result.success ? 'success' : 'failure'}</span> · status{' '}
             <strong className="status-code">{result.status_code || 'none'}</strong> · {result.duration_ms} ms
           </p>
-          {Object.keys(result.response_headers).length > 0 && (
-            <pre aria-label="Response headers">{Object.entries(result.response_headers).map(([name, value]) => `${name}: ${value}`).join('\n')}</pre>
+          {Object.keys(result.response_headers ?? {}).length > 0 && (
+            <pre aria-label="Response headers">{Object.entries(result.response_headers ?? {}).map(([name, value]) => `${name}: ${value}`).join('\n')}</pre>
           )}
           <pre aria-label="Response body">{result.response_body_encoding === 'base64' ? `(not text; base64)\n${result.response_body}` : shown(result.response_body)}</pre>
         </div>
