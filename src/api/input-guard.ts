@@ -28,7 +28,8 @@ export const dataFields = (...fields: string[]) => ({ config: { dataFields: fiel
 
 function withoutData(body: unknown, data: readonly string[] | undefined): unknown {
   if (!data) return body;
-  if (data.includes('*') || body === null || typeof body !== 'object' || Array.isArray(body)) return data.includes('*') ? undefined : body;
+  if (data.includes('*')) return undefined;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   return Object.fromEntries(Object.entries(body).filter(([key]) => !data.includes(key)));
 }
 

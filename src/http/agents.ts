@@ -35,7 +35,8 @@ export function createAgents(options: AgentOptions): Agents {
   const insecure = make(false);
   let own: { port: number; hosts: Set<string>; agent: Agent } | undefined;
   const isOwnInspector = (url: string | undefined): boolean => {
-    if (!own || !url) return false;
+    // Most calls are not to a bin: a substring test spares them parsing their URL again.
+    if (!own || !url?.includes('/inspect/')) return false;
     try {
       const u = new URL(url);
       return u.protocol === 'http:' && own.hosts.has(u.hostname) && Number(u.port || 80) === own.port && u.pathname.startsWith('/inspect/');

@@ -1,8 +1,8 @@
-import { isUtf8 } from 'node:buffer';
 import { request } from 'undici';
 import type { Agents } from './agents.js';
 import { CallAbort } from './call-abort.js';
 import type { OutboundRequest } from './build-request.js';
+import { isText } from './is-text.js';
 import { ERROR_CODES } from './outcome.js';
 
 export interface SendLimits {
@@ -131,7 +131,7 @@ function describeError(err: unknown): { errorCode: string; error: string } {
 
 /** A body as text when it is text; its bytes as they came otherwise (a cut may end a character early). */
 function decodeBody(bytes: Buffer, truncated: boolean): { body: string; bodyEncoding?: 'binary' } {
-  const text = !bytes.includes(0) && (isUtf8(bytes) || (truncated && isUtf8(bytes.subarray(0, lastWholeCharacter(bytes)))));
+  const text = isText(bytes) || (truncated && isText(bytes.subarray(0, lastWholeCharacter(bytes))));
   return text ? { body: bytes.toString('utf8') } : { body: bytes.toString('latin1'), bodyEncoding: 'binary' };
 }
 

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isUtf8 } from 'node:buffer';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { PUBLIC_ROUTE } from '../api/access.js';
@@ -9,6 +8,7 @@ import { DEFAULTS } from '../config/defaults.js';
 import { parseDuration } from '../duration.js';
 import { badRequest, notFound } from '../errors.js';
 import { signatureProblem, type Verify } from '../hooks/signatures.js';
+import { isText } from '../http/is-text.js';
 import { PARSE_OPTIONS, zodToHttpError } from '../jobs/validate.js';
 import { redactHeaders } from '../secrets/redact.js';
 import type { Sealer } from '../secrets/sealer.js';
@@ -22,6 +22,10 @@ const CREDENTIAL_NAME = /(authorization|cookie|key|token|secret|password)/i;
 
 export const binQuery = z.object({ limit: z.coerce.number().int().min(1, 'must be an integer from 1 to 10000').max(10_000, 'must be an integer from 1 to 10000').optional() });
 export const binSchema = z.object({ secret: z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'must be whsec_ followed by base64').nullable().optional() }).strict();
+
+function checkBin(bin: string): void {
+  if (!BIN.test(bin)) throw badRequest('a bin is named with 1-64 letters, digits, "_" or "-"', 'bin');
+}
 
 type BinRequest = FastifyRequest<{ Params: { bin: string; '*'?: string }; Querystring: Record<string, string | undefined> }>;
 
@@ -39,7 +43,7 @@ export function inspectorRoutes(deps: { store: Store; clock: Clock; sealer: Seal
 
   async function record(request: BinRequest, reply: FastifyReply) {
     const { bin } = request.params;
-    if (!BIN.test(bin)) throw badRequest('a bin is named with 1-64 letters, digits, "_" or "-"', 'bin');
+    checkBin(bin);
     const fail = request.query.fail === undefined ? 0 : Number(request.query.fail);
     if (!Number.isInteger(fail) || fail < 0 || fail > 100) throw badRequest('fail must be a number of requests from 0 to 100', 'fail');
     // `?fail=N`: the bin's first N requests are answered 500, the rest as usual — a delivery that fails, then succeeds when retried.
@@ -56,7 +60,7 @@ export function inspectorRoutes(deps: { store: Store; clock: Clock; sealer: Seal
 
   async function inspected(bin: string, request: BinRequest, raw: Buffer, status: number): Promise<InspectedRequest> {
     const kept = raw.subarray(0, DEFAULTS.inspector.body_bytes);
-    const text = !kept.includes(0) && isUtf8(kept);
+    const text = isText(kept);
     const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v ?? '')]));
     const shown = redactHeaders(headers, [], Object.keys(headers).filter((name) => CREDENTIAL_NAME.test(name)));
     const query = request.url.indexOf('?');
@@ -100,7 +104,7 @@ export function inspectorRoutes(deps: { store: Store; clock: Clock; sealer: Seal
       return { bin: request.params.bin, url: `${INSPECT_PREFIX}${request.params.bin}`, signed: Boolean(bin?.secret), requests: requests.map(inspectedView) };
     });
     app.put<{ Params: { bin: string } }>('/api/v1/inspector/:bin', async (request) => {
-      if (!BIN.test(request.params.bin)) throw badRequest('a bin is named with 1-64 letters, digits, "_" or "-"', 'bin');
+      checkBin(request.params.bin);
       const parsed = binSchema.safeParse(request.body ?? {}, PARSE_OPTIONS);
       if (!parsed.success) throw zodToHttpError(parsed.error);
       const secret = parsed.data.secret ?? null;
